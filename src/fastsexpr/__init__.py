@@ -1,0 +1,24 @@
+"""fastsexpr: libvirt domain XML <-> Xen xend S-expressions, fast and faithful."""
+from .convert import sexpr_to_xml, xml_to_sexpr
+from .domain import Domain
+from .errors import ConversionError, DomainXMLError, FastSexprError, SexprSyntaxError
+from .libvirt_xml import read_xml, write_xml
+from .sexpr import (
+    HAS_SPEEDUPS, dump, dumps, find_key, has, iterload, load, loads, loads_all,
+    lookup, strtol, to_int, to_u64, value, value_copy,
+)
+from .xend import read_sexpr, write_sexpr
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "__version__", "HAS_SPEEDUPS",
+    # SEXPR syntax
+    "loads", "loads_all", "load", "iterload", "dumps", "dump",
+    "find_key", "has", "lookup", "value", "value_copy", "strtol", "to_int", "to_u64",
+    # conversions
+    "xml_to_sexpr", "sexpr_to_xml", "read_xml", "write_xml", "read_sexpr", "write_sexpr",
+    "Domain",
+    # errors
+    "FastSexprError", "SexprSyntaxError", "ConversionError", "DomainXMLError",
+]

@@ -1,0 +1,79 @@
+"""The one exception tree of fastsexpr, shared by the compiled core and its twin."""
+from __future__ import annotations
+
+from typing import Optional
+
+__all__ = [
+    "FastSexprError",
+    "SexprSyntaxError",
+    "ConversionError",
+    "DomainXMLError",
+]
+
+
+class FastSexprError(ValueError):
+    """Root of every error fastsexpr raises for bad input."""
+
+
+class SexprSyntaxError(FastSexprError):
+    """SEXPR text that cannot be read.
+
+    Like :class:`json.JSONDecodeError`: ``msg``, ``doc``, ``pos`` (a character
+    index into the decoded text), ``lineno`` and ``colno`` (both from 1).  The
+    text of the error shows the offending line with a caret under ``pos``.
+    """
+
+    def __init__(self, msg: str, doc: str, pos: int, source: Optional[str] = None):
+        lineno = doc.count("\n", 0, pos) + 1
+        line_start = doc.rfind("\n", 0, pos) + 1
+        colno = pos - line_start + 1
+        self.msg = msg
+        self.doc = doc
+        self.pos = pos
+        self.lineno = lineno
+        self.colno = colno
+        self.source = source
+        super().__init__(self._render())
+
+    def _render(self) -> str:
+        where = f"line {self.lineno} column {self.colno} (char {self.pos})"
+        if self.source:
+            where = f"{self.source}: {where}"
+        line_start = self.pos - (self.colno - 1)
+        line_end = self.doc.find("\n", line_start)
+        if line_end < 0:
+            line_end = len(self.doc)
+        line = self.doc[line_start:line_end]
+        caret_col = self.colno - 1
+        # Very long lines are cut to a window around the caret so the message
+        # stays readable; the numbers above still point at the exact place.
+        if len(line) > 120:
+            start = max(0, caret_col - 60)
+            line = line[start:start + 120]
+            caret_col -= start
+        line = "".join(c if c == "\t" or c.isprintable() else "?" for c in line)
+        pad = "".join("\t" if c == "\t" else " " for c in line[:caret_col])
+        return f"{self.msg}: {where}\n  {line}\n  {pad}^"
+
+    def __reduce__(self):
+        return (self.__class__, (self.msg, self.doc, self.pos, self.source))
+
+
+class ConversionError(FastSexprError):
+    """A domain that cannot be converted.
+
+    ``path`` names where: a SEXPR path such as ``domain/image/hvm/boot`` or an
+    XML element such as ``/domain/devices/disk[2]``; ``reason`` says why.
+    """
+
+    def __init__(self, reason: str, path: Optional[str] = None):
+        self.reason = reason
+        self.path = path
+        super().__init__(f"{path}: {reason}" if path else reason)
+
+    def __reduce__(self):
+        return (self.__class__, (self.reason, self.path))
+
+
+class DomainXMLError(ConversionError):
+    """libvirt domain XML that is malformed or that libvirt would reject."""
