@@ -1,0 +1,951 @@
+"""The ``fastsexpr`` command: bulk conversion and formatting a migration can trust.
+
+Two subcommands:
+
+``convert``  libvirt domain XML <-> xend SEXPR, for one file, stdin, or whole
+             trees, in a process pool.
+``fmt``      reformat SEXPR files (readable or compact), with ``--check``.
+
+Nothing is lost in bulk: each output is written to a temporary file in its
+own directory, fsynced, then renamed into place, so a reader never sees a
+partial file; an existing output is kept unless ``--force``; one bad input
+never stops the others; every failure is reported with file, position and
+reason; the exit code says whether anything failed.
+"""
+from __future__ import annotations
+
+import argparse
+import errno
+import json
+import multiprocessing
+import os
+import re
+import secrets
+import signal
+import sys
+import time
+from dataclasses import dataclass
+from typing import Iterable, Iterator, List, Optional, Sequence, Tuple
+
+from . import __version__
+from .errors import ConversionError, FastSexprError, SexprSyntaxError
+from .sexpr import HAS_SPEEDUPS, dumps, loads_all
+
+__all__ = ["main", "write_atomic", "safe_name"]
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+EXIT_INTERRUPTED = 130
+
+FORMATS = ("sexpr", "xml")
+# Which file names a directory walk picks up, and as what.
+SEXPR_EXTS = (".sxp", ".sexpr", ".sexp")
+XML_EXTS = (".xml",)
+OUT_EXT = {"xml": ".xml", "sexpr": ".sxp"}
+OTHER = {"xml": "sexpr", "sexpr": "xml"}
+
+# xend's managed-domain store keeps one domain per <uuid>/config.sxp.
+_UUID_DIR = re.compile(
+    r"^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}$")
+_UNSAFE = re.compile(r"[^A-Za-z0-9._+@=-]+")
+_NAME_MAX = 120
+
+EPILOG_CONVERT = """\
+examples:
+  fastsexpr convert guest.sxp                  SEXPR -> XML on stdout
+  fastsexpr convert guest.xml -o guest.sxp     XML -> SEXPR into a file
+  fastsexpr convert < guest.sxp > guest.xml    stdin to stdout
+  fastsexpr convert examples/ -r -o out/       a whole tree; out/ mirrors it
+  fastsexpr convert /var/lib/xend/domains -r -o xml/ --report report.jsonl
+  fastsexpr convert dump.sxp -o out/           one XML per (domain ...) in the dump
+
+output names: name.sxp -> name.xml, name.xml -> name.sxp; a managed domain
+<uuid>/config.sxp and each domain of a multi-domain dump are named after the
+domain (made safe for a file name; a clash gets the uuid appended).
+
+exit status: 0 all converted, 1 some inputs failed (the rest were converted),
+2 usage or I/O error, 130 interrupted.
+"""
+
+EPILOG_FMT = """\
+examples:
+  fastsexpr fmt guest.sxp                  readable layout on stdout
+  fastsexpr fmt --compact guest.sxp        one line per expression
+  fastsexpr fmt -i configs/ -r             rewrite files in place (atomically)
+  fastsexpr fmt --check configs/ -r        exit 1 if any file would change
+
+fmt reads with the xend dialect (' and " quotes, backslash escapes, # comments)
+and writes xend-dialect quoting. A file whose comments would be dropped, or
+whose expressions would not read back identically, is reported and left alone.
+"""
+
+EPILOG_MAIN = """\
+examples:
+  fastsexpr convert guest.sxp > guest.xml
+  fastsexpr convert examples/ -r -o out/
+  fastsexpr fmt --check configs/ -r
+
+'fastsexpr COMMAND --help' describes each command.
+"""
+
+
+# ------------------------------------------------------------- atomic writes
+
+def _tmp_name(final_name: str, token: str) -> str:
+    # Hidden, and carrying the run token, so that a cleanup after an
+    # interruption removes exactly this run's leftovers.
+    return f".{final_name[:80]}.{token}.tmp"
+
+
+def _write_tmp(directory: str, tmp_name: str, data: bytes, mode: Optional[int] = None) -> str:
+    """Write ``data`` to a new file in ``directory`` and fsync it.
+
+    On any failure (a full disk, Ctrl-C) the partial file is removed before
+    the exception goes on.
+    """
+    tmp = os.path.join(directory, tmp_name)
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o666)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
+        if mode is not None:
+            os.fchmod(fd, mode)
+        os.fsync(fd)
+    except BaseException:
+        os.close(fd)
+        _unlink_quiet(tmp)
+        raise
+    os.close(fd)
+    return tmp
+
+
+def _unlink_quiet(path: str) -> None:
+    try:
+        os.unlink(path)
+    except OSError:
+        pass
+
+
+def _install(tmp: str, final: str, force: bool) -> None:
+    """Move a complete temporary file to its final name.
+
+    Without ``force`` the final name must not exist; a hard link makes that
+    check and the move one atomic step (no window where another process's
+    file could be replaced).
+    """
+    try:
+        if force:
+            os.replace(tmp, final)
+            return
+        try:
+            os.link(tmp, final)
+        except FileExistsError:
+            raise FileExistsError(errno.EEXIST, "exists (use --force to overwrite)", final) from None
+        except OSError as exc:
+            # Filesystems without hard links: check, then rename.
+            if exc.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EXDEV, errno.EMLINK):
+                raise
+            if os.path.lexists(final):
+                raise FileExistsError(errno.EEXIST, "exists (use --force to overwrite)", final) from None
+            os.replace(tmp, final)
+            return
+        os.unlink(tmp)
+    finally:
+        if os.path.lexists(tmp):
+            _unlink_quiet(tmp)
+
+
+def write_atomic(path: str, data: bytes, *, force: bool = False, mode: Optional[int] = None) -> None:
+    """Write ``data`` to ``path`` so that it is either complete or absent.
+
+    The bytes go to a temporary file beside ``path``, are fsynced, and the
+    file is then renamed over ``path``.  Without ``force`` an existing
+    ``path`` is kept and :class:`FileExistsError` raised.
+    """
+    directory = os.path.dirname(path) or "."
+    tmp = _write_tmp(directory, _tmp_name(os.path.basename(path), secrets.token_hex(6)), data, mode)
+    _install(tmp, path, force)
+
+
+def safe_name(name: Optional[str]) -> str:
+    """A domain name made into one safe file name component.
+
+    Path separators, control characters and the like become ``_``; a name
+    cannot start with a dot (no ``..``, no hidden files); empty gives ``""``.
+    """
+    if not name:
+        return ""
+    out = _UNSAFE.sub("_", name).lstrip(".")
+    return out[:_NAME_MAX]
+
+
+# ------------------------------------------------------------------ planning
+
+@dataclass(frozen=True)
+class Settings:
+    src: Optional[str]         # forced input format, or None to detect
+    dst: Optional[str]         # forced output format, or None for the other one
+    version: int
+    token: str                 # names this run's temporary files
+    to_stdout: bool
+
+
+@dataclass(frozen=True)
+class Task:
+    """One input and where its output(s) go."""
+    index: int
+    path: str                  # as the user named it; "-" is stdin
+    data: Optional[bytes]      # stdin's bytes, read by the parent
+    out_file: Optional[str]    # -o FILE: exactly this name
+    out_stem: Optional[str]    # mirrored name without extension
+    by_name_dir: Optional[str] # outputs named after the domain, in this directory
+    multi_dir: Optional[str]   # where the domains of a multi-domain dump go
+    root: Optional[str]        # the output directory nothing may escape
+
+
+def _is_managed(path: str) -> bool:
+    parent = os.path.basename(os.path.dirname(os.path.abspath(path)))
+    return os.path.basename(path) == "config.sxp" and bool(_UUID_DIR.match(parent))
+
+
+def _wanted(name: str) -> bool:
+    low = name.lower()
+    return not name.startswith(".") and low.endswith(SEXPR_EXTS + XML_EXTS)
+
+
+def _walk(root: str, skip: Optional[str]) -> Iterator[str]:
+    """Files to convert under ``root``, sorted, without hidden entries or the output tree."""
+    for dirpath, dirnames, filenames in os.walk(root):
+        keep = []
+        for d in sorted(dirnames):
+            if d.startswith("."):
+                continue
+            if skip is not None and os.path.realpath(os.path.join(dirpath, d)) == skip:
+                continue
+            keep.append(d)
+        dirnames[:] = keep
+        for f in sorted(filenames):
+            if _wanted(f):
+                yield os.path.join(dirpath, f)
+
+
+class UsageError(Exception):
+    pass
+
+
+def _plan(paths: Sequence[str], recursive: bool, output: Optional[str]) -> Tuple[List[Tuple[str, Optional[str]]], bool]:
+    """Expand the command line into (file, root directory or None), and say
+    whether the output is a directory."""
+    if not paths:
+        paths = ["-"]
+    if paths.count("-") > 1:
+        raise UsageError("stdin ('-') can be read only once")
+    out_is_dir = False
+    if output is not None:
+        out_is_dir = (output.endswith(("/", os.sep)) or os.path.isdir(output)
+                      or len(paths) > 1 or any(p != "-" and os.path.isdir(p) for p in paths))
+    skip = os.path.realpath(output) if output is not None and out_is_dir else None
+    files: List[Tuple[str, Optional[str]]] = []
+    for p in paths:
+        if p == "-":
+            files.append((p, None))
+        elif os.path.isdir(p):
+            if not recursive:
+                raise UsageError(f"{p}: is a directory (use -r to convert the files under it)")
+            files.extend((f, p) for f in _walk(p, skip))
+        elif os.path.exists(p):
+            files.append((p, None))
+        else:
+            raise UsageError(f"{p}: no such file or directory")
+    return files, out_is_dir
+
+
+def _guess_src(path: str) -> Optional[str]:
+    low = path.lower()
+    if low.endswith(SEXPR_EXTS):
+        return "sexpr"
+    if low.endswith(XML_EXTS):
+        return "xml"
+    return None
+
+
+def _make_tasks(files, out_is_dir, output, to_stdout) -> Tuple[List[Task], List[str]]:
+    """Tasks, and the output directories they need (created by the caller)."""
+    tasks: List[Task] = []
+    dirs: List[str] = []
+    seen_dirs = set()
+    root = output if out_is_dir else None
+
+    def need(d):
+        if d not in seen_dirs:
+            seen_dirs.add(d)
+            dirs.append(d)
+
+    for i, (path, base) in enumerate(files):
+        data = None
+        if path == "-":
+            data = sys.stdin.buffer.read()
+        if to_stdout:
+            tasks.append(Task(i, path, data, None, None, None, None, None))
+            continue
+        if not out_is_dir:
+            tasks.append(Task(i, path, data, output, None, None, None, None))
+            continue
+        if path == "-":
+            need(output)
+            tasks.append(Task(i, path, data, None, None, output, output, root))
+            continue
+        rel = os.path.relpath(path, base) if base is not None else os.path.basename(path)
+        if _is_managed(path):
+            d = os.path.normpath(os.path.join(output, os.path.dirname(os.path.dirname(rel))))
+            need(d)
+            tasks.append(Task(i, path, None, None, None, d, d, root))
+            continue
+        stem = os.path.normpath(os.path.join(output, os.path.splitext(rel)[0]))
+        need(os.path.dirname(stem))
+        tasks.append(Task(i, path, None, None, stem, None, stem, root))
+    return tasks, dirs
+
+
+# -------------------------------------------------------------------- worker
+
+def _detect(data: bytes) -> Optional[str]:
+    """The format from the first significant character."""
+    i = 3 if data.startswith(b"\xef\xbb\xbf") else 0
+    n = len(data)
+    while i < n and data[i] in b" \t\r\n\x0b\x0c":
+        i += 1
+    if i < n:
+        c = data[i:i + 1]
+        if c == b"(":
+            return "sexpr"
+        if c == b"<":
+            return "xml"
+    return None
+
+
+def _position(exc: BaseException, data: Optional[bytes]) -> Tuple[Optional[int], Optional[int]]:
+    if isinstance(exc, UnicodeDecodeError) and data is not None:
+        line = data.count(b"\n", 0, exc.start) + 1
+        return line, exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+    line = getattr(exc, "lineno", None)
+    col = getattr(exc, "colno", None)
+    if line is None and getattr(exc, "position", None):
+        line, col = exc.position[0], exc.position[1]
+    return (line if isinstance(line, int) else None, col if isinstance(col, int) else None)
+
+
+def _failure(task: Task, exc: BaseException, data: Optional[bytes] = None,
+             unit: Optional[int] = None, domain: Optional[str] = None) -> dict:
+    line, col = _position(exc, data)
+    if isinstance(exc, SexprSyntaxError):
+        message = exc.msg
+    elif isinstance(exc, ConversionError):
+        message = exc.reason
+    elif isinstance(exc, OSError):
+        message = exc.strerror or str(exc)
+    elif isinstance(exc, UnicodeDecodeError):
+        message = f"not UTF-8 text ({exc.reason})"
+    else:
+        message = str(exc) or type(exc).__name__
+    where = getattr(exc, "path", None) if isinstance(exc, ConversionError) else None
+    io = isinstance(exc, OSError) and not isinstance(exc, FileExistsError)
+    internal = not isinstance(exc, (FastSexprError, OSError, UnicodeDecodeError))
+    return {"path": task.path, "domain_index": unit, "ok": False, "output": None,
+            "domain": domain, "error": type(exc).__name__, "message": message,
+            "line": line, "column": col, "where": where, "io": io, "internal": internal}
+
+
+def _read_domains(data: bytes, src: str, version: int, path: str):
+    """Yield (domain or exception) for each domain in the input."""
+    from .libvirt_xml import read_xml
+    from .xend import read_sexpr
+
+    if src == "xml":
+        yield read_xml(data)
+        return
+    text = data.decode("utf-8")
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    trees = loads_all(text, dialect="libvirt", source=None)
+    if not trees:
+        raise ConversionError("no domain expression in the input")
+    for tree in trees:
+        try:
+            yield read_sexpr(tree, version)
+        except FastSexprError as exc:
+            yield exc
+
+
+def _write_domain(domain, dst: str, version: int) -> str:
+    from .libvirt_xml import write_xml
+    from .xend import write_sexpr
+
+    if dst == "xml":
+        return write_xml(domain)
+    text = write_sexpr(domain, version)
+    return text if text.endswith("\n") else text + "\n"
+
+
+def _inside(directory: str, root: str) -> bool:
+    real, top = os.path.realpath(directory), os.path.realpath(root)
+    return real == top or real.startswith(top.rstrip(os.sep) + os.sep)
+
+
+def convert_task(settings: Settings, task: Task) -> List[dict]:
+    """Convert one input; never raises for bad input or a failed write.
+
+    The outputs are left as complete, fsynced temporary files: the parent
+    gives them their final names in input order, which keeps name clashes
+    and ``--force`` decisions deterministic however the pool schedules.
+    """
+    data = task.data
+    try:
+        if data is None:
+            with open(task.path, "rb") as fh:
+                data = fh.read()
+        src = settings.src or _detect(data)
+        if src is None:
+            raise ConversionError("cannot tell the format: the first significant character is "
+                                  "neither '(' (SEXPR) nor '<' (XML); use -f")
+        dst = settings.dst or OTHER[src]
+        results = []
+        items = list(_read_domains(data, src, settings.version, task.path))
+        multi = len(items) > 1
+        for k, item in enumerate(items):
+            unit = k + 1 if multi else None
+            if isinstance(item, BaseException):
+                results.append(_failure(task, item, data, unit))
+                continue
+            name = getattr(item, "name", None)
+            try:
+                text = _write_domain(item, dst, settings.version)
+            except FastSexprError as exc:
+                results.append(_failure(task, exc, data, unit, name))
+                continue
+            res = {"path": task.path, "domain_index": unit, "ok": True, "output": None,
+                   "domain": name, "uuid": getattr(item, "uuid", None), "ext": OUT_EXT[dst]}
+            if settings.to_stdout:
+                res["text"] = text
+            else:
+                results.append(_stage(settings, task, res, text, multi))
+                continue
+            results.append(res)
+        return results
+    except (FastSexprError, OSError, UnicodeDecodeError) as exc:
+        return [_failure(task, exc, data)]
+    except Exception as exc:  # a bug of ours must not stop the other inputs
+        return [_failure(task, exc, data)]
+
+
+def _stage(settings: Settings, task: Task, res: dict, text: str, multi: bool) -> dict:
+    """Write one output to its temporary file; record where it should go."""
+    ext = res["ext"]
+    if task.out_file is not None:
+        if multi:
+            exc = ConversionError("the input holds several domains: give -o a directory")
+            return _failure(task, exc, None, res["domain_index"], res["domain"])
+        directory, final = os.path.dirname(task.out_file) or ".", task.out_file
+    elif multi or task.by_name_dir is not None:
+        directory = task.multi_dir if multi else task.by_name_dir
+        final = None
+    else:
+        directory, final = os.path.dirname(task.out_stem), task.out_stem + ext
+    try:
+        if multi and task.by_name_dir is None:
+            os.makedirs(directory, exist_ok=True)
+        if task.root is not None and not _inside(directory, task.root):
+            raise ConversionError(f"{directory} leads outside the output directory")
+        label = os.path.basename(final) if final else (safe_name(res["domain"]) or "domain") + ext
+        tag = f"{task.index}.{res['domain_index'] or 0}.{settings.token}"
+        res["tmp"] = _write_tmp(directory, _tmp_name(label, tag), text.encode("utf-8"))
+    except (OSError, FastSexprError) as exc:
+        return _failure(task, exc, None, res["domain_index"], res["domain"])
+    res["dir"], res["final"] = directory, final
+    return res
+
+
+def _init_worker() -> None:
+    # The parent handles Ctrl-C for the whole run and cleans up after the
+    # workers; a worker printing its own KeyboardInterrupt traceback helps nobody.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _run_chunk(args: Tuple[Settings, Task]) -> List[dict]:
+    return convert_task(*args)
+
+
+# -------------------------------------------------------------------- parent
+
+class _Installer:
+    """Gives staged outputs their final names, in input order."""
+
+    def __init__(self, force: bool):
+        self.force = force
+        self.claimed = {}
+
+    def _free(self, path: str) -> bool:
+        return os.path.normcase(os.path.abspath(path)) not in self.claimed
+
+    def _claim(self, path: str, owner: str) -> None:
+        self.claimed[os.path.normcase(os.path.abspath(path))] = owner
+
+    def final_for(self, res: dict, task: Task) -> str:
+        ext = res["ext"]
+        if res["final"] is not None:
+            final = res["final"]
+            if self._free(final) or task.out_stem is None:
+                return final
+            # Two inputs with one stem (a.sxp and a.sexpr): keep the full name.
+            alt = os.path.join(os.path.dirname(task.out_stem), os.path.basename(task.path) + ext)
+            return alt
+        base = safe_name(res["domain"]) or safe_name(res.get("uuid")) or "domain"
+        candidates = [base]
+        if res.get("uuid"):
+            candidates.append(f"{base}-{safe_name(res['uuid'])}")
+        for cand in candidates:
+            path = os.path.join(res["dir"], cand + ext)
+            if self._free(path):
+                return path
+        n = 2
+        while not self._free(os.path.join(res["dir"], f"{base}-{n}{ext}")):
+            n += 1
+        return os.path.join(res["dir"], f"{base}-{n}{ext}")
+
+    def install(self, res: dict, task: Task) -> dict:
+        tmp = res.pop("tmp")
+        final = self.final_for(res, task)
+        res.pop("final", None)
+        res.pop("dir", None)
+        if not self._free(final):
+            _unlink_quiet(tmp)
+            exc = FileExistsError(errno.EEXIST, f"{final} is also the output of {self.claimed[os.path.normcase(os.path.abspath(final))]}")
+            return _failure(task, exc, None, res["domain_index"], res["domain"])
+        if task.path != "-" and os.path.exists(final) and os.path.samefile(final, task.path):
+            _unlink_quiet(tmp)
+            exc = FileExistsError(errno.EEXIST, f"{final} is the input itself")
+            return _failure(task, exc, None, res["domain_index"], res["domain"])
+        # Claimed even if the install fails: a second domain of the same name
+        # must not take the name the first one would have had.
+        self._claim(final, task.path)
+        try:
+            _install(tmp, final, self.force)
+        except OSError as exc:
+            fail = _failure(task, exc, None, res["domain_index"], res["domain"])
+            if isinstance(exc, FileExistsError):
+                fail["message"] = f"{final} exists (use --force to overwrite)"
+            return fail
+        res["output"] = final
+        return res
+
+
+def _format_failure(f: dict) -> str:
+    where = f["path"] if f["path"] != "-" else "<stdin>"
+    if f["line"] is not None:
+        where += f":{f['line']}"
+        if f["column"] is not None:
+            where += f":{f['column']}"
+    parts = [where]
+    if f.get("domain_index"):
+        label = f"domain #{f['domain_index']}"
+        if f.get("domain"):
+            label += f" '{f['domain']}'"
+        parts.append(label)
+    if f.get("where"):
+        parts.append(f["where"])
+    parts.append(f"{f['error']}: {f['message']}")
+    return ": ".join(parts)
+
+
+class _Progress:
+    """tqdm on a terminal when it is installed, else a plain counter."""
+
+    def __init__(self, total: int, enabled: bool):
+        self.total, self.done, self.bar = total, 0, None
+        self.enabled = enabled and total > 1
+        if self.enabled:
+            try:
+                from tqdm import tqdm
+            except ImportError:
+                tqdm = None
+            if tqdm is not None:
+                self.bar = tqdm(total=total, unit="file", file=sys.stderr, leave=False,
+                                dynamic_ncols=True)
+
+    def update(self, n: int = 1) -> None:
+        if not self.enabled:
+            return
+        self.done += n
+        if self.bar is not None:
+            self.bar.update(n)
+        elif self.done == self.total or self.done % 50 == 0:
+            sys.stderr.write(f"\r{self.done}/{self.total}")
+            sys.stderr.flush()
+
+    def write(self, line: str) -> None:
+        if self.bar is not None:
+            self.bar.write(line, file=sys.stderr)
+        elif self.enabled and self.done:
+            sys.stderr.write("\r\x1b[K" + line + "\n")
+        else:
+            sys.stderr.write(line + "\n")
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+        elif self.enabled and self.done:
+            sys.stderr.write("\r\x1b[K")
+            sys.stderr.flush()
+
+
+def _chunksize(n: int, jobs: int) -> int:
+    # Large chunks: one round trip to a worker per many files, but still a
+    # few chunks per worker so that a slow chunk does not leave a core idle.
+    return max(1, min(512, -(-n // (jobs * 4))))
+
+
+def _results(settings: Settings, tasks: List[Task], jobs: int) -> Iterator[List[dict]]:
+    if jobs <= 1 or len(tasks) <= 1:
+        for t in tasks:
+            yield convert_task(settings, t)
+        return
+    methods = multiprocessing.get_all_start_methods()
+    # fork: the workers inherit the already imported package, so each one
+    # starts in milliseconds instead of importing lxml and the converters again.
+    ctx = multiprocessing.get_context("fork" if "fork" in methods else None)
+    pool = ctx.Pool(min(jobs, len(tasks)), initializer=_init_worker)
+    try:
+        yield from pool.imap(_run_chunk, [(settings, t) for t in tasks],
+                             chunksize=_chunksize(len(tasks), jobs))
+        pool.close()
+    except BaseException:
+        pool.terminate()
+        raise
+    finally:
+        pool.join()
+
+
+def _sweep(dirs: Iterable[str], token: str) -> None:
+    """Remove this run's temporary files (after an interruption)."""
+    suffix = f".{token}.tmp"
+    for d in dirs:
+        try:
+            with os.scandir(d) as it:
+                for entry in it:
+                    if entry.name.startswith(".") and entry.name.endswith(suffix):
+                        _unlink_quiet(entry.path)
+        except OSError:
+            pass
+
+
+def _write_stdout(text: str) -> None:
+    sys.stdout.buffer.write(text.encode("utf-8"))
+
+
+def cmd_convert(args) -> int:
+    start = time.perf_counter()
+    if args.xend_config_version not in (1, 2, 3, 4):
+        return _usage("--xend-config-version must be 1, 2, 3 or 4")
+    if args.jobs is not None and args.jobs < 1:
+        return _usage("--jobs must be at least 1")
+    try:
+        files, out_is_dir = _plan(args.paths, args.recursive, args.output)
+    except UsageError as exc:
+        return _usage(str(exc))
+    to_stdout = args.output is None
+    if to_stdout and (len(files) > 1 or any(base is not None for _, base in files)):
+        return _usage("several inputs need -o DIRECTORY")
+    if args.output is not None and args.output == "-":
+        to_stdout = True
+    settings = Settings(args.from_, args.to, args.xend_config_version,
+                        f"fsx{os.getpid()}{secrets.token_hex(4)}", to_stdout)
+    try:
+        tasks, dirs = _make_tasks(files, out_is_dir, args.output, to_stdout)
+        for d in dirs:
+            os.makedirs(d, exist_ok=True)
+        if out_is_dir:
+            bad = [d for d in dirs if not _inside(d, args.output)]
+            if bad:
+                return _usage(f"{bad[0]}: leads outside the output directory {args.output}")
+    except OSError as exc:
+        return _usage(f"{exc.filename or ''}: {exc.strerror or exc}")
+    multi_dirs = {t.multi_dir for t in tasks if t.multi_dir} | set(dirs)
+    if args.output and not out_is_dir:
+        multi_dirs.add(os.path.dirname(args.output) or ".")
+
+    report = None
+    if args.report:
+        try:
+            report = open(args.report, "w", encoding="utf-8")
+        except OSError as exc:
+            return _usage(f"{args.report}: {exc.strerror}")
+
+    jobs = args.jobs or os.cpu_count() or 1
+    installer = _Installer(args.force)
+    progress = _Progress(len(tasks), sys.stderr.isatty() and not args.quiet)
+    converted = failed = domains = 0
+    io_error = False
+    interrupted = False
+    stream = _results(settings, tasks, jobs)
+    try:
+        for task, results in zip(tasks, stream):
+            ok = True
+            for res in results:
+                if res["ok"] and "tmp" in res:
+                    res = installer.install(res, task)
+                elif res["ok"] and "text" in res:
+                    try:
+                        _write_stdout(res.pop("text"))
+                    except BrokenPipeError:
+                        # The reader went away (| head): stop quietly.
+                        _quiet_stdout()
+                        return EXIT_FAILED
+                if res["ok"]:
+                    domains += 1
+                else:
+                    ok = False
+                    io_error = io_error or res.get("io", False)
+                    progress.write(_format_failure(res))
+                if report is not None:
+                    report.write(json.dumps(_report_line(res)) + "\n")
+                    report.flush()
+            progress.update()
+            if ok:
+                converted += 1
+            else:
+                failed += 1
+                if args.fail_fast:
+                    break
+    except KeyboardInterrupt:
+        interrupted = True
+    finally:
+        # Closing the stream ends the pool (terminating it after --fail-fast
+        # or Ctrl-C) before this run's leftovers are swept.
+        stream.close()
+        progress.close()
+        if report is not None:
+            report.close()
+        if interrupted or failed:
+            _sweep(multi_dirs, settings.token)
+    if not to_stdout:
+        _fsync_dirs(multi_dirs)
+    elapsed = time.perf_counter() - start
+    if not args.quiet:
+        total = converted + failed
+        rate = total / elapsed if elapsed > 0 else 0.0
+        extra = f" ({domains} domains)" if domains != converted else ""
+        state = "interrupted: " if interrupted else ""
+        skipped = len(tasks) - total
+        more = f", {skipped} not done" if skipped else ""
+        sys.stderr.write(f"fastsexpr: {state}converted {converted}{extra}, failed {failed}{more}"
+                         f" in {elapsed:.2f}s ({rate:.0f} files/s)\n")
+    if interrupted:
+        return EXIT_INTERRUPTED
+    if io_error:
+        return EXIT_USAGE
+    return EXIT_FAILED if failed else EXIT_OK
+
+
+def _report_line(res: dict) -> dict:
+    return {
+        "path": res["path"], "domain_index": res.get("domain_index"), "ok": res["ok"],
+        "output": res.get("output"), "domain": res.get("domain"),
+        "error": res.get("error"), "message": res.get("message"),
+        "line": res.get("line"), "column": res.get("column"), "where": res.get("where"),
+    }
+
+
+def _fsync_dirs(dirs: Iterable[str]) -> None:
+    # The renames are durable only once their directory is on disk too.
+    for d in dirs:
+        try:
+            fd = os.open(d, os.O_RDONLY)
+        except OSError:
+            continue
+        try:
+            os.fsync(fd)
+        except OSError:
+            pass
+        finally:
+            os.close(fd)
+
+
+def _quiet_stdout() -> None:
+    # Point stdout at /dev/null so that Python's flush at exit does not
+    # raise BrokenPipeError a second time.
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except OSError:
+        pass
+
+
+def _usage(message: str) -> int:
+    sys.stderr.write(f"fastsexpr: error: {message}\n")
+    return EXIT_USAGE
+
+
+# ----------------------------------------------------------------------- fmt
+
+def _format_text(text: str, dialect: str, indent: Optional[int]) -> str:
+    trees = loads_all(text, dialect=dialect)
+    if not trees:
+        raise SexprSyntaxError("no expression in the input", text, 0)
+    out = "\n".join(dumps(t, indent=indent) for t in trees) + "\n"
+    # Nothing lost: the result must read back to the very same trees, and
+    # the xend reader's comments (the only thing dumps cannot keep) must not
+    # silently disappear.
+    if loads_all(out, dialect=dialect) != trees:
+        raise ConversionError(f"the {dialect}-dialect atoms cannot be written back unchanged "
+                              "(dumps writes xend-dialect quoting); left alone")
+    if dialect == "xend" and text.count("#") > out.count("#"):
+        raise ConversionError("the file has # comments, which fmt would drop; left alone")
+    return out
+
+
+def cmd_fmt(args) -> int:
+    if args.indent < 0:
+        return _usage("--indent must be at least 0")
+    try:
+        files, _ = _plan(args.paths, args.recursive, None)
+    except UsageError as exc:
+        return _usage(str(exc))
+    files = [f for f, base in files if base is None or f.lower().endswith(SEXPR_EXTS)]
+    if args.in_place and "-" in files:
+        return _usage("-i needs files, not stdin")
+    indent = None if args.compact else args.indent
+    changed = failed = 0
+    io_error = False
+    for path in files:
+        label = "<stdin>" if path == "-" else path
+        data = None
+        try:
+            if path == "-":
+                data = sys.stdin.buffer.read()
+            else:
+                with open(path, "rb") as fh:
+                    data = fh.read()
+            text = data.decode("utf-8")
+            out = _format_text(text, args.dialect, indent)
+        except OSError as exc:
+            sys.stderr.write(f"{label}: {type(exc).__name__}: {exc.strerror}\n")
+            failed += 1
+            io_error = True
+            continue
+        except (FastSexprError, UnicodeDecodeError) as exc:
+            fake = Task(0, path, None, None, None, None, None, None)
+            sys.stderr.write(_format_failure(_failure(fake, exc, data)) + "\n")
+            failed += 1
+            continue
+        if out == text:
+            if not args.in_place and not args.check:
+                _write_stdout(out)
+            continue
+        changed += 1
+        if args.check:
+            sys.stderr.write(f"would reformat {label}\n")
+        elif args.in_place:
+            try:
+                write_atomic(path, out.encode("utf-8"), force=True,
+                             mode=os.stat(path).st_mode & 0o7777)
+            except OSError as exc:
+                sys.stderr.write(f"{label}: {type(exc).__name__}: {exc.strerror}\n")
+                failed += 1
+                io_error = True
+                continue
+            if not args.quiet:
+                sys.stderr.write(f"reformatted {label}\n")
+        else:
+            try:
+                _write_stdout(out)
+            except BrokenPipeError:
+                _quiet_stdout()
+                return EXIT_FAILED
+    if io_error:
+        return EXIT_USAGE
+    if failed or (args.check and changed):
+        return EXIT_FAILED
+    return EXIT_OK
+
+
+# -------------------------------------------------------------------- parser
+
+def build_parser() -> argparse.ArgumentParser:
+    engine = "compiled core" if HAS_SPEEDUPS else "pure Python"
+    parser = argparse.ArgumentParser(
+        prog="fastsexpr",
+        description="Convert VM definitions between libvirt domain XML and Xen xend "
+                    "S-expressions (SEXPR), byte-exact with libvirt 1.2.10.",
+        epilog=EPILOG_MAIN, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--version", action="version", version=f"fastsexpr {__version__} ({engine})")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub.required = True
+
+    conv = sub.add_parser(
+        "convert", help="convert SEXPR <-> domain XML (files, trees, stdin)",
+        description="Convert xend SEXPR to libvirt domain XML and back. The input format is "
+                    "told by the first significant character: '(' SEXPR, '<' XML.",
+        epilog=EPILOG_CONVERT, formatter_class=argparse.RawDescriptionHelpFormatter)
+    conv.add_argument("paths", nargs="*", metavar="PATH",
+                      help="files or directories; '-' or nothing reads stdin")
+    conv.add_argument("-f", "--from", dest="from_", choices=FORMATS,
+                      help="input format (default: detected)")
+    conv.add_argument("-t", "--to", choices=FORMATS,
+                      help="output format (default: the other one)")
+    conv.add_argument("-o", "--output", metavar="PATH",
+                      help="output file, or a directory that mirrors the inputs "
+                           "(default: stdout for a single input)")
+    conv.add_argument("-r", "--recursive", action="store_true",
+                      help="convert the .sxp/.sexpr/.sexp/.xml files under directories")
+    conv.add_argument("--xend-config-version", type=int, default=4, metavar="N",
+                      help="xend config version 1..4 (1: 3.0.2, 2: 3.0.3, 3: 3.0.4, 4: 3.1+; "
+                           "default 4)")
+    conv.add_argument("-j", "--jobs", type=int, metavar="N",
+                      help="worker processes (default: all cores; 1 runs in this process)")
+    conv.add_argument("--force", action="store_true", help="overwrite existing outputs")
+    conv.add_argument("--fail-fast", action="store_true", help="stop at the first failure")
+    conv.add_argument("--report", metavar="FILE",
+                      help="write one JSON line per input (per domain of a dump)")
+    conv.add_argument("-q", "--quiet", action="store_true",
+                      help="no progress and no summary line (failures are still reported)")
+    conv.set_defaults(func=cmd_convert)
+
+    fmt = sub.add_parser(
+        "fmt", help="reformat SEXPR files",
+        description="Reformat SEXPR files: readable (indented) or compact. Every expression "
+                    "of a file is kept.",
+        epilog=EPILOG_FMT, formatter_class=argparse.RawDescriptionHelpFormatter)
+    fmt.add_argument("paths", nargs="*", metavar="PATH",
+                     help="files or directories; '-' or nothing reads stdin")
+    fmt.add_argument("--indent", type=int, default=2, metavar="N",
+                     help="spaces per nesting level (default 2)")
+    fmt.add_argument("--compact", action="store_true", help="one line per expression")
+    fmt.add_argument("-i", "--in-place", action="store_true",
+                     help="rewrite the files (atomically) instead of printing")
+    fmt.add_argument("--check", action="store_true",
+                     help="change nothing; exit 1 if a file would be reformatted")
+    fmt.add_argument("--dialect", choices=("xend", "libvirt"), default="xend",
+                     help="how to read (default xend)")
+    fmt.add_argument("-r", "--recursive", action="store_true",
+                     help="reformat the .sxp/.sexpr/.sexp files under directories")
+    fmt.add_argument("-q", "--quiet", action="store_true", help="do not list reformatted files")
+    fmt.set_defaults(func=cmd_fmt)
+    return parser
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except KeyboardInterrupt:
+        sys.stderr.write("fastsexpr: interrupted\n")
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        _quiet_stdout()
+        return EXIT_FAILED
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
