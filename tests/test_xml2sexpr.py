@@ -788,3 +788,17 @@ def test_parsing_from_many_threads():
     for t in threads:
         t.join()
     assert results == expected
+
+
+# ---------------------------------------------------------------- the examples
+
+EXAMPLES = __import__("pathlib").Path(__file__).resolve().parent.parent / "examples"
+
+
+@pytest.mark.parametrize("name", ["pv-kernel", "pv-pygrub", "hvm-bios", "hvm-kernel"])
+@pytest.mark.parametrize("version", [1, 2, 3, 4])
+def test_examples_convert_at_every_version(name, version):
+    got = conv((EXAMPLES / f"{name}.xml").read_bytes(), version)
+    assert got.startswith("(vm (name '") and got.endswith(")") and "\n" not in got
+    # V4 writes the localtime flag in the image and at top level.
+    assert got.count("(localtime ") == (2 if version == 4 else 1)
