@@ -48,6 +48,7 @@ _UUID_DIR = re.compile(
     r"^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}$")
 _UNSAFE = re.compile(r"[^A-Za-z0-9._+@=-]+")
 _NAME_MAX = 120
+_XML_POS = re.compile(r"\bline (\d+), column (\d+)")
 
 EPILOG_CONVERT = """\
 examples:
@@ -332,6 +333,11 @@ def _position(exc: BaseException, data: Optional[bytes]) -> Tuple[Optional[int],
     col = getattr(exc, "colno", None)
     if line is None and getattr(exc, "position", None):
         line, col = exc.position[0], exc.position[1]
+    if line is None and isinstance(exc, ConversionError):
+        # The XML reader puts lxml's position into the reason text.
+        m = _XML_POS.search(exc.reason or "")
+        if m:
+            line, col = int(m.group(1)), int(m.group(2))
     return (line if isinstance(line, int) else None, col if isinstance(col, int) else None)
 
 
@@ -406,6 +412,13 @@ def _write_domain(domain, dst: str, version: int) -> str:
     return text if text.endswith("\n") else text + "\n"
 
 
+def _uuid_of(domain) -> Optional[str]:
+    try:
+        return domain.uuid_dashed if getattr(domain, "uuid", None) else None
+    except (AttributeError, TypeError):
+        return getattr(domain, "uuid", None)
+
+
 def _inside(directory: str, root: str) -> bool:
     real, top = os.path.realpath(directory), os.path.realpath(root)
     return real == top or real.startswith(top.rstrip(os.sep) + os.sep)
@@ -443,7 +456,8 @@ def convert_task(settings: Settings, task: Task) -> List[dict]:
                 results.append(_failure(task, exc, data, unit, name))
                 continue
             res = {"path": task.path, "domain_index": unit, "ok": True, "output": None,
-                   "domain": name, "uuid": getattr(item, "uuid", None), "ext": OUT_EXT[dst]}
+                   "domain": name, "uuid": _uuid_of(item), "ext": OUT_EXT[dst],
+                   "count": len(items)}
             if settings.to_stdout:
                 res["text"] = text
             else:
@@ -462,7 +476,8 @@ def _stage(settings: Settings, task: Task, res: dict, text: str, multi: bool) ->
     ext = res["ext"]
     if task.out_file is not None:
         if multi:
-            exc = ConversionError("the input holds several domains: give -o a directory")
+            exc = ConversionError(
+                f"the input holds {res['count']} domains: give -o a directory (a name ending in /)")
             return _failure(task, exc, None, res["domain_index"], res["domain"])
         directory, final = os.path.dirname(task.out_file) or ".", task.out_file
     elif multi or task.by_name_dir is not None:
