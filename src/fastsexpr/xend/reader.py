@@ -12,12 +12,12 @@ device block before handling each kind in libvirt's order.
 """
 from __future__ import annotations
 
+import re
 from typing import Optional
 
 from ..domain import (
     CHR_TYPES, CRASH_ACTIONS, DISK_FORMATS, GRAPHICS_TYPES, LIFECYCLE_ACTIONS,
-    SOUND_MODELS, Chr, Clock, Disk, Domain, Graphics, Input, Interface, OS,
-    PciHostdev, Timer,
+    SOUND_MODELS, Chr, Disk, Domain, Graphics, Input, Interface, PciHostdev, Timer,
 )
 from ..errors import ConversionError
 from ..sexpr import find_key, has, loads, lookup, strtol, to_int, to_u64, value, value_copy
@@ -65,6 +65,10 @@ _DRIVER_STORAGE = {"phy": "block", "file": "file", "tap": "file", "tap2": "file"
 _DISK_BUS_PREFIXES = (("xvd", "xen"), ("hd", "ide"), ("sd", "scsi"))
 
 _HEX = frozenset("0123456789abcdefABCDEF")
+_UUID_PLAIN = re.compile("[0-9a-fA-F]{32}").fullmatch
+_UUID_DASHED = re.compile(
+    "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}").fullmatch
+_MAC_PLAIN = re.compile("[0-9a-fA-F]{2}(?::[0-9a-fA-F]{2}){5}").fullmatch
 _SOUND_ALL = ("sb16", "es1370")
 
 
@@ -74,6 +78,13 @@ def _fail(reason, path):
 
 def _parse_uuid(text):
     """libvirt's liberal UUID reading: 32 hex digits, '-' or ' ' between pairs."""
+    # The two spellings xend writes, checked first because they are the rule.
+    n = len(text)
+    if n == 32:
+        if _UUID_PLAIN(text):
+            return text.lower()
+    elif n == 36 and _UUID_DASHED(text):
+        return (text[:8] + text[9:13] + text[14:18] + text[19:23] + text[24:]).lower()
     s = text.lstrip(" \t\n\v\f\r")
     n = len(s)
     i = 0
@@ -101,6 +112,8 @@ def _parse_mac(text):
     char in C, at any non-ASCII byte), so trailing text from there is
     ignored.
     """
+    if len(text) == 17 and _MAC_PLAIN(text):
+        return text.lower()
     n = len(text)
     i = 0
     groups = []
@@ -491,11 +504,11 @@ def read_sexpr(tree_or_text, xend_config_version: int = 4, *,
     hvm = hvm_node is not None and len(hvm_node) > 1
     if hvm:
         image_node, paths = hvm_node, _HVM_PATHS
-        dom.os = OS(type="hvm")
+        dom.os.type = "hvm"
     else:
         image_node = find_key(image, "image/linux") if image is not None else None
         paths = _PV_PATHS
-        dom.os = OS(type="linux")
+        dom.os.type = "linux"
         bootloader = value_copy(root, "domain/bootloader")
         if bootloader is None and has(root, "domain/bootloader"):
             bootloader = ""
@@ -527,7 +540,7 @@ def read_sexpr(tree_or_text, xend_config_version: int = 4, *,
 
     # ---- features and clock
     localtime = to_int(value(root, "domain/localtime"))
-    clock = dom.clock = Clock()
+    clock = dom.clock
     if hvm:
         dom.features = [name for name, path in _HVM_FEATURE_PATHS if to_int(value(hvm_node, path))]
         override = value(hvm_node, "hvm/localtime")
