@@ -55,6 +55,7 @@ _MAC_RE = re.compile(r"([0-9A-Fa-f]{1,2}):([0-9A-Fa-f]{1,2}):([0-9A-Fa-f]{1,2}):
                      r"([0-9A-Fa-f]{1,2}):([0-9A-Fa-f]{1,2}):([0-9A-Fa-f]{1,2})\Z")
 # C strtoull/strtol in base 10 as libvirt calls them: leading white space and
 # a sign, then digits, nothing after.
+_MAC_CANONICAL = re.compile(r"[0-9a-f]{2}(?::[0-9a-f]{2}){5}\Z")
 _UINT_RE = re.compile(r"[ \t\n\v\f\r]*\+?([0-9]+)\Z")
 _INT_RE = re.compile(r"[ \t\n\v\f\r]*([+-]?[0-9]+)\Z")
 _ENCODING_DECL = re.compile(r"\A(\s*<\?xml\b[^>]*?)\s+encoding\s*=\s*(['\"])[^'\"]*\2")
@@ -369,7 +370,15 @@ def _read_vcpu(dom: Domain, el) -> None:
 
 
 def _read_os(dom: Domain, os_el) -> None:
-    first = _first_children(os_el) if os_el is not None else {}
+    first: Dict[str, etree._Element] = {}
+    boots = []
+    if os_el is not None:
+        for child in os_el:
+            tag = child.tag
+            if tag == "boot":
+                boots.append(child)
+            elif tag.__class__ is str and tag not in first:
+                first[tag] = child
     type_el = first.get("type")
     os_type = _string(type_el)
     if os_type is None:
@@ -393,9 +402,9 @@ def _read_os(dom: Domain, os_el) -> None:
     osd.initrd = _string(first.get("initrd"))
     osd.cmdline = _string(first.get("cmdline"))
     osd.root = _string(first.get("root"))
-    if os_type == "hvm" and os_el is not None and "boot" in first:
+    if os_type == "hvm" and boots:
         boot = osd.boot
-        for el in os_el.iterchildren("boot"):
+        for el in boots:
             if len(boot) == _MAX_BOOT:
                 break
             dev = el.get("dev")
@@ -497,10 +506,6 @@ def _read_devices(dom: Domain, devices) -> bool:
     return per_device_boot
 
 
-def _has_boot(el) -> bool:
-    return el.find("boot") is not None
-
-
 def _read_disk(dom: Domain, el, path: str, hvm: bool) -> bool:
     dtype = el.get("type")
     if dtype is None:
@@ -514,6 +519,7 @@ def _read_disk(dom: Domain, el, path: str, hvm: bool) -> bool:
         raise DomainXMLError(f"unknown disk device '{device}'", path)
     disk = Disk(type=dtype, device=device)
     source_el = target_el = driver_el = None
+    boot = False
     for child in el:
         ctag = child.tag
         if ctag == "source":
@@ -531,6 +537,8 @@ def _read_disk(dom: Domain, el, path: str, hvm: bool) -> bool:
             disk.shareable = True
         elif ctag == "transient":
             disk.transient = True
+        elif ctag == "boot":
+            boot = True
 
     has_pool = False
     if source_el is not None:
@@ -599,10 +607,12 @@ def _read_disk(dom: Domain, el, path: str, hvm: bool) -> bool:
     # keep their document order.  The output order follows this list.
     disks = dom.disks
     pos = None
-    new_index = _drive_index(target)
+    new_index = None
     for i in range(len(disks) - 1, -1, -1):
         other = disks[i]
         if other.bus == bus:
+            if new_index is None:
+                new_index = _drive_index(target)
             if _drive_index(other.target) > new_index:
                 pos = i
             elif pos is None:
@@ -611,7 +621,7 @@ def _read_disk(dom: Domain, el, path: str, hvm: bool) -> bool:
         disks.append(disk)
     else:
         disks.insert(pos, disk)
-    return _has_boot(el)
+    return boot
 
 
 def _read_interface(dom: Domain, el, path: str, hvm: bool) -> bool:
@@ -622,6 +632,7 @@ def _read_interface(dom: Domain, el, path: str, hvm: bool) -> bool:
         raise DomainXMLError(f"unknown interface type '{ntype}'", path)
     nic = Interface(type=ntype)
     mac = source_el = None
+    boot = False
     for child in el:
         ctag = child.tag
         if ctag == "mac":
@@ -648,9 +659,15 @@ def _read_interface(dom: Domain, el, path: str, hvm: bool) -> bool:
             if model is not None and _MODEL_OK.match(model) is None:
                 raise DomainXMLError("Model name contains invalid characters", path)
             nic.model = model
+        elif ctag == "boot":
+            boot = True
 
     if mac is None:
         nic.mac = _random_mac()
+    elif _MAC_CANONICAL.match(mac) is not None:
+        if int(mac[:2], 16) & 1:
+            raise DomainXMLError(f"expected unicast mac address, found multicast '{mac}'", path)
+        nic.mac = mac
     else:
         m = _MAC_RE.match(mac)
         if m is None:
@@ -673,7 +690,7 @@ def _read_interface(dom: Domain, el, path: str, hvm: bool) -> bool:
                                  "<interface type='network'/>", path)
         nic.network = network
     dom.interfaces.append(nic)
-    return _has_boot(el)
+    return boot
 
 
 def _strtoul0(text: Optional[str], what: str, path: str) -> int:
@@ -702,9 +719,16 @@ def _read_hostdev(dom: Domain, el, path: str, hvm: bool) -> bool:
     mode = el.get("mode")
     if mode is None:
         mode = "subsystem"
+    address = None
+    boot = False
+    for child in el:
+        ctag = child.tag
+        if ctag == "boot":
+            boot = True
+        elif ctag == "source" and address is None:
+            address = next(child.iterchildren("address"), None)
     if mode != "subsystem" or el.get("type") != "pci":
-        return _has_boot(el)
-    address = el.find("source/address")
+        return boot
     if address is None:
         raise DomainXMLError("missing PCI source address", path)
     values = []
@@ -715,7 +739,7 @@ def _read_hostdev(dom: Domain, el, path: str, hvm: bool) -> bool:
                 f"Invalid PCI address {what}='0x{value:x}', must be <= 0x{limit:X}", path)
         values.append(value)
     dom.hostdevs.append(PciHostdev(*values, managed=el.get("managed") == "yes"))
-    return _has_boot(el)
+    return boot
 
 
 def _read_chr(el, path: str, kind: str) -> Chr:
