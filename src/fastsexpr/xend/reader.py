@@ -28,11 +28,6 @@ from .tables import (
 
 __all__ = ["read_sexpr"]
 
-_LIFECYCLE = (
-    ("on_poweroff", "domain/on_poweroff", LIFECYCLE_ACTIONS, "destroy"),
-    ("on_reboot", "domain/on_reboot", LIFECYCLE_ACTIONS, "restart"),
-    ("on_crash", "domain/on_crash", CRASH_ACTIONS, "destroy"),
-)
 
 # The image keys shared by HVM and paravirt images, as paths relative to the
 # (hvm ...) or (linux ...) list.
@@ -62,7 +57,6 @@ _TAP_DRIVERS = ("tap", "tap2")
 # Storage type by the driver word of a vbd uname; any other driver leaves it
 # unset, which the XML writer then refuses as libvirt did.
 _DRIVER_STORAGE = {"phy": "block", "file": "file", "tap": "file", "tap2": "file"}
-_DISK_BUS_PREFIXES = (("xvd", "xen"), ("hd", "ide"), ("sd", "scsi"))
 
 _HEX = frozenset("0123456789abcdefABCDEF")
 _UUID_PLAIN = re.compile("[0-9a-fA-F]{32}").fullmatch
@@ -74,6 +68,13 @@ _SOUND_ALL = ("sb16", "es1370")
 
 def _fail(reason, path):
     raise ConversionError(reason, path)
+
+
+def _lifecycle(word, allowed, path):
+    # An absent key keeps the model's default (destroy, restart, destroy).
+    if word not in allowed:
+        _fail(f"unknown lifecycle type {word}", path)
+    return word
 
 
 def _parse_uuid(text):
@@ -239,61 +240,59 @@ def _read_disk(dom, device, sub, kind, hvm, suffix_parsed):
     p_uname, p_dev, p_mode, p_bootable = _DISK_PATHS[kind]
     src = value(sub, p_uname)
     dst = value(sub, p_dev)
-    mode = value(sub, p_mode)
-    bootable = value(sub, p_bootable)
-    where = "domain/device/" + kind
     if dst is None:
-        _fail("domain information incomplete, vbd has no dev", where + "/dev")
-    disk = Disk(type=None)
+        _fail("domain information incomplete, vbd has no dev", f"domain/device/{kind}/dev")
+    driver = fmt = None
     if src is None:
         colon = dst.find(":")
         if not hvm or colon < 0 or dst[colon:] != ":cdrom":
-            _fail(f"domain information incomplete, vbd '{dst}' has no src", where + "/uname")
-        disk.type = "file"
+            _fail(f"domain information incomplete, vbd '{dst}' has no src",
+                  f"domain/device/{kind}/uname")
+        storage = "file"
     else:
         colon = src.find(":")
         if colon < 0:
-            _fail(f"cannot parse vbd filename '{src}', missing driver name", where + "/uname")
+            _fail(f"cannot parse vbd filename '{src}', missing driver name",
+                  f"domain/device/{kind}/uname")
         if src.startswith("tap:") and lookup(device, "device/tap2") is not None:
             driver = "tap2"
         else:
             driver = src[:colon]
-        disk.driver_name = driver
         src = src[colon + 1:]
         if driver in _TAP_DRIVERS:
             colon = src.find(":")
             if colon < 0:
                 _fail(f"cannot parse vbd filename '{src}', missing driver type",
-                      where + "/uname")
+                      f"domain/device/{kind}/uname")
             fmt = src[:colon]
             if fmt == "aio":
                 fmt = "raw"
             elif fmt not in DISK_FORMATS:
-                _fail(f"Unknown driver type {src}", where + "/uname")
-            disk.driver_type = fmt
+                _fail(f"Unknown driver type {src}", f"domain/device/{kind}/uname")
             src = src[colon + 1:]
-        disk.type = _DRIVER_STORAGE.get(driver)
-        disk.source = src
+        storage = _DRIVER_STORAGE.get(driver)
     if dst.startswith("ioemu:"):
         dst = dst[6:]
+    device_kind = "disk"
     if suffix_parsed:
         colon = dst.rfind(":")
         if colon >= 0:
             if dst[colon:] == ":cdrom":
-                disk.device = "cdrom"
+                device_kind = "cdrom"
             dst = dst[:colon]
-    disk.target = dst
-    bus = "ide"
-    for prefix, name in _DISK_BUS_PREFIXES:
-        if dst.startswith(prefix):
-            bus = name
-            break
-    disk.bus = bus
-    if mode is not None:
-        disk.readonly = "r" in mode
-        disk.shareable = "!" in mode
+    if dst.startswith("xvd"):
+        bus = "xen"
+    elif dst.startswith("sd"):
+        bus = "scsi"
+    else:
+        bus = "ide"
+    mode = value(sub, p_mode)
+    disk = Disk(type=storage, device=device_kind, source=src, target=dst, bus=bus,
+                driver_name=driver, driver_type=fmt,
+                readonly=mode is not None and "r" in mode,
+                shareable=mode is not None and "!" in mode)
     disks = dom.disks
-    if bootable == "1" and disks:
+    if disks and value(sub, p_bootable) == "1":
         disks.append(disks[0])
         disks[0] = disk
     else:
@@ -530,13 +529,15 @@ def read_sexpr(tree_or_text, xend_config_version: int = 4, *,
     dom.vcpus = max_vcpus if vcpus == 0 or vcpus > max_vcpus else vcpus
 
     # ---- lifecycle
-    for attr, path, allowed, default in _LIFECYCLE:
-        word = value(root, path)
-        if word is None:
-            word = default
-        elif word not in allowed:
-            _fail(f"unknown lifecycle type {word}", path)
-        setattr(dom, attr, word)
+    word = value(root, "domain/on_poweroff")
+    if word is not None:
+        dom.on_poweroff = _lifecycle(word, LIFECYCLE_ACTIONS, "domain/on_poweroff")
+    word = value(root, "domain/on_reboot")
+    if word is not None:
+        dom.on_reboot = _lifecycle(word, LIFECYCLE_ACTIONS, "domain/on_reboot")
+    word = value(root, "domain/on_crash")
+    if word is not None:
+        dom.on_crash = _lifecycle(word, CRASH_ACTIONS, "domain/on_crash")
 
     # ---- features and clock
     localtime = to_int(value(root, "domain/localtime"))
@@ -573,11 +574,28 @@ def read_sexpr(tree_or_text, xend_config_version: int = 4, *,
     for node in root:
         if type(node) is not list or len(node) < 2 or node[0] != "device":
             continue
+        if len(node) == 2:
+            # The usual shape, (device (KIND ...)), without building a table.
+            sub = node[1]
+            if type(sub) is not list or len(sub) < 2:
+                continue
+            head = sub[0]
+            if head == "vbd" or head == "tap2" or head == "tap":
+                disk_blocks.append((node, sub, head))
+            elif head == "vif":
+                vif_blocks.append(sub)
+            elif head == "pci":
+                if pci_block is None:
+                    pci_block = sub
+            elif head == "vfb":
+                if vfb_block is None:
+                    vfb_block = sub
+            continue
         first = {}
         for sub in node[1:]:
             if type(sub) is list and len(sub) > 1:
                 head = sub[0]
-                if head in _DEVICE_HEADS and head not in first:
+                if type(head) is str and head in _DEVICE_HEADS and head not in first:
                     first[head] = sub
         if not first:
             continue
