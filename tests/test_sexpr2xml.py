@@ -687,3 +687,12 @@ def test_sound_models():
 def test_sound_errors(text, reason):
     err = error(hvm(f"(soundhw '{text}')"), 2)
     assert (err.reason, err.path) == (reason, "domain/image/hvm/soundhw")
+
+
+def test_device_block_with_several_members():
+    # Only the first list of each kind counts; a member headed by a list is
+    # nothing libvirt looks for.
+    d = read_sexpr(pv("(device ((x) y) (vbd (dev xvda)(uname phy:/a)) (vbd (dev xvdb)(uname phy:/b))"
+                      "(vif (mac 00:16:3e:00:00:09)))"), 2)
+    assert [x.target for x in d.disks] == ["xvda"]
+    assert [n.mac for n in d.interfaces] == ["00:16:3e:00:00:09"]
