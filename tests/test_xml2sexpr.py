@@ -802,3 +802,10 @@ def test_examples_convert_at_every_version(name, version):
     assert got.startswith("(vm (name '") and got.endswith(")") and "\n" not in got
     # V4 writes the localtime flag in the image and at top level.
     assert got.count("(localtime ") == (2 if version == 4 else 1)
+
+
+@pytest.mark.parametrize("port", ["59O1", "5901.0", "\u0665901", "99999999999"])
+def test_vnc_port_must_be_an_int(port):
+    err = error(hvm(devices=f"<graphics type='vnc' port='{port}'/>"))
+    assert err.reason == f"cannot parse vnc port {port}"
+    assert err.path == "/domain/devices/graphics[1]"

@@ -912,10 +912,12 @@ def _read_graphics(dom: Domain, el, path: str, hvm: bool) -> bool:
         if port is None:
             gfx.autoport = True
         else:
-            m = _INT_RE.match(port)
-            if m is None or not -(1 << 31) <= int(m.group(1)) < (1 << 31):
+            m = None if port.isdigit() else _INT_RE.match(port)
+            value = int(port) if m is None and port.isascii() and port.isdigit() else (
+                int(m.group(1)) if m is not None else None)
+            if value is None or not -(1 << 31) <= value < (1 << 31):
                 raise DomainXMLError(f"cannot parse vnc port {port}", path)
-            gfx.port = int(m.group(1))
+            gfx.port = value
             if gfx.port == -1:
                 gfx.port = 0
                 gfx.autoport = True
@@ -937,7 +939,9 @@ def _read_listen(el, path: str) -> Optional[str]:
     """The address of listen #0 when it is an address listen."""
     listens = []
     n = 0
-    for child in el.iterchildren("listen"):
+    for child in el:
+        if child.tag != "listen":
+            continue
         n += 1
         ltype = child.get("type")
         if ltype is None:

@@ -1,0 +1,103 @@
+"""Domain XML -> SEXPR, per document, over libvirt 1.2.10's xml2sexpr inputs.
+
+Engines: this direction touches the SEXPR engine in one place only, the
+``SexprWriter`` emitter that :mod:`fastsexpr.xend.writer` binds at import
+(the XML side is lxml in both cases).  So both engines are measured in one
+process, side by side, by swapping that one name: ``compiled`` uses
+``fastsexpr._core.SexprWriter`` (skipped when the extension is not built),
+``pure`` uses ``fastsexpr._pycore.SexprWriter``.  Nothing else differs
+between the two runs.
+
+    .venv/bin/pytest bench/test_bench_xml2sexpr.py --benchmark-only
+
+Besides the whole conversion of every fixture input, the four documents
+libvirt's C converter was timed on (50-66 us each: ``pv``, ``fv-kernel``,
+``fv-serial-tcp``, ``pv-vfb-new``) are measured stage by stage: ``parse``
+(lxml, hardened, text -> element tree), ``read`` (text -> Domain, which
+includes the parse) and ``write`` (Domain -> SEXPR text).
+
+The corpus is read at bench time from ``../shared`` (or
+``FASTSEXPR_CONFORMANCE_DIR``); without it the benchmarks skip.
+"""
+from __future__ import annotations
+
+import csv
+import os
+from pathlib import Path
+
+import pytest
+
+from fastsexpr import _pycore, xml_to_sexpr
+from fastsexpr.libvirt_xml import reader
+from fastsexpr.xend import writer
+
+try:
+    from fastsexpr import _core
+except ImportError:        # the extension is not built: measure the twin only
+    _core = None
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = Path(os.environ.get(
+    "FASTSEXPR_CONFORMANCE_DIR",
+    ROOT.parent / "shared" / "conformance" / "libvirt-1.2.10"))
+REFERENCE = ("xml2sexpr-pv", "xml2sexpr-fv-kernel", "xml2sexpr-fv-serial-tcp",
+             "xml2sexpr-pv-vfb-new")
+ENGINES = [
+    pytest.param("compiled", marks=pytest.mark.skipif(
+        _core is None, reason="compiled core not built")),
+    pytest.param("pure"),
+]
+
+
+def _load(path):
+    return path.read_bytes().decode("utf-8").replace("\\\n", "")
+
+
+def _cases():
+    table = CORPUS / "cases.tsv"
+    if not table.is_file():
+        return []
+    with table.open(newline="") as f:
+        rows = [r for r in csv.DictReader(f, delimiter="\t") if r["direction"] == "xml2sexpr"]
+    return [pytest.param(r["input"], r["expected"], int(r["xend_config_version"]),
+                         id=f"{Path(r['input']).stem}-v{r['xend_config_version']}")
+            for r in rows]
+
+
+CASES = _cases()
+# pv is listed at versions 1 and 2, the other three at one version each.
+REFERENCE_CASES = [c for c in CASES if c.id.rsplit("-v", 1)[0] in REFERENCE]
+needs_corpus = pytest.mark.skipif(not CASES, reason=f"conformance corpus not found at {CORPUS}")
+
+
+@pytest.fixture(params=ENGINES)
+def engine(request, monkeypatch):
+    impl = _core if request.param == "compiled" else _pycore
+    monkeypatch.setattr(writer, "SexprWriter", impl.SexprWriter)
+    return request.param
+
+
+@needs_corpus
+@pytest.mark.parametrize("source,expected,version", CASES)
+def test_xml_to_sexpr(benchmark, engine, source, expected, version):
+    benchmark.group = f"xml2sexpr per document ({engine})"
+    benchmark.extra_info["engine"] = engine
+    text = _load(CORPUS / source)
+    out = benchmark(xml_to_sexpr, text, xend_config_version=version)
+    assert out == _load(CORPUS / expected)
+
+
+@needs_corpus
+@pytest.mark.parametrize("source,expected,version", REFERENCE_CASES)
+@pytest.mark.parametrize("stage", ["parse", "read", "write"])
+def test_stage(benchmark, engine, stage, source, expected, version):
+    benchmark.group = f"xml2sexpr stage {stage} ({engine})"
+    benchmark.extra_info["engine"] = engine
+    text = _load(CORPUS / source)
+    domain = reader.read_xml(text)
+    if stage == "parse":
+        benchmark(reader._parse_document, text)
+    elif stage == "read":
+        benchmark(reader.read_xml, text)
+    else:
+        assert benchmark(writer.write_sexpr, domain, version) == _load(CORPUS / expected)
