@@ -15,7 +15,7 @@ path.
 """
 from cpython.ref cimport PyObject, Py_INCREF, Py_DECREF, Py_XDECREF
 from cpython.mem cimport PyMem_Malloc, PyMem_Realloc, PyMem_Free
-from libc.string cimport memcpy, memchr, memcmp
+from libc.string cimport memcpy, memchr, memcmp, memset
 
 from .errors import SexprSyntaxError
 from . import _pycore
@@ -34,6 +34,8 @@ cdef extern from "Python.h":
     PyObject* U_FROM_KIND "PyUnicode_FromKindAndData"(int, const void*, Py_ssize_t) except NULL
     void* RAW_DATA "PyUnicode_DATA"(PyObject*)
     PyObject* L_NEW "PyList_New"(Py_ssize_t) except NULL
+    void GC_UNTRACK "PyObject_GC_UnTrack"(void*)
+    void GC_TRACK "PyObject_GC_Track"(void*)
     void L_SET "PyList_SET_ITEM"(PyObject*, Py_ssize_t, PyObject*)
     Py_ssize_t L_SIZE "PyList_GET_SIZE"(object)
     PyObject* L_ITEM "PyList_GET_ITEM"(object, Py_ssize_t)
@@ -106,6 +108,30 @@ cdef str _text(object data, object source):
 
 # ------------------------------------------------------------- character classes
 
+# Character classes of the 1-byte kind as table bits (filled at import).
+cdef enum:
+    C_LVSKIP = 1
+    C_STOP = 2          # the same set ends a bare atom in both dialects
+    C_XSPACE = 4
+
+cdef unsigned char _CLS[256]
+
+
+cdef void _init_classes() noexcept:
+    cdef int i
+    for i in range(256):
+        _CLS[i] = 0
+    for i in (32, 9, 10, 13):
+        _CLS[i] |= C_LVSKIP
+    for i in (32, 9, 10, 11, 12, 13, 40, 41):
+        _CLS[i] |= C_STOP
+    for i in (32, 9, 10, 11, 12, 13):
+        _CLS[i] |= C_XSPACE
+
+
+_init_classes()
+
+
 cdef inline bint _lv_skip(Py_UCS4 c) noexcept nogil:
     # libvirt skips only space, TAB, LF and CR.
     return c == 32 or c == 10 or c == 9 or c == 13
@@ -138,6 +164,11 @@ cdef struct Ctx:
     const void* data
     bint ascii
 
+cdef enum:
+    ACACHE = 128        # slots of the atom cache (a power of two)
+    ACACHE_MAX = 16     # longest atom worth caching
+    GC_EXEMPT = 512     # lists a parse may build before it hides new ones from the GC
+
 cdef struct Stack:
     PyObject** items    # finished members of every open list, innermost last
     Py_ssize_t nitems
@@ -146,6 +177,13 @@ cdef struct Stack:
     Py_ssize_t* opens   # per open list: position of its '('
     Py_ssize_t depth
     Py_ssize_t fcap
+    Py_ssize_t nlists   # lists built so far
+    PyObject** made     # lists built past GC_EXEMPT, kept out of the GC until the end
+    Py_ssize_t nmade
+    Py_ssize_t mcap
+    PyObject* cache[ACACHE]  # recent short atoms, shared instead of rebuilt
+    unsigned char used[ACACHE]  # the slots filled so far, in order
+    Py_ssize_t nused
 
 
 cdef void _st_init(Stack* s) noexcept:
@@ -156,10 +194,28 @@ cdef void _st_init(Stack* s) noexcept:
     s.opens = NULL
     s.depth = 0
     s.fcap = 0
+    s.nlists = 0
+    s.made = NULL
+    s.nmade = 0
+    s.mcap = 0
+    s.nused = 0
+    memset(s.cache, 0, sizeof(s.cache))
 
 
 cdef void _st_free(Stack* s) noexcept:
     cdef Py_ssize_t i
+    # Every list is alive here (held by items or by the result): hand them
+    # back to the GC before anything is released.
+    for i in range(s.nmade):
+        GC_TRACK(s.made[i])
+    s.nmade = 0
+    PyMem_Free(s.made)
+    s.made = NULL
+    s.mcap = 0
+    for i in range(s.nused):
+        Py_XDECREF(s.cache[s.used[i]])
+        s.cache[s.used[i]] = NULL
+    s.nused = 0
     for i in range(s.nitems):
         Py_XDECREF(s.items[i])
     s.nitems = 0
@@ -217,7 +273,27 @@ cdef PyObject* _st_close(Stack* s) except NULL:
     cdef Py_ssize_t start = s.starts[s.depth - 1]
     cdef Py_ssize_t k = s.nitems - start
     cdef Py_ssize_t j
-    cdef PyObject* lst = L_NEW(k)
+    cdef PyObject** p
+    cdef PyObject* lst
+    cdef Py_ssize_t ncap
+    if s.nlists < GC_EXEMPT:
+        lst = L_NEW(k)
+        s.nlists += 1
+    else:
+        if s.nmade == s.mcap:
+            ncap = s.mcap * 2 if s.mcap else 256
+            p = <PyObject**>PyMem_Realloc(s.made, ncap * sizeof(PyObject*))
+            if p == NULL:
+                raise MemoryError()
+            s.made = p
+            s.mcap = ncap
+        lst = L_NEW(k)
+        # A big parse allocates many lists; while they are tracked, every
+        # allocation threshold triggers a collection that walks the growing
+        # tree again.  They are tracked again all at once when the parse ends.
+        GC_UNTRACK(lst)
+        s.made[s.nmade] = lst
+        s.nmade += 1
     for j in range(k):
         L_SET(lst, j, s.items[start + j])
     s.nitems = start
@@ -233,6 +309,33 @@ cdef inline PyObject* _atom(Ctx* c, Py_ssize_t a, Py_ssize_t b) except NULL:
         memcpy(RAW_DATA(p), <const char*>c.data + a, n)
         return p
     return U_SUBSTR(c.text, a, b)
+
+
+cdef inline PyObject* _catom(Ctx* c, Stack* st, Py_ssize_t a, Py_ssize_t b) except NULL:
+    """Like ``_atom``, but short ASCII atoms come from the per-call cache."""
+    cdef Py_ssize_t n = b - a, i
+    cdef const unsigned char* s
+    cdef unsigned int h
+    cdef PyObject* p
+    if not c.ascii or n < 2 or n > ACACHE_MAX:
+        return _atom(c, a, b)
+    s = <const unsigned char*>c.data + a
+    # A few sampled bytes are enough: a collision only costs a miss.
+    h = (<unsigned int>n * 131 + s[0] * 31 + s[n - 1] * 7 + s[n >> 1] * 3 + s[1]) & (ACACHE - 1)
+    p = st.cache[h]
+    if p != NULL and U_LEN_P(p) == n and memcmp(RAW_DATA(p), s, n) == 0:
+        Py_INCREF(<object>p)
+        return p
+    p = U_NEW(n, 127)
+    memcpy(RAW_DATA(p), s, n)
+    if st.cache[h] == NULL:
+        st.used[st.nused] = <unsigned char>h
+        st.nused += 1
+    else:
+        Py_DECREF(<object>st.cache[h])
+    Py_INCREF(<object>p)
+    st.cache[h] = p
+    return p
 
 
 cdef int _fail(Ctx* c, str msg, Py_ssize_t pos) except -1:
@@ -253,9 +356,14 @@ cdef object _lv_one(const uchar* d, Ctx* c, Stack* st, Py_ssize_t pos, Py_ssize_
     cdef Py_UCS4 ch
     cdef Py_ssize_t start, i
     cdef PyObject* node
+    cdef const Py_UCS1* q
     while True:
-        while pos < n and _lv_skip(d[pos]):
-            pos += 1
+        if uchar is Py_UCS1:
+            while pos < n and _CLS[d[pos]] & C_LVSKIP:
+                pos += 1
+        else:
+            while pos < n and _lv_skip(d[pos]):
+                pos += 1
         if st.depth:
             if pos >= n:
                 # End of input closes every open list.
@@ -280,21 +388,31 @@ cdef object _lv_one(const uchar* d, Ctx* c, Stack* st, Py_ssize_t pos, Py_ssize_
             continue
         if pos < n and ch == 39:
             start = i = pos + 1
+            if uchar is Py_UCS1:
+                # Most quoted atoms hold no backslash: find the quote at once.
+                q = <const Py_UCS1*>memchr(d + start, 39, n - start)
+                i = n if q == NULL else q - d
+                if memchr(d + start, 92, i - start) != NULL:
+                    i = start
             while i < n and d[i] != 39:
                 if d[i] == 92 and i + 1 < n:
                     i += 2
                 else:
                     i += 1
-            node = _atom(c, start, i)
+            node = _catom(c, st, start, i)
             pos = i + 1 if i < n else n
         else:
             start = pos
-            while pos < n and not _lv_stop(d[pos]):
-                pos += 1
+            if uchar is Py_UCS1:
+                while pos < n and not (_CLS[d[pos]] & C_STOP):
+                    pos += 1
+            else:
+                while pos < n and not _lv_stop(d[pos]):
+                    pos += 1
             if st.depth and pos == start:
                 _fail(c, "vertical tab or form feed where an atom should start "
                          "(libvirt would loop forever here)", pos)
-            node = _atom(c, start, pos)
+            node = _catom(c, st, start, pos)
         if st.depth == 0:
             out[0] = pos
             return _steal(node)
@@ -498,9 +616,13 @@ cdef object _x_one(const uchar* d, Ctx* c, Stack* st, Py_ssize_t pos, Py_ssize_t
             node = _x_string(d, c, pos, n, &pos)
         else:
             start = pos
-            while pos < n and not _x_stop(d[pos]):
-                pos += 1
-            node = _atom(c, start, pos)
+            if uchar is Py_UCS1:
+                while pos < n and not (_CLS[d[pos]] & C_STOP):
+                    pos += 1
+            else:
+                while pos < n and not _x_stop(d[pos]):
+                    pos += 1
+            node = _catom(c, st, start, pos)
         if st.depth == 0:
             out[0] = pos
             return _steal(node)

@@ -479,6 +479,9 @@ class SexprWriter:
 
     def raw(self, text):
         """Literal text."""
+        if not isinstance(text, str):
+            # Fail at the call that passed it, not later in getvalue().
+            raise TypeError(f"SEXPR text must be str, not {type(text).__name__}")
         self._parts.append(text)
 
     def esc(self, text):
