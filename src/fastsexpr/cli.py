@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import errno
+import functools
 import json
 import multiprocessing
 import os
@@ -189,6 +190,7 @@ class Settings:
     version: int
     token: str                 # names this run's temporary files
     to_stdout: bool
+    force: bool = False
 
 
 @dataclass(frozen=True)
@@ -199,14 +201,16 @@ class Task:
     data: Optional[bytes]      # stdin's bytes, read by the parent
     out_file: Optional[str]    # -o FILE: exactly this name
     out_stem: Optional[str]    # mirrored name without extension
+    out_final: Optional[str]   # the mirrored name, when no other input can want it
     by_name_dir: Optional[str] # outputs named after the domain, in this directory
     multi_dir: Optional[str]   # where the domains of a multi-domain dump go
     root: Optional[str]        # the output directory nothing may escape
 
 
 def _is_managed(path: str) -> bool:
-    parent = os.path.basename(os.path.dirname(os.path.abspath(path)))
-    return os.path.basename(path) == "config.sxp" and bool(_UUID_DIR.match(parent))
+    if os.path.basename(path) != "config.sxp":
+        return False
+    return bool(_UUID_DIR.match(os.path.basename(os.path.dirname(os.path.abspath(path)))))
 
 
 def _wanted(name: str) -> bool:
@@ -214,20 +218,37 @@ def _wanted(name: str) -> bool:
     return not name.startswith(".") and low.endswith(SEXPR_EXTS + XML_EXTS)
 
 
-def _walk(root: str, skip: Optional[str]) -> Iterator[str]:
-    """Files to convert under ``root``, sorted, without hidden entries or the output tree."""
-    for dirpath, dirnames, filenames in os.walk(root):
-        keep = []
-        for d in sorted(dirnames):
-            if d.startswith("."):
+def _walk(root: str, skip: Optional[Tuple[int, int]]) -> Iterator[Tuple[str, str]]:
+    """(path, path relative to ``root``) of the files to convert under
+    ``root``, in a stable order, without hidden entries, symlinked
+    directories or the output tree (``skip`` is its inode and device)."""
+    stack = [("", root)]
+    while stack:
+        rel_dir, directory = stack.pop()
+        try:
+            with os.scandir(directory) as it:
+                entries = sorted(it, key=lambda e: e.name)
+        except OSError as exc:
+            raise UsageError(f"{directory}: {exc.strerror}") from None
+        subdirs = []
+        for e in entries:
+            if e.name.startswith("."):
                 continue
-            if skip is not None and os.path.realpath(os.path.join(dirpath, d)) == skip:
-                continue
-            keep.append(d)
-        dirnames[:] = keep
-        for f in sorted(filenames):
-            if _wanted(f):
-                yield os.path.join(dirpath, f)
+            if e.is_dir(follow_symlinks=False):
+                if skip is not None and e.inode() == skip[0] \
+                        and e.stat(follow_symlinks=False).st_dev == skip[1]:
+                    continue
+                subdirs.append(e)
+            elif _wanted(e.name) and e.is_file():
+                yield e.path, rel_dir + e.name
+        for e in reversed(subdirs):
+            stack.append((rel_dir + e.name + os.sep, e.path))
+
+
+def _key(path: str) -> str:
+    # Every output name is built from the one -o string, so normalising
+    # the text is enough to tell two names apart.
+    return os.path.normcase(os.path.normpath(path))
 
 
 class UsageError(Exception):
@@ -245,7 +266,10 @@ def _plan(paths: Sequence[str], recursive: bool, output: Optional[str]) -> Tuple
     if output is not None:
         out_is_dir = (output.endswith(("/", os.sep)) or os.path.isdir(output)
                       or len(paths) > 1 or any(p != "-" and os.path.isdir(p) for p in paths))
-    skip = os.path.realpath(output) if output is not None and out_is_dir else None
+    skip = None
+    if output is not None and out_is_dir and os.path.isdir(output):
+        st = os.stat(output)
+        skip = (st.st_ino, st.st_dev)
     files: List[Tuple[str, Optional[str]]] = []
     for p in paths:
         if p == "-":
@@ -253,7 +277,7 @@ def _plan(paths: Sequence[str], recursive: bool, output: Optional[str]) -> Tuple
         elif os.path.isdir(p):
             if not recursive:
                 raise UsageError(f"{p}: is a directory (use -r to convert the files under it)")
-            files.extend((f, p) for f in _walk(p, skip))
+            files.extend(_walk(p, skip))
         elif os.path.exists(p):
             files.append((p, None))
         else:
@@ -270,8 +294,10 @@ def _guess_src(path: str) -> Optional[str]:
     return None
 
 
-def _make_tasks(files, out_is_dir, output, to_stdout) -> Tuple[List[Task], List[str]]:
-    """Tasks, and the output directories they need (created by the caller)."""
+def _make_tasks(files, out_is_dir, output, to_stdout, src=None, dst=None):
+    """Tasks, the output directories they need (created by the caller), and
+    the output names reserved for them ({normalised path: input})."""
+    planned = {}
     tasks: List[Task] = []
     dirs: List[str] = []
     seen_dirs = set()
@@ -282,30 +308,44 @@ def _make_tasks(files, out_is_dir, output, to_stdout) -> Tuple[List[Task], List[
             seen_dirs.add(d)
             dirs.append(d)
 
-    for i, (path, base) in enumerate(files):
+    for i, (path, rel) in enumerate(files):
         data = None
         if path == "-":
             data = sys.stdin.buffer.read()
         if to_stdout:
-            tasks.append(Task(i, path, data, None, None, None, None, None))
+            tasks.append(Task(i, path, data, None, None, None, None, None, None))
             continue
         if not out_is_dir:
-            tasks.append(Task(i, path, data, output, None, None, None, None))
+            tasks.append(Task(i, path, data, output, None, None, None, None, None))
             continue
         if path == "-":
             need(output)
-            tasks.append(Task(i, path, data, None, None, output, output, root))
+            tasks.append(Task(i, path, data, None, None, None, output, output, root))
             continue
-        rel = os.path.relpath(path, base) if base is not None else os.path.basename(path)
+        if rel is None:
+            rel = os.path.basename(path)
         if _is_managed(path):
             d = os.path.normpath(os.path.join(output, os.path.dirname(os.path.dirname(rel))))
             need(d)
-            tasks.append(Task(i, path, None, None, None, d, d, root))
+            tasks.append(Task(i, path, None, None, None, None, d, d, root))
             continue
         stem = os.path.normpath(os.path.join(output, os.path.splitext(rel)[0]))
         need(os.path.dirname(stem))
-        tasks.append(Task(i, path, None, None, stem, None, stem, root))
-    return tasks, dirs
+        # Where the name is known now and no other input can want it, the
+        # worker installs the output itself, sparing the parent a rename
+        # per file; the rest are named by the parent, in input order.
+        final = None
+        guess = src or _guess_src(path)
+        if guess is not None:
+            final = stem + OUT_EXT[dst or OTHER[guess]]
+            key = _key(final)
+            if key in planned or (os.path.basename(final) == os.path.basename(path)
+                                  and os.path.abspath(final) == os.path.abspath(path)):
+                final = None
+            else:
+                planned[key] = path
+        tasks.append(Task(i, path, None, None, stem, final, None, stem, root))
+    return tasks, dirs, planned
 
 
 # -------------------------------------------------------------------- worker
@@ -496,6 +536,21 @@ def _stage(settings: Settings, task: Task, res: dict, text: str, multi: bool) ->
     except (OSError, FastSexprError) as exc:
         return _failure(task, exc, None, res["domain_index"], res["domain"])
     res["dir"], res["final"] = directory, final
+    if final is not None and final == task.out_final:
+        tmp = res.pop("tmp")
+        del res["dir"], res["final"]
+        try:
+            if settings.force and os.path.exists(final) and task.path != "-" \
+                    and os.path.samefile(final, task.path):
+                _unlink_quiet(tmp)
+                raise FileExistsError(errno.EEXIST, f"{final} is the input itself")
+            _install(tmp, final, settings.force)
+        except OSError as exc:
+            fail = _failure(task, exc, None, res["domain_index"], res["domain"])
+            if isinstance(exc, FileExistsError) and "input itself" not in fail["message"]:
+                fail["message"] = f"{final} exists (use --force to overwrite)"
+            return fail
+        res["output"] = final
     return res
 
 
@@ -505,8 +560,6 @@ def _init_worker() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def _run_chunk(args: Tuple[Settings, Task]) -> List[dict]:
-    return convert_task(*args)
 
 
 # -------------------------------------------------------------------- parent
@@ -514,21 +567,22 @@ def _run_chunk(args: Tuple[Settings, Task]) -> List[dict]:
 class _Installer:
     """Gives staged outputs their final names, in input order."""
 
-    def __init__(self, force: bool):
+    def __init__(self, force: bool, planned: dict):
         self.force = force
-        self.claimed = {}
+        self.claimed = dict(planned)
 
-    def _free(self, path: str) -> bool:
-        return os.path.normcase(os.path.abspath(path)) not in self.claimed
+    def _free(self, path: str, owner: Optional[str] = None) -> bool:
+        got = self.claimed.get(_key(path))
+        return got is None or got == owner
 
     def _claim(self, path: str, owner: str) -> None:
-        self.claimed[os.path.normcase(os.path.abspath(path))] = owner
+        self.claimed[_key(path)] = owner
 
     def final_for(self, res: dict, task: Task) -> str:
         ext = res["ext"]
         if res["final"] is not None:
             final = res["final"]
-            if self._free(final) or task.out_stem is None:
+            if self._free(final, task.path) or task.out_stem is None:
                 return final
             # Two inputs with one stem (a.sxp and a.sexpr): keep the full name.
             alt = os.path.join(os.path.dirname(task.out_stem), os.path.basename(task.path) + ext)
@@ -551,9 +605,9 @@ class _Installer:
         final = self.final_for(res, task)
         res.pop("final", None)
         res.pop("dir", None)
-        if not self._free(final):
+        if not self._free(final, task.path):
             _unlink_quiet(tmp)
-            exc = FileExistsError(errno.EEXIST, f"{final} is also the output of {self.claimed[os.path.normcase(os.path.abspath(final))]}")
+            exc = FileExistsError(errno.EEXIST, f"{final} is also the output of {self.claimed[_key(final)]}")
             return _failure(task, exc, None, res["domain_index"], res["domain"])
         if task.path != "-" and os.path.exists(final) and os.path.samefile(final, task.path):
             _unlink_quiet(tmp)
@@ -649,7 +703,8 @@ def _results(settings: Settings, tasks: List[Task], jobs: int) -> Iterator[List[
     ctx = multiprocessing.get_context("fork" if "fork" in methods else None)
     pool = ctx.Pool(min(jobs, len(tasks)), initializer=_init_worker)
     try:
-        yield from pool.imap(_run_chunk, [(settings, t) for t in tasks],
+        # The settings ride once per chunk (inside the partial), not per file.
+        yield from pool.imap(functools.partial(convert_task, settings), tasks,
                              chunksize=_chunksize(len(tasks), jobs))
         pool.close()
     except BaseException:
@@ -687,14 +742,15 @@ def cmd_convert(args) -> int:
     except UsageError as exc:
         return _usage(str(exc))
     to_stdout = args.output is None
-    if to_stdout and (len(files) > 1 or any(base is not None for _, base in files)):
+    if to_stdout and (len(files) > 1 or any(rel is not None for _, rel in files)):
         return _usage("several inputs need -o DIRECTORY")
     if args.output is not None and args.output == "-":
         to_stdout = True
     settings = Settings(args.from_, args.to, args.xend_config_version,
-                        f"fsx{os.getpid()}{secrets.token_hex(4)}", to_stdout)
+                        f"fsx{os.getpid()}{secrets.token_hex(4)}", to_stdout, args.force)
     try:
-        tasks, dirs = _make_tasks(files, out_is_dir, args.output, to_stdout)
+        tasks, dirs, planned = _make_tasks(files, out_is_dir, args.output, to_stdout,
+                                           args.from_, args.to)
         for d in dirs:
             os.makedirs(d, exist_ok=True)
         if out_is_dir:
@@ -715,7 +771,7 @@ def cmd_convert(args) -> int:
             return _usage(f"{args.report}: {exc.strerror}")
 
     jobs = args.jobs or os.cpu_count() or 1
-    installer = _Installer(args.force)
+    installer = _Installer(args.force, planned)
     progress = _Progress(len(tasks), sys.stderr.isatty() and not args.quiet)
     converted = failed = domains = 0
     io_error = False
@@ -845,7 +901,7 @@ def cmd_fmt(args) -> int:
         files, _ = _plan(args.paths, args.recursive, None)
     except UsageError as exc:
         return _usage(str(exc))
-    files = [f for f, base in files if base is None or f.lower().endswith(SEXPR_EXTS)]
+    files = [f for f, rel in files if rel is None or f.lower().endswith(SEXPR_EXTS)]
     if args.in_place and "-" in files:
         return _usage("-i needs files, not stdin")
     indent = None if args.compact else args.indent
@@ -868,7 +924,7 @@ def cmd_fmt(args) -> int:
             io_error = True
             continue
         except (FastSexprError, UnicodeDecodeError) as exc:
-            fake = Task(0, path, None, None, None, None, None, None)
+            fake = Task(0, path, None, None, None, None, None, None, None)
             sys.stderr.write(_format_failure(_failure(fake, exc, data)) + "\n")
             failed += 1
             continue
