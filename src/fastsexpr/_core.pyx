@@ -13,6 +13,7 @@ objects with a ``replace`` method, ...) are handed to the pure twin so that
 both give the same answer on every input; only exact ``str`` takes the fast
 path.
 """
+cimport cython
 from cpython.ref cimport PyObject, Py_INCREF, Py_DECREF, Py_XDECREF
 from cpython.mem cimport PyMem_Malloc, PyMem_Realloc, PyMem_Free
 from libc.string cimport memcpy, memchr, memcmp, memset
@@ -982,8 +983,8 @@ cdef int _o_atom(Out* o, str s) except -1:
         elif ch < 32 or ch == 127:
             hx[0] = 92
             hx[1] = 120
-            hx[2] = _HEXDIGITS[ch >> 4]
-            hx[3] = _HEXDIGITS[ch & 15]
+            hx[2] = _HEXDIGITS[(<unsigned int>ch) >> 4]
+            hx[3] = _HEXDIGITS[(<unsigned int>ch) & 15]
             _o_ascii(o, hx, 4)
         else:
             _o_ch(o, ch)
@@ -1247,7 +1248,7 @@ cdef int _strtol_c(str s, bint unsigned_, long long* sv, unsigned long long* uv)
         if ch == 43 or ch == 45:
             neg = ch == 45
             i += 1
-    if (i + 2 < n and U_READ(sk, sd, i) == 48 and (U_READ(sk, sd, i + 1) | 32) == 120
+    if (i + 2 < n and U_READ(sk, sd, i) == 48 and (<unsigned int>U_READ(sk, sd, i + 1) | 32) == 120
             and _hexval(U_READ(sk, sd, i + 2)) >= 0):
         base = 16
         i += 2
@@ -1460,8 +1461,9 @@ cdef class SexprWriter:
         return _o_value(&self.o)
 
 
+@cython.boundscheck(True)      # attrs come from callers: a short pair must raise
+@cython.wraparound(True)
 cdef int _o_attrs(Out* o, object attrs) except -1:
-    cdef Py_ssize_t n
     cdef bint raw
     if type(attrs) is tuple and len(<tuple>attrs) == 0:
         return 0

@@ -1,0 +1,197 @@
+"""Writing SEXPR and XML text: ``dumps``, ``esc``, ``xml_escape`` and the emitters.
+
+Expected texts are written out by hand from the rules in the engine's
+docstrings and SEXPR.md section 5.
+"""
+from __future__ import annotations
+
+import pytest
+
+
+# -------------------------------------------------------------------- dumps
+
+@pytest.mark.parametrize("tree,text", [
+    (["a", "b"], "(a b)"),
+    ([], "()"),
+    ([[]], "(())"),
+    (["cpus", [[]]], "(cpus (()))"),
+    (["x", ["y"], "z"], "(x (y) z)"),
+    ("atom", "atom"),
+    ("", "''"),
+    (["a", ""], "(a '')"),
+    (["a b", "x(y", "x)y", "#c", "a#"], "('a b' 'x(y' 'x)y' '#c' 'a#')"),
+    (["it's", "back\\slash", 'say "hi"'], "('it\\'s' 'back\\\\slash' 'say \"hi\"')"),
+    (["tab\t", "nl\n", "cr\r"], "('tab\\t' 'nl\\n' 'cr\\r')"),
+    (["\x00", "\x01x", "\x0b", "\x0c", "\x1f", "\x7f"],
+     "('\\x00' '\\x01x' '\\x0b' '\\x0c' '\\x1f' '\\x7f')"),
+    (["é", "中文", "😀", "/usr/lib/xen/boot/hvmloader", "a-b_c.d:e/f=g,h"],
+     "(é 中文 😀 /usr/lib/xen/boot/hvmloader a-b_c.d:e/f=g,h)"),
+    (["é b"], "('é b')"),
+])
+def test_dumps_compact(impl, tree, text):
+    assert impl.dumps(tree) == text
+    assert impl.loads(text) == tree
+
+
+def test_dumps_indent_layout(impl):
+    tree = ["domain", ["name", "x"], ["memory", "512"],
+            ["image", ["linux", ["kernel", "/k"], ["args", "a b"]]]]
+    assert impl.dumps(tree, indent=2) == (
+        "(domain\n"
+        "  (name x)\n"
+        "  (memory 512)\n"
+        "  (image\n"
+        "    (linux\n"
+        "      (kernel /k)\n"
+        "      (args 'a b'))))")
+    assert impl.loads(impl.dumps(tree, indent=2)) == tree
+
+
+@pytest.mark.parametrize("tree,indent,text", [
+    (["a", "b"], 4, "(a b)"),                        # atoms only: one line
+    (["a", ["b"], "c"], 1, "(a\n (b)\n c)"),         # atoms after a list break too
+    (["a", ["b"], "c"], 0, "(a\n(b)\nc)"),
+    ([["x"]], 2, "(\n  (x))"),
+    ([], 2, "()"),
+    ("a b", 2, "'a b'"),
+    (["a", "b", ["c", ["d", "e"]], "f"], 3,
+     "(a b\n   (c\n      (d e))\n   f)"),
+])
+def test_dumps_indent_rules(impl, tree, indent, text):
+    assert impl.dumps(tree, indent=indent) == text
+
+
+@pytest.mark.parametrize("indent", [-1, True, 1.5, "2"])
+def test_dumps_bad_indent(impl, indent):
+    with pytest.raises(ValueError, match="indent must be a non-negative int or None"):
+        impl.dumps(["a"], indent=indent)
+
+
+@pytest.mark.parametrize("tree,name", [
+    (None, "NoneType"), (5, "int"), (("a",), "tuple"),
+    (["a", 5], "int"), (["a", ["b", ("c",)]], "tuple"), ([b"x"], "bytes"),
+])
+def test_dumps_rejects_other_types(impl, tree, name):
+    with pytest.raises(TypeError, match=f"SEXPR lists must be list, not {name}"):
+        impl.dumps(tree)
+
+
+# -------------------------------------------------------------- esc, xml_escape
+
+@pytest.mark.parametrize("text,out", [
+    ("/root/'\\some.img", "/root/\\'\\\\some.img"),   # SEXPR.md's xml2sexpr-escape
+    ("plain text (x) \"q\"\n", "plain text (x) \"q\"\n"),
+    ("", ""),
+    ("''", "\\'\\'"),
+    ("é'中\\😀", "é\\'中\\\\😀"),
+])
+def test_esc(impl, text, out):
+    assert impl.esc(text) == out
+
+
+@pytest.mark.parametrize("text,out", [
+    ("a<b", "a&lt;b"),
+    ("x & \"y\" 'z' >", "x &amp; &quot;y&quot; &apos;z&apos; &gt;"),
+    ("plain\x01text", "plain\x01text"),           # no special: copied unchanged
+    ("a\x01<b\x1f", "a&lt;b"),                     # a special: controls dropped
+    ("\t<\n\r\x00\x0b", "\t&lt;\n\r"),
+    ("é<中😀>", "é&lt;中😀&gt;"),
+    ("", ""),
+    ("\x7f&", "\x7f&amp;"),                        # DEL is not dropped
+])
+def test_xml_escape(impl, text, out):
+    assert impl.xml_escape(text) == out
+
+
+# --------------------------------------------------------------- SexprWriter
+
+def test_sexpr_writer(impl):
+    w = impl.SexprWriter()
+    w.raw("(domain ")
+    w.pair("name", "it's")
+    w.pair_raw("uuid", "a\\b")
+    w.pair_bare("memory", 512)
+    w.pair_int("vcpus", "2")
+    w.pair_int("maxmem", 4294967296)
+    w.pair_int("shadow", -3)
+    w.pair_int("localtime", True)
+    w.esc("a'b\\")
+    w.raw(")")
+    assert w.getvalue() == (
+        "(domain (name 'it\\'s')(uuid 'a\\b')(memory 512)(vcpus 2)"
+        "(maxmem 4294967296)(shadow -3)(localtime 1)a\\'b\\\\)")
+
+
+def test_sexpr_writer_big_numbers_and_keys(impl):
+    w = impl.SexprWriter()
+    w.pair_int("n", 2 ** 70)
+    w.pair_int("m", -(2 ** 63))
+    w.pair_bare(5, "x")
+    assert w.getvalue() == f"(n {2 ** 70})(m {-(2 ** 63)})(5 x)"
+
+
+def test_sexpr_writer_wide_characters(impl):
+    w = impl.SexprWriter()
+    w.pair("a", "é")
+    w.pair("b", "中'")
+    w.raw(" ")
+    w.pair("c", "😀\\")
+    w.pair_raw("d", "x")
+    assert w.getvalue() == "(a 'é')(b '中\\'') (c '😀\\\\')(d 'x')"
+    assert w.getvalue() == w.getvalue()           # reading does not reset
+
+
+def test_sexpr_writer_errors(impl):
+    w = impl.SexprWriter()
+    w.raw("(a)")
+    with pytest.raises(TypeError):
+        w.raw(5)
+    with pytest.raises(ValueError):
+        w.pair_int("n", "x")
+    with pytest.raises((TypeError, AttributeError)):
+        w.pair("k", None)
+    assert w.getvalue() == "(a)"
+    assert impl.SexprWriter().getvalue() == ""
+
+
+# ----------------------------------------------------------------- XmlWriter
+
+def test_xml_writer_layout(impl):
+    w = impl.XmlWriter()
+    w.start("domain", [("type", "xen"), ("id", "3")])
+    w.text("name", "a<b")
+    w.empty("disk", [("file", "/x'y"), ("raw", "<&>", True), ("esc", "<", False)])
+    w.text("description", "x", (("lang", "en"),))
+    w.start("devices")
+    w.text("empty", "")
+    w.end("devices")
+    w.end("domain")
+    assert w.getvalue() == (
+        "<domain type='xen' id='3'>\n"
+        "  <name>a&lt;b</name>\n"
+        "  <disk file='/x&apos;y' raw='<&>' esc='&lt;'/>\n"
+        "  <description lang='en'>x</description>\n"
+        "  <devices>\n"
+        "    <empty></empty>\n"
+        "  </devices>\n"
+        "</domain>\n")
+
+
+def test_xml_writer_quirk_and_wide_text(impl):
+    w = impl.XmlWriter()
+    w.text("a", "x\x01y")
+    w.text("b", "x\x01<y")
+    w.empty("c", [("v", "é中😀&")])
+    assert w.getvalue() == "<a>x\x01y</a>\n<b>x&lt;y</b>\n<c v='é中😀&amp;'/>\n"
+
+
+def test_xml_writer_failed_call_writes_nothing(impl):
+    w = impl.XmlWriter()
+    w.start("domain")
+    with pytest.raises(IndexError):
+        w.start("bad", [("a", "1"), ("b",)])
+    with pytest.raises(TypeError):
+        w.text("bad", 5)
+    w.empty("ok")
+    w.end("domain")
+    assert w.getvalue() == "<domain>\n  <ok/>\n</domain>\n"
