@@ -293,6 +293,26 @@ def test_examples_directory_converts_cleanly(tmp_path):
     assert len(list((tmp_path / "out" / "xm-list-long").iterdir())) == 2
 
 
+def test_fail_fast_stops_at_the_first_failure(tmp_path):
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "a-bad.sxp").write_text("(domain (domid 1))\n")
+    for i in range(5):
+        (src / f"b{i}.sxp").write_text(pv(f"b{i}", UUIDS[i]))
+    out = tmp_path / "out"
+    proc = run("convert", src, "-r", "-o", out, "-j", "1", "--fail-fast")
+    assert proc.returncode == 1 and "5 not done" in proc.err
+    assert list(out.iterdir()) == []
+
+
+def test_stdin_into_a_directory_is_named_after_the_domain(tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    proc = run("convert", "-o", out, stdin=pv("from-stdin", UUIDS[5]).encode())
+    assert proc.returncode == 0, proc.err
+    assert domain_name((out / "from-stdin.xml").read_bytes()) == "from-stdin"
+
+
 # -------------------------------------------------------- nothing lost
 
 def test_existing_output_kept_without_force(tmp_path):
@@ -402,8 +422,11 @@ def test_ctrl_c_mid_run_leaves_only_complete_files(tmp_path):
 
 # ----------------------------------------------------------- byte-exact
 
-@pytest.mark.skipif(not (CONFORMANCE / "cases.tsv").exists(), reason="conformance corpus not found")
 def test_cli_reproduces_libvirt_sexpr2xml_fixtures(tmp_path):
+    if not (CONFORMANCE / "cases.tsv").exists():
+        if os.environ.get("FASTSEXPR_REQUIRE_CONFORMANCE") == "1":
+            pytest.fail(f"conformance corpus not found at {CONFORMANCE}")
+        pytest.skip("conformance corpus not found")
     by_version = {}
     for row in (CONFORMANCE / "cases.tsv").read_text().splitlines():
         cols = row.split("\t")

@@ -527,9 +527,10 @@ def _stage(settings: Settings, task: Task, res: dict, text: str, multi: bool) ->
         directory, final = os.path.dirname(task.out_stem), task.out_stem + ext
     try:
         if multi and task.by_name_dir is None:
+            # The parent checked every directory it planned; this one is new.
             os.makedirs(directory, exist_ok=True)
-        if task.root is not None and not _inside(directory, task.root):
-            raise ConversionError(f"{directory} leads outside the output directory")
+            if task.root is not None and not _inside(directory, task.root):
+                raise ConversionError(f"{directory} leads outside the output directory")
         label = os.path.basename(final) if final else (safe_name(res["domain"]) or "domain") + ext
         tag = f"{task.index}.{res['domain_index'] or 0}.{settings.token}"
         res["tmp"] = _write_tmp(directory, _tmp_name(label, tag), text.encode("utf-8"))
@@ -689,7 +690,15 @@ class _Progress:
 def _chunksize(n: int, jobs: int) -> int:
     # Large chunks: one round trip to a worker per many files, but still a
     # few chunks per worker so that a slow chunk does not leave a core idle.
-    return max(1, min(512, -(-n // (jobs * 4))))
+    return max(1, min(256, -(-n // (jobs * 12))))
+
+
+def _start_pool(jobs: int):
+    methods = multiprocessing.get_all_start_methods()
+    # fork: the workers inherit the already imported package, so each one
+    # starts in milliseconds instead of importing lxml and the converters again.
+    ctx = multiprocessing.get_context("fork" if "fork" in methods else None)
+    return ctx.Pool(jobs, initializer=_init_worker)
 
 
 def _results(settings: Settings, tasks: List[Task], jobs: int) -> Iterator[List[dict]]:
@@ -697,11 +706,7 @@ def _results(settings: Settings, tasks: List[Task], jobs: int) -> Iterator[List[
         for t in tasks:
             yield convert_task(settings, t)
         return
-    methods = multiprocessing.get_all_start_methods()
-    # fork: the workers inherit the already imported package, so each one
-    # starts in milliseconds instead of importing lxml and the converters again.
-    ctx = multiprocessing.get_context("fork" if "fork" in methods else None)
-    pool = ctx.Pool(min(jobs, len(tasks)), initializer=_init_worker)
+    pool = _start_pool(min(jobs, len(tasks)))
     try:
         # The settings ride once per chunk (inside the partial), not per file.
         yield from pool.imap(functools.partial(convert_task, settings), tasks,
@@ -733,6 +738,7 @@ def _write_stdout(text: str) -> None:
 
 def cmd_convert(args) -> int:
     start = time.perf_counter()
+    jobs = args.jobs or os.cpu_count() or 1
     if args.xend_config_version not in (1, 2, 3, 4):
         return _usage("--xend-config-version must be 1, 2, 3 or 4")
     if args.jobs is not None and args.jobs < 1:
@@ -770,7 +776,6 @@ def cmd_convert(args) -> int:
         except OSError as exc:
             return _usage(f"{args.report}: {exc.strerror}")
 
-    jobs = args.jobs or os.cpu_count() or 1
     installer = _Installer(args.force, planned)
     progress = _Progress(len(tasks), sys.stderr.isatty() and not args.quiet)
     converted = failed = domains = 0

@@ -1,0 +1,146 @@
+"""``fastsexpr convert`` on a generated tree: -j 1, -j 2, and in-process.
+
+    .venv/bin/pytest bench/test_bench_cli.py --benchmark-only
+    FASTSEXPR_PUREPYTHON=1 .venv/bin/pytest bench/test_bench_cli.py --benchmark-only
+
+The tree is ``bench/gen_corpus.py`` with N = 2,000 domains (seed 1: about
+1,600 files; ``FASTSEXPR_BENCH_N`` changes N).  It is written to a tmpfs
+(/dev/shm) when there is one, so that the figures measure the command and
+not a shared disk; ``FASTSEXPR_BENCH_DIR`` points it elsewhere (a real disk
+adds one fsync per output file).
+
+Each round runs the real command in a subprocess into an empty output
+directory, so interpreter start-up and imports count.  ``extra_info``
+holds files per second (whole command, and the command's own time from its
+summary line), the -j 2 / -j 1 scaling ratio (target: at least 1.8 on two
+cores), and the per-file overhead of the command against converting the
+same files in-process with the library API and writing nothing.
+"""
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("pytest_benchmark")
+
+import fastsexpr  # noqa: E402
+from fastsexpr.sexpr import HAS_SPEEDUPS  # noqa: E402
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from gen_corpus import generate  # noqa: E402
+
+N = int(os.environ.get("FASTSEXPR_BENCH_N", "2000"))
+ENGINE = "compiled" if HAS_SPEEDUPS else "pure"
+ROUNDS = 3
+SUMMARY = re.compile(r"converted (\d+).*failed (\d+) in ([0-9.]+)s")
+
+
+@pytest.fixture(scope="module")
+def corpus():
+    base = os.environ.get("FASTSEXPR_BENCH_DIR") or ("/dev/shm" if os.path.isdir("/dev/shm") else None)
+    top = Path(tempfile.mkdtemp(prefix="fastsexpr-bench-", dir=base))
+    src = top / "corpus"
+    counts = generate(str(src), N, seed=1)
+    files = sorted(p for p in src.rglob("*") if p.is_file())
+    assert len(files) == sum(counts.values())
+    state = {"top": top, "src": src, "files": files, "results": {}}
+    yield state
+    shutil.rmtree(top, ignore_errors=True)
+
+
+def _env():
+    env = dict(os.environ)
+    if not HAS_SPEEDUPS:
+        env["FASTSEXPR_PUREPYTHON"] = "1"
+    return env
+
+
+def _convert(corpus, jobs: int):
+    out = corpus["top"] / f"out-j{jobs}"
+    shutil.rmtree(out, ignore_errors=True)
+    start = time.perf_counter()
+    proc = subprocess.run(
+        [sys.executable, "-m", "fastsexpr", "convert", str(corpus["src"]), "-r",
+         "-o", str(out), "-j", str(jobs)],
+        capture_output=True, text=True, env=_env(), timeout=600)
+    wall = time.perf_counter() - start
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    m = SUMMARY.search(proc.stderr)
+    assert m and int(m.group(1)) == len(corpus["files"]) and m.group(2) == "0", proc.stderr
+    return wall, float(m.group(3))
+
+
+def _in_process(files):
+    """Every domain of every file through the library API; nothing written."""
+    for path in files:
+        data = path.read_bytes()
+        if path.suffix == ".xml":
+            fastsexpr.xml_to_sexpr(data)
+            continue
+        trees = fastsexpr.loads_all(data, dialect="libvirt")
+        if len(trees) == 1:
+            fastsexpr.sexpr_to_xml(data)
+        else:
+            for tree in trees:
+                fastsexpr.write_xml(fastsexpr.read_sexpr(tree, 4))
+
+
+def _run_and_record(benchmark, corpus, jobs):
+    walls, own = [], []
+
+    def once():
+        wall, elapsed = _convert(corpus, jobs)
+        walls.append(wall)
+        own.append(elapsed)
+
+    benchmark.group = f"cli-{ENGINE}"
+    benchmark.pedantic(once, rounds=ROUNDS, iterations=1, warmup_rounds=0)
+    n = len(corpus["files"])
+    best_wall, best_own = min(walls), min(own)
+    corpus["results"][jobs] = (best_wall, best_own)
+    benchmark.extra_info.update({
+        "engine": ENGINE, "domains": N, "files": n, "jobs": jobs, "dir": str(corpus["top"]),
+        "files_per_s": round(n / best_wall), "files_per_s_own": round(n / best_own),
+    })
+    return best_wall, best_own
+
+
+def test_cli_j1(benchmark, corpus):
+    _run_and_record(benchmark, corpus, 1)
+
+
+def test_cli_j2(benchmark, corpus):
+    wall2, own2 = _run_and_record(benchmark, corpus, 2)
+    if 1 not in corpus["results"]:
+        corpus["results"][1] = min((_convert(corpus, 1) for _ in range(ROUNDS)), key=lambda r: r[0])
+    wall1, own1 = corpus["results"][1]
+    benchmark.extra_info.update({
+        "scaling_ratio": round(wall1 / wall2, 2),
+        "scaling_ratio_own": round(own1 / own2, 2),
+        "target_ratio": 1.8, "cpus": os.cpu_count(),
+    })
+
+
+def test_in_process_baseline(benchmark, corpus):
+    files = corpus["files"]
+    benchmark.group = f"cli-{ENGINE}"
+    benchmark.pedantic(_in_process, args=(files,), rounds=ROUNDS, iterations=1)
+    inproc = benchmark.stats.stats.min
+    if 1 not in corpus["results"]:
+        corpus["results"][1] = min((_convert(corpus, 1) for _ in range(ROUNDS)), key=lambda r: r[0])
+    wall1, own1 = corpus["results"][1]
+    n = len(files)
+    benchmark.extra_info.update({
+        "engine": ENGINE, "domains": N, "files": n,
+        "files_per_s": round(n / inproc),
+        "cli_j1_overhead_us_per_file": round((wall1 - inproc) / n * 1e6),
+        "cli_j1_overhead_us_per_file_own": round((own1 - inproc) / n * 1e6),
+    })
