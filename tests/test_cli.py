@@ -291,6 +291,9 @@ def test_examples_directory_converts_cleanly(tmp_path):
     xml = sorted(p.relative_to(tmp_path / "out") for p in (tmp_path / "out").rglob("*.xml"))
     assert Path("pv-guest.xml") in xml and Path("xend-domains/mail01.xml") in xml
     assert len(list((tmp_path / "out" / "xm-list-long").iterdir())) == 2
+    # our SEXPR examples are in fmt's layout; directories need no -r for fmt
+    check = run("fmt", "--check", ROOT / "examples")
+    assert check.returncode == 0, check.err
 
 
 def test_fail_fast_stops_at_the_first_failure(tmp_path):

@@ -72,8 +72,8 @@ EPILOG_FMT = """\
 examples:
   fastsexpr fmt guest.sxp                  readable layout on stdout
   fastsexpr fmt --compact guest.sxp        one line per expression
-  fastsexpr fmt -i configs/ -r             rewrite files in place (atomically)
-  fastsexpr fmt --check configs/ -r        exit 1 if any file would change
+  fastsexpr fmt -i configs/                rewrite the .sxp/.sexpr/.sexp files in place
+  fastsexpr fmt --check configs/           exit 1 if any file would change
 
 fmt reads with the xend dialect (' and " quotes, backslash escapes, # comments)
 and writes xend-dialect quoting. A file whose comments would be dropped, or
@@ -84,7 +84,7 @@ EPILOG_MAIN = """\
 examples:
   fastsexpr convert guest.sxp > guest.xml
   fastsexpr convert examples/ -r -o out/
-  fastsexpr fmt --check configs/ -r
+  fastsexpr fmt --check configs/
 
 'fastsexpr COMMAND --help' describes each command.
 """
@@ -903,7 +903,8 @@ def cmd_fmt(args) -> int:
     if args.indent < 0:
         return _usage("--indent must be at least 0")
     try:
-        files, _ = _plan(args.paths, args.recursive, None)
+        # Like black, fmt always walks the directories it is given.
+        files, _ = _plan(args.paths, True, None)
     except UsageError as exc:
         return _usage(str(exc))
     files = [f for f, rel in files if rel is None or f.lower().endswith(SEXPR_EXTS)]
@@ -1023,7 +1024,7 @@ def build_parser() -> argparse.ArgumentParser:
     fmt.add_argument("--dialect", choices=("xend", "libvirt"), default="xend",
                      help="how to read (default xend)")
     fmt.add_argument("-r", "--recursive", action="store_true",
-                     help="reformat the .sxp/.sexpr/.sexp files under directories")
+                     help="accepted for symmetry with convert: directories are always walked")
     fmt.add_argument("-q", "--quiet", action="store_true", help="do not list reformatted files")
     fmt.set_defaults(func=cmd_fmt)
     return parser
