@@ -393,7 +393,7 @@ def _failure(task: Task, exc: BaseException, data: Optional[bytes] = None,
     elif isinstance(exc, UnicodeDecodeError):
         message = f"not UTF-8 text ({exc.reason})"
     else:
-        message = str(exc) or type(exc).__name__
+        message = f"internal error, please report it: {exc}"
     where = getattr(exc, "path", None) if isinstance(exc, ConversionError) else None
     io = isinstance(exc, OSError) and not isinstance(exc, FileExistsError)
     internal = not isinstance(exc, (FastSexprError, OSError, UnicodeDecodeError))
@@ -467,9 +467,11 @@ def _inside(directory: str, root: str) -> bool:
 def convert_task(settings: Settings, task: Task) -> List[dict]:
     """Convert one input; never raises for bad input or a failed write.
 
-    The outputs are left as complete, fsynced temporary files: the parent
-    gives them their final names in input order, which keeps name clashes
-    and ``--force`` decisions deterministic however the pool schedules.
+    An output whose name was reserved when the inputs were planned is
+    installed here.  The others (named after their domain, or wanted by two
+    inputs) are left as complete, fsynced temporary files that the parent
+    names in input order, which keeps name clashes and ``--force`` decisions
+    deterministic however the pool schedules the work.
     """
     data = task.data
     try:
