@@ -151,10 +151,10 @@ def _install(tmp: str, final: str, force: bool) -> None:
                 raise FileExistsError(errno.EEXIST, "exists (use --force to overwrite)", final) from None
             os.replace(tmp, final)
             return
-        os.unlink(tmp)
-    finally:
-        if os.path.lexists(tmp):
-            _unlink_quiet(tmp)
+    except BaseException:
+        _unlink_quiet(tmp)
+        raise
+    _unlink_quiet(tmp)
 
 
 def write_atomic(path: str, data: bytes, *, force: bool = False, mode: Optional[int] = None) -> None:
@@ -612,7 +612,8 @@ class _Installer:
             _unlink_quiet(tmp)
             exc = FileExistsError(errno.EEXIST, f"{final} is also the output of {self.claimed[_key(final)]}")
             return _failure(task, exc, None, res["domain_index"], res["domain"])
-        if task.path != "-" and os.path.exists(final) and os.path.samefile(final, task.path):
+        if task.path != "-" and os.path.basename(final) == os.path.basename(task.path) \
+                and os.path.exists(final) and os.path.samefile(final, task.path):
             _unlink_quiet(tmp)
             exc = FileExistsError(errno.EEXIST, f"{final} is the input itself")
             return _failure(task, exc, None, res["domain_index"], res["domain"])
