@@ -35,6 +35,10 @@ cdef extern from "Python.h":
     PyObject* U_FROM_KIND "PyUnicode_FromKindAndData"(int, const void*, Py_ssize_t) except NULL
     void* RAW_DATA "PyUnicode_DATA"(PyObject*)
     PyObject* L_NEW "PyList_New"(Py_ssize_t) except NULL
+    ctypedef struct PyListObject:
+        PyObject** ob_item
+        Py_ssize_t allocated
+    void SET_SIZE "Py_SET_SIZE"(PyObject*, Py_ssize_t)
     void GC_UNTRACK "PyObject_GC_UnTrack"(void*)
     void GC_TRACK "PyObject_GC_Track"(void*)
     void L_SET "PyList_SET_ITEM"(PyObject*, Py_ssize_t, PyObject*)
@@ -169,6 +173,8 @@ cdef enum:
     ACACHE = 128        # slots of the atom cache (a power of two)
     ACACHE_MAX = 16     # longest atom worth caching
     GC_EXEMPT = 512     # lists a parse may build before it hides new ones from the GC
+    INLINE_ITEMS = 256
+    INLINE_FRAMES = 64
 
 cdef struct Stack:
     PyObject** items    # finished members of every open list, innermost last
@@ -185,16 +191,20 @@ cdef struct Stack:
     PyObject* cache[ACACHE]  # recent short atoms, shared instead of rebuilt
     unsigned char used[ACACHE]  # the slots filled so far, in order
     Py_ssize_t nused
+    # A typical document fits these; bigger ones move to the heap.
+    PyObject* items0[INLINE_ITEMS]
+    Py_ssize_t starts0[INLINE_FRAMES]
+    Py_ssize_t opens0[INLINE_FRAMES]
 
 
 cdef void _st_init(Stack* s) noexcept:
-    s.items = NULL
+    s.items = s.items0
     s.nitems = 0
-    s.cap = 0
-    s.starts = NULL
-    s.opens = NULL
+    s.cap = INLINE_ITEMS
+    s.starts = s.starts0
+    s.opens = s.opens0
     s.depth = 0
-    s.fcap = 0
+    s.fcap = INLINE_FRAMES
     s.nlists = 0
     s.made = NULL
     s.nmade = 0
@@ -221,48 +231,58 @@ cdef void _st_free(Stack* s) noexcept:
         Py_XDECREF(s.items[i])
     s.nitems = 0
     s.depth = 0
-    PyMem_Free(s.items)
-    PyMem_Free(s.starts)
-    PyMem_Free(s.opens)
-    s.items = NULL
-    s.starts = NULL
-    s.opens = NULL
-    s.cap = 0
-    s.fcap = 0
+    if s.items != s.items0:
+        PyMem_Free(s.items)
+    if s.starts != s.starts0:
+        PyMem_Free(s.starts)
+    if s.opens != s.opens0:
+        PyMem_Free(s.opens)
+    s.items = s.items0
+    s.starts = s.starts0
+    s.opens = s.opens0
+    s.cap = INLINE_ITEMS
+    s.fcap = INLINE_FRAMES
+
+
+cdef void* _grow(void* old, void* inline_buf, Py_ssize_t n, Py_ssize_t ncap, size_t size) noexcept:
+    """Move an array of n elements to a heap block of ncap (NULL on failure)."""
+    cdef void* p
+    if old == inline_buf:
+        p = PyMem_Malloc(ncap * size)
+        if p != NULL:
+            memcpy(p, old, n * size)
+        return p
+    return PyMem_Realloc(old, ncap * size)
 
 
 cdef int _st_push(Stack* s, PyObject* o) except -1:
     """Push a new reference (stolen, released on failure)."""
-    cdef Py_ssize_t ncap
     cdef PyObject** p
     if s.nitems == s.cap:
-        ncap = s.cap * 2 if s.cap else 64
-        p = <PyObject**>PyMem_Realloc(s.items, ncap * sizeof(PyObject*))
+        p = <PyObject**>_grow(s.items, s.items0, s.nitems, s.cap * 2, sizeof(PyObject*))
         if p == NULL:
             Py_DECREF(<object>o)
             raise MemoryError()
         s.items = p
-        s.cap = ncap
+        s.cap *= 2
     s.items[s.nitems] = o
     s.nitems += 1
     return 0
 
 
 cdef int _st_open(Stack* s, Py_ssize_t pos) except -1:
-    cdef Py_ssize_t ncap
     cdef Py_ssize_t* a
     cdef Py_ssize_t* b
     if s.depth == s.fcap:
-        ncap = s.fcap * 2 if s.fcap else 32
-        a = <Py_ssize_t*>PyMem_Realloc(s.starts, ncap * sizeof(Py_ssize_t))
+        a = <Py_ssize_t*>_grow(s.starts, s.starts0, s.depth, s.fcap * 2, sizeof(Py_ssize_t))
         if a == NULL:
             raise MemoryError()
-        s.starts = a
-        b = <Py_ssize_t*>PyMem_Realloc(s.opens, ncap * sizeof(Py_ssize_t))
+        s.starts = a          # bigger than fcap now; fcap grows once both have
+        b = <Py_ssize_t*>_grow(s.opens, s.opens0, s.depth, s.fcap * 2, sizeof(Py_ssize_t))
         if b == NULL:
             raise MemoryError()
         s.opens = b
-        s.fcap = ncap
+        s.fcap *= 2
     s.starts[s.depth] = s.nitems
     s.opens[s.depth] = pos
     s.depth += 1
@@ -273,32 +293,39 @@ cdef PyObject* _st_close(Stack* s) except NULL:
     """Close the innermost list: a new reference, not pushed anywhere."""
     cdef Py_ssize_t start = s.starts[s.depth - 1]
     cdef Py_ssize_t k = s.nitems - start
-    cdef Py_ssize_t j
     cdef PyObject** p
     cdef PyObject* lst
     cdef Py_ssize_t ncap
+    if s.nlists >= GC_EXEMPT and s.nmade == s.mcap:
+        ncap = s.mcap * 2 if s.mcap else 256
+        p = <PyObject**>PyMem_Realloc(s.made, ncap * sizeof(PyObject*))
+        if p == NULL:
+            raise MemoryError()
+        s.made = p
+        s.mcap = ncap
+    # An empty list takes its members' block at once: no zeroed block to
+    # fill one member at a time.
+    lst = L_NEW(0)
+    if k:
+        p = <PyObject**>PyMem_Malloc(k * sizeof(PyObject*))
+        if p == NULL:
+            Py_DECREF(<object>lst)
+            raise MemoryError()
+        memcpy(p, s.items + start, k * sizeof(PyObject*))
+        (<PyListObject*>lst).ob_item = p
+        (<PyListObject*>lst).allocated = k
+        SET_SIZE(lst, k)
+    s.nitems = start
+    s.depth -= 1
     if s.nlists < GC_EXEMPT:
-        lst = L_NEW(k)
         s.nlists += 1
     else:
-        if s.nmade == s.mcap:
-            ncap = s.mcap * 2 if s.mcap else 256
-            p = <PyObject**>PyMem_Realloc(s.made, ncap * sizeof(PyObject*))
-            if p == NULL:
-                raise MemoryError()
-            s.made = p
-            s.mcap = ncap
-        lst = L_NEW(k)
         # A big parse allocates many lists; while they are tracked, every
         # allocation threshold triggers a collection that walks the growing
         # tree again.  They are tracked again all at once when the parse ends.
         GC_UNTRACK(lst)
         s.made[s.nmade] = lst
         s.nmade += 1
-    for j in range(k):
-        L_SET(lst, j, s.items[start + j])
-    s.nitems = start
-    s.depth -= 1
     return lst
 
 

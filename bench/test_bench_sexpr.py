@@ -1,0 +1,164 @@
+"""SEXPR engine throughput: compiled, pure, sexpdata and sexp, in one run.
+
+    .venv/bin/pytest bench/test_bench_sexpr.py --benchmark-only -q
+
+Corpus: every ``sexpr2xmldata/*.sexpr`` input of libvirt 1.2.10
+(continuations joined) that the strict xend reader accepts (four inputs
+close more lists than they open, which only libvirt's reader forgives),
+concatenated into one ``xm list --long``-style text repeated to about 4 MB.
+Parsers that read one expression get the same text as its list of
+documents.  The pure engine and sexpdata run on one copy of the documents
+(about 27 kB): every figure is normalised to MB/s of its own input, kept in
+``extra_info["MB/s"]`` and summed up in a table at the end of the run.
+
+sexpdata has no single-quoted strings (``'`` is its quote operator), so it
+reads the same documents written with double quotes.  ``sexp.parse`` builds
+its own tree of Rust objects rather than Python lists, so it does less work
+than the others: it is the bar the compiled ``libvirt`` reader is held to.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from fastsexpr import _pycore
+
+try:
+    from fastsexpr import _core
+except ImportError:        # the extension is not built: measure the twin only
+    _core = None
+
+sexpdata = pytest.importorskip("sexpdata")
+sexp = pytest.importorskip("sexp")
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = Path(os.environ.get(
+    "FASTSEXPR_CONFORMANCE_DIR",
+    ROOT.parent / "shared" / "conformance" / "libvirt-1.2.10"))
+TARGET = 4_000_000
+
+needs_compiled = pytest.mark.skipif(_core is None, reason="compiled core not built")
+
+
+def _documents():
+    docs = []
+    for path in sorted(CORPUS.glob("sexpr2xmldata/*.sexpr")):
+        text = path.read_bytes().decode("utf-8").replace("\\\n", "")
+        try:
+            _pycore.loads(text)
+        except ValueError:
+            continue
+        docs.append(text)
+    return docs
+
+
+DOCS = _documents()
+if not DOCS:
+    pytest.skip(f"libvirt conformance corpus not found at {CORPUS}", allow_module_level=True)
+COPIES = max(1, TARGET // sum(map(len, DOCS)))
+MANY = DOCS * COPIES                  # ~4 MB as documents
+BIG = "".join(MANY)                   # ~4 MB as one multi-document text
+TREES = [_pycore.loads(d) for d in DOCS]
+MANY_TREES = TREES * COPIES
+
+
+def _nbytes(texts):
+    return sum(len(t.encode("utf-8")) for t in texts)
+
+
+def _double_quoted(tree):
+    """The tree in sexpdata's syntax: every atom a double-quoted string."""
+    if isinstance(tree, str):
+        return '"' + tree.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return "(" + " ".join(_double_quoted(m) for m in tree) + ")"
+
+
+SD_DOCS = [_double_quoted(t) for t in TREES]
+SD_TREES = [sexpdata.loads(d) for d in SD_DOCS]
+
+
+def _each(fn, items, **kw):
+    def run():
+        for item in items:
+            fn(item, **kw)
+    return run
+
+
+# -------------------------------------------------------------- libvirt dialect
+
+@needs_compiled
+def test_loads_libvirt_compiled_stream(benchmark, record_mbps):
+    benchmark.group = "loads libvirt"
+    benchmark(_core.loads_all, BIG, dialect="libvirt")
+    record_mbps(benchmark, _nbytes([BIG]))
+
+
+@needs_compiled
+def test_loads_libvirt_compiled(benchmark, record_mbps):
+    benchmark.group = "loads libvirt"
+    benchmark(_each(_core.loads, MANY, dialect="libvirt"))
+    record_mbps(benchmark, _nbytes(MANY))
+
+
+def test_loads_libvirt_pure(benchmark, record_mbps):
+    benchmark.group = "loads libvirt"
+    benchmark(_each(_pycore.loads, DOCS, dialect="libvirt"))
+    record_mbps(benchmark, _nbytes(DOCS))
+
+
+def test_loads_libvirt_sexp_parse(benchmark, record_mbps):
+    benchmark.group = "loads libvirt"
+    benchmark(_each(sexp.parse, MANY))
+    record_mbps(benchmark, _nbytes(MANY))
+
+
+# ----------------------------------------------------------------- xend dialect
+
+@needs_compiled
+def test_loads_xend_compiled_stream(benchmark, record_mbps):
+    benchmark.group = "loads xend"
+    benchmark(_core.loads_all, BIG)
+    record_mbps(benchmark, _nbytes([BIG]))
+
+
+@needs_compiled
+def test_loads_xend_compiled(benchmark, record_mbps):
+    benchmark.group = "loads xend"
+    benchmark(_each(_core.loads, MANY))
+    record_mbps(benchmark, _nbytes(MANY))
+
+
+def test_loads_xend_pure(benchmark, record_mbps):
+    benchmark.group = "loads xend"
+    benchmark(_each(_pycore.loads, DOCS))
+    record_mbps(benchmark, _nbytes(DOCS))
+
+
+def test_loads_xend_sexpdata(benchmark, record_mbps):
+    benchmark.group = "loads xend"
+    benchmark(_each(sexpdata.loads, SD_DOCS))
+    record_mbps(benchmark, _nbytes(SD_DOCS))
+
+
+# ------------------------------------------------------------------------ dumps
+# Throughput of dumps is counted in bytes of text written.
+
+@needs_compiled
+def test_dumps_compiled(benchmark, record_mbps):
+    benchmark.group = "dumps"
+    benchmark(_each(_core.dumps, MANY_TREES))
+    record_mbps(benchmark, _nbytes(_core.dumps(t) for t in MANY_TREES))
+
+
+def test_dumps_pure(benchmark, record_mbps):
+    benchmark.group = "dumps"
+    benchmark(_each(_pycore.dumps, TREES))
+    record_mbps(benchmark, _nbytes(_pycore.dumps(t) for t in TREES))
+
+
+def test_dumps_sexpdata(benchmark, record_mbps):
+    benchmark.group = "dumps"
+    benchmark(_each(sexpdata.dumps, SD_TREES))
+    record_mbps(benchmark, _nbytes(sexpdata.dumps(t) for t in SD_TREES))
