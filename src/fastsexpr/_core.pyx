@@ -255,16 +255,20 @@ cdef void* _grow(void* old, void* inline_buf, Py_ssize_t n, Py_ssize_t ncap, siz
     return PyMem_Realloc(old, ncap * size)
 
 
-cdef int _st_push(Stack* s, PyObject* o) except -1:
+cdef int _st_more_items(Stack* s, PyObject* o) except -1:
+    cdef PyObject** p = <PyObject**>_grow(s.items, s.items0, s.nitems, s.cap * 2, sizeof(PyObject*))
+    if p == NULL:
+        Py_DECREF(<object>o)
+        raise MemoryError()
+    s.items = p
+    s.cap *= 2
+    return 0
+
+
+cdef inline int _st_push(Stack* s, PyObject* o) except -1:
     """Push a new reference (stolen, released on failure)."""
-    cdef PyObject** p
     if s.nitems == s.cap:
-        p = <PyObject**>_grow(s.items, s.items0, s.nitems, s.cap * 2, sizeof(PyObject*))
-        if p == NULL:
-            Py_DECREF(<object>o)
-            raise MemoryError()
-        s.items = p
-        s.cap *= 2
+        _st_more_items(s, o)
     s.items[s.nitems] = o
     s.nitems += 1
     return 0
@@ -1169,32 +1173,53 @@ cdef inline Py_ssize_t _next_slash(str path, Py_ssize_t a, Py_ssize_t n) noexcep
 
 cdef object _find(object node, str path):
     """``find_key`` on an exact ``str`` path without splitting it."""
-    cdef Py_ssize_t n = U_LEN(path), a, b, k, size
+    cdef Py_ssize_t n = U_LEN(path), a, b, k, tl
+    cdef int pk = U_KIND(path)
+    cdef const char* pd = <const char*>U_DATA(path)
+    cdef PyObject* cur
     cdef PyObject* m
-    cdef object cur, mo
-    cdef bint found
+    cdef PyObject* h
+    cdef PyObject* found
+    cdef object keep, mo, ho
     if not L_CHECK(node) or L_SIZE(node) == 0:
         return None
     b = _next_slash(path, 0, n)
     if not _tok_eq(<object>L_ITEM(node, 0), path, 0, b, True):
         return None
-    cur = node
+    keep = node
+    cur = <PyObject*>node
     while b < n:
         a = b + 1
         b = _next_slash(path, a, n)
-        found = False
-        size = L_SIZE(cur)
-        for k in range(1, size):
-            if k >= L_SIZE(cur):
+        tl = b - a
+        found = NULL
+        k = 1
+        while k < L_SIZE_P(cur):
+            m = L_ITEM_P(cur, k)
+            k += 1
+            if not L_CHECK_P(m) or L_SIZE_P(m) == 0:
+                continue
+            h = L_ITEM_P(m, 0)
+            if U_EXACT_P(h):
+                if U_LEN_P(h) != tl:
+                    continue
+                if U_KIND_P(h) == pk:
+                    if memcmp(RAW_DATA(h), pd + a * pk, tl * pk) == 0:
+                        found = m
+                        break
+                    continue
+            # Other kinds or types: Python code may run (``__eq__``), so hold
+            # references to what the comparison touches.
+            mo = <object>m
+            ho = <object>h
+            if _tok_eq(ho, path, a, b, False):
+                found = m
                 break
-            mo = <object>L_ITEM(cur, k)
-            if L_CHECK(mo) and L_SIZE(mo) > 0 and _tok_eq(<object>L_ITEM(mo, 0), path, a, b, False):
-                cur = mo
-                found = True
-                break
-        if not found:
+        if found == NULL:
             return None
-    return cur
+        keep = <object>found
+        cur = found
+    return <object>cur
 
 
 cdef inline object _find_any(object node, object path):
