@@ -348,3 +348,26 @@ def test_dump_writes_dumps(tmp_path):
     buf = io.StringIO()
     sexpr.dump(["domain", ["name", "x"]], buf, indent=2)
     assert buf.getvalue() == "(domain\n  (name x))"
+
+
+# ------------------------------------------------------ big inputs and the GC
+
+def test_big_parse_leaves_every_list_to_the_gc(impl):
+    import gc
+    text = "(domain " + "(device (vbd (dev xvda) (mode w)))" * 3000 + ")"
+    tree = impl.loads(text)
+    assert len(tree) == 3001
+    assert all(gc.is_tracked(d) and gc.is_tracked(d[1]) for d in tree[1:])
+    tree[1].append(tree)        # a cycle made later is still collected
+    del tree
+    gc.collect()
+
+
+def test_error_after_many_lists(impl):
+    import gc
+    text = "(domain " + "(k v)" * 3000 + " 'open"
+    with pytest.raises(SexprSyntaxError) as err:
+        impl.loads(text)
+    assert (err.value.msg, err.value.pos) == ("unterminated string", len(text) - 5)
+    gc.collect()
+    assert impl.loads_all("(k v)" * 3000 + "(k", dialect="libvirt")[-1] == ["k"]
