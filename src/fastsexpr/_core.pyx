@@ -1040,7 +1040,10 @@ def dumps(tree, *, indent=None):
     if indent is not None and (not isinstance(indent, int) or isinstance(indent, bool) or indent < 0):
         raise ValueError("indent must be a non-negative int or None")
     cdef bint has_indent = indent is not None
-    cdef Py_ssize_t ind = indent if has_indent else 0
+    # An absurd indent fails the way the reference fails, and only when a
+    # line break is actually written: the spaces are then built in Python.
+    cdef bint huge = has_indent and indent >= (1 << 40)
+    cdef Py_ssize_t ind = indent if has_indent and not huge else 0
     cdef Out o
     cdef WFrame* frames = NULL
     cdef WFrame* nf
@@ -1071,6 +1074,8 @@ def dumps(tree, *, indent=None):
                 if has_indent and (broken or not is_atom):
                     broken = True
                     _o_ch(&o, 10)
+                    if huge:
+                        _o_str(&o, " " * (indent * (sp + 1)))
                     _o_spaces(&o, ind * (sp + 1))
                 elif i > 1:
                     _o_ch(&o, 32)
