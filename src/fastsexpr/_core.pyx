@@ -506,7 +506,7 @@ cdef Py_ssize_t _x_skip(const uchar* d, Py_ssize_t pos, Py_ssize_t n) noexcept n
     cdef Py_UCS4 ch
     while pos < n:
         ch = d[pos]
-        if _x_space(ch):
+        if (_CLS[ch] & C_XSPACE) if uchar is Py_UCS1 else _x_space(ch):
             pos += 1
         elif ch == 35:
             while pos < n and d[pos] != 10:
@@ -518,7 +518,7 @@ cdef Py_ssize_t _x_skip(const uchar* d, Py_ssize_t pos, Py_ssize_t n) noexcept n
     return pos
 
 
-cdef PyObject* _x_string(const uchar* d, Ctx* c, Py_ssize_t pos, Py_ssize_t n,
+cdef PyObject* _x_string(const uchar* d, Ctx* c, Stack* st, Py_ssize_t pos, Py_ssize_t n,
                          Py_ssize_t* out) except NULL:
     """The quoted atom whose quote is at ``pos``; ``out`` gets the position after it."""
     cdef Py_UCS4 q = d[pos]
@@ -528,11 +528,18 @@ cdef PyObject* _x_string(const uchar* d, Ctx* c, Py_ssize_t pos, Py_ssize_t n,
     cdef Py_UCS4* nb
     cdef unsigned int v
     cdef PyObject* r
+    cdef const Py_UCS1* e1
+    if uchar is Py_UCS1:
+        # Most quoted atoms hold no backslash: find the quote at once.
+        e1 = <const Py_UCS1*>memchr(d + i, q, n - i)
+        if e1 != NULL and memchr(d + i, 92, e1 - (d + i)) == NULL:
+            out[0] = (e1 - d) + 1
+            return _catom(c, st, pos + 1, e1 - d)
     while i < n:
         ch = d[i]
         if ch == q:
             out[0] = i + 1
-            return _atom(c, pos + 1, i)
+            return _catom(c, st, pos + 1, i)
         if ch == 92:
             break
         i += 1
@@ -645,7 +652,7 @@ cdef object _x_one(const uchar* d, Ctx* c, Stack* st, Py_ssize_t pos, Py_ssize_t
             _st_push(st, node)
             continue
         if ch == 39 or ch == 34:
-            node = _x_string(d, c, pos, n, &pos)
+            node = _x_string(d, c, st, pos, n, &pos)
         else:
             start = pos
             if uchar is Py_UCS1:
