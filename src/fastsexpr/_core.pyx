@@ -487,9 +487,10 @@ cdef list _lv_loads_all(const uchar* d, Ctx* c, Py_ssize_t n):
             if pos >= n:
                 return res
             if d[pos] == 41:
-                # libvirt reads this as an empty atom without consuming it;
-                # between expressions it can only be a stray close.
-                _fail(c, "unexpected ')'", pos)
+                # A closer with no list open: libvirt ignores whatever follows
+                # its one expression, and real dumps close a list too many.
+                pos += 1
+                continue
             node = _lv_one(d, c, &st, pos, n, &new)
             if new == pos:
                 _fail(c, "vertical tab or form feed where an expression should start", pos)

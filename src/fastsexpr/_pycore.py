@@ -12,8 +12,9 @@ dialects:
 ``"libvirt"``
     libvirt 1.2.10's reader: only ``'`` quotes, quoted atoms kept raw, a
     missing ``)`` at the end closes the open lists, text after the first
-    expression is ignored, and a NUL character ends the input (it is a C
-    string there).  Where libvirt would loop forever (a VT or FF where an
+    expression is ignored (``loads_all`` reads every expression and skips
+    closers that have no list open), and a NUL character ends the input (it
+    is a C string there).  Where libvirt would loop forever (a VT or FF where an
     atom should start) a :class:`SexprSyntaxError` is raised instead.
 ``"xend"``
     xend's own reader: ``'`` and ``"`` quotes with backslash escapes,
@@ -266,9 +267,10 @@ def loads_all(data, *, dialect="xend", source=None):
             if pos >= n:
                 return out
             if text[pos] == ")":
-                # libvirt reads this as an empty atom without consuming it;
-                # between expressions it can only be a stray close.
-                raise SexprSyntaxError("unexpected ')'", text, pos, source)
+                # A closer with no list open: libvirt ignores whatever follows
+                # its one expression, and real dumps close a list too many.
+                pos += 1
+                continue
             node, new = _libvirt_one(text, pos, n, source)
             if new == pos:
                 raise SexprSyntaxError(

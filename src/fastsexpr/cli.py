@@ -413,7 +413,7 @@ def _read_domains(data: bytes, src: str, version: int, path: str):
     text = data.decode("utf-8")
     if text.startswith("\ufeff"):
         text = text[1:]
-    trees = _split(text)
+    trees = loads_all(text, dialect="libvirt")
     if not trees:
         raise ConversionError("no domain expression in the input")
     for tree in trees:
@@ -424,22 +424,6 @@ def _read_domains(data: bytes, src: str, version: int, path: str):
             yield read_sexpr(tree, version)
         except FastSexprError as exc:
             yield exc
-
-
-def _split(text: str) -> list:
-    """Every top-level expression, read as libvirt reads them.
-
-    libvirt ignores what follows the first expression, and real dumps (and
-    libvirt's own fixtures) end with a stray ``)`` or two: closers with
-    nothing but white space after them are accepted.  A stray ``)`` with more
-    text after it is an error, since libvirt would silently drop that text.
-    """
-    try:
-        return loads_all(text, dialect="libvirt")
-    except SexprSyntaxError as exc:
-        if exc.msg != "unexpected ')'" or text[exc.pos:].strip(" \t\r\n)"):
-            raise
-        return loads_all(text[:exc.pos], dialect="libvirt")
 
 
 def _write_domain(domain, dst: str, version: int) -> str:
