@@ -68,8 +68,15 @@ _BUS_BY_PREFIX = (("hd", "ide"), ("sd", "scsi"), ("vd", "virtio"),
                   ("xvd", "xen"), ("ubd", "uml"))
 _HARDDISK_PREFIXES = ("hd", "sd", "vd", "xvd", "ubd")
 
-# Memory unit -> power; the second letter decides between 1024 and 1000.
+# Memory unit (lowercased) -> bytes: "k" and "kib" are powers of 1024,
+# "kb" of 1000.
 _UNIT_POWERS = {"k": 1, "m": 2, "g": 3, "t": 4, "p": 5, "e": 6}
+_UNIT_SCALES = {"b": 1, "byte": 1, "bytes": 1}
+for _letter, _power in _UNIT_POWERS.items():
+    _UNIT_SCALES[_letter] = _UNIT_SCALES[_letter + "ib"] = 1024 ** _power
+    _UNIT_SCALES[_letter + "b"] = 1000 ** _power
+del _letter, _power
+_HEX_DIGITS = "0123456789abcdefABCDEF"
 
 
 # ---------------------------------------------------------------- XML parsing
@@ -90,8 +97,13 @@ def _parser() -> etree.XMLParser:
 
 def _parse_document(xml: Union[str, bytes]) -> etree._Element:
     if isinstance(xml, str):
+        # A DOCTYPE (the only place entities can be declared) needs a "!",
+        # and a one-character scan is a memchr, far cheaper than the
+        # "<!ENTITY" search and the DTD look-up below.  Domain XML almost
+        # never has one.
+        may_have_dtd = "!" in xml
         # Cheap early refusal before lxml sees anything.
-        if "<!ENTITY" in xml:
+        if may_have_dtd and "<!ENTITY" in xml:
             raise DomainXMLError("entity declarations are not accepted", "/")
         # A str is already decoded: its encoding declaration no longer
         # applies (and lxml refuses str input that carries one).
@@ -101,6 +113,8 @@ def _parse_document(xml: Union[str, bytes]) -> etree._Element:
         xml = bytes(xml)
         if b"<!ENTITY" in xml:
             raise DomainXMLError("entity declarations are not accepted", "/")
+        # Bytes may be in an encoding where "!" is not the byte 0x21.
+        may_have_dtd = True
     else:
         raise TypeError(f"domain XML must be str or bytes, not {type(xml).__name__}")
     try:
@@ -111,9 +125,10 @@ def _parse_document(xml: Union[str, bytes]) -> etree._Element:
             f"malformed XML at line {line}, column {col}: {exc.msg}") from None
     # Encodings the byte scan above cannot see (UTF-16, UTF-32) still end up
     # here; the entities were declared but never expanded.
-    dtd = root.getroottree().docinfo.internalDTD
-    if dtd is not None and next(iter(dtd.iterentities()), None) is not None:
-        raise DomainXMLError("entity declarations are not accepted", "/")
+    if may_have_dtd:
+        dtd = root.getroottree().docinfo.internalDTD
+        if dtd is not None and next(iter(dtd.iterentities()), None) is not None:
+            raise DomainXMLError("entity declarations are not accepted", "/")
     return root
 
 
@@ -131,56 +146,66 @@ def _string(el) -> Optional[str]:
 
 
 def _first_children(el) -> Dict[str, etree._Element]:
-    """The first child element of each name (libvirt reads ``./x[1]``)."""
-    first: Dict[str, etree._Element] = {}
-    for child in el:
-        tag = child.tag
-        if tag.__class__ is str and tag not in first:
-            first[tag] = child
-    return first
+    """The first child element of each name (libvirt reads ``./x[1]``).
+
+    Built from the last child to the first, so the first of a name is the
+    one that stays.  Comments and processing instructions end up under
+    their non-string tags, where no lookup by name finds them.
+    """
+    return {child.tag: child for child in el[::-1]}
+
+
+def _child_string(first: Dict[str, etree._Element], name: str) -> Optional[str]:
+    """``_string`` of the first child called ``name``."""
+    el = first.get(name)
+    if el is None:
+        return None
+    text = "".join(el.itertext()) if len(el) else el.text
+    return text or None
 
 
 def _parse_ull(text: str) -> Optional[int]:
-    m = _UINT_RE.match(text)
-    if m is None:
-        return None
-    value = int(m.group(1))
+    if text.isdigit() and text.isascii():
+        # The usual plain digits, which the pattern below would accept too.
+        value = int(text)
+    else:
+        m = _UINT_RE.match(text)
+        if m is None:
+            return None
+        value = int(m.group(1))
     return value if value <= _ULLONG_MAX else None
 
 
 def _parse_memory(el, what: str, required: bool) -> Optional[int]:
     """A scaled size in KiB (rounded up), or None when absent."""
-    xpath = f"./{what}[1]"
     text = _string(el)
     if text is None:
         if required:
-            raise DomainXMLError(f"missing element {xpath}", f"/domain/{what}")
+            raise DomainXMLError(f"missing element ./{what}[1]", f"/domain/{what}")
         return None
     value = _parse_ull(text)
     if value is None:
-        raise DomainXMLError(f"Invalid value '{text}' for element '{xpath}'",
+        raise DomainXMLError(f"Invalid value '{text}' for element './{what}[1]'",
                              f"/domain/{what}")
     unit = el.get("unit")
     if not unit:
         scale = 1024
     else:
-        low = unit.lower()
-        if low in ("b", "byte", "bytes"):
-            scale = 1
-        else:
-            power = _UNIT_POWERS.get(low[0])
-            rest = low[1:]
-            if power is None or rest not in ("", "ib", "b"):
-                raise DomainXMLError(f"unknown suffix '{unit}'", f"/domain/{what}")
-            scale = (1000 if rest == "b" else 1024) ** power
+        scale = _UNIT_SCALES.get(unit.lower())
+        if scale is None:
+            raise DomainXMLError(f"unknown suffix '{unit}'", f"/domain/{what}")
     nbytes = value * scale
     if nbytes > _ULLONG_MAX:
-        raise DomainXMLError(f"value '{text}' for element '{xpath}' is too large",
+        raise DomainXMLError(f"value '{text}' for element './{what}[1]' is too large",
                              f"/domain/{what}")
     return -(-nbytes // 1024)
 
 
 def _parse_uuid(text: str) -> str:
+    if len(text) == 32 and not text.strip(_HEX_DIGITS):
+        # The usual 32 bare hex digits, which the pattern below would
+        # accept too.
+        return text.lower()
     m = _UUID_RE.match(text)
     if m is None:
         raise DomainXMLError("malformed uuid element", "/domain/uuid")
@@ -268,15 +293,15 @@ def read_xml(xml: Union[str, bytes]) -> Domain:
     top = _first_children(root)
     get = top.get
 
-    name = _string(get("name"))
+    name = _child_string(top, "name")
     if name is None:
         raise DomainXMLError("missing domain name", "/domain/name")
 
-    uuid_text = _string(get("uuid"))
+    uuid_text = _child_string(top, "uuid")
     uuid = _random_uuid() if uuid_text is None else _parse_uuid(uuid_text)
 
     dom = Domain(name=name, uuid=uuid)
-    dom.description = _string(get("description"))
+    dom.description = _child_string(top, "description")
 
     max_kib = _parse_memory(get("memory"), "memory", True)
     cur_kib = _parse_memory(get("currentMemory"), "currentMemory", False)
@@ -295,8 +320,8 @@ def read_xml(xml: Union[str, bytes]) -> Domain:
 
     _read_vcpu(dom, get("vcpu"))
 
-    dom.bootloader = _string(get("bootloader"))
-    dom.bootloader_args = _string(get("bootloader_args"))
+    dom.bootloader = _child_string(top, "bootloader")
+    dom.bootloader_args = _child_string(top, "bootloader_args")
 
     os_el = get("os")
     _read_os(dom, os_el)
@@ -313,9 +338,9 @@ def read_xml(xml: Union[str, bytes]) -> Domain:
             if ftag not in flags:
                 flags.append(ftag)
 
-    dom.on_poweroff = _lifecycle(get("on_poweroff"), "on_poweroff", "destroy", LIFECYCLE_ACTIONS)
-    dom.on_reboot = _lifecycle(get("on_reboot"), "on_reboot", "restart", LIFECYCLE_ACTIONS)
-    dom.on_crash = _lifecycle(get("on_crash"), "on_crash", "destroy", CRASH_ACTIONS)
+    dom.on_poweroff = _lifecycle(top, "on_poweroff", "destroy", LIFECYCLE_ACTIONS)
+    dom.on_reboot = _lifecycle(top, "on_reboot", "restart", LIFECYCLE_ACTIONS)
+    dom.on_crash = _lifecycle(top, "on_crash", "destroy", CRASH_ACTIONS)
 
     clock = get("clock")
     if clock is not None:
@@ -397,11 +422,11 @@ def _read_os(dom: Domain, os_el) -> None:
             raise DomainXMLError(f"No guest options available for arch '{arch}'",
                                  "/domain/os/type")
     osd = dom.os = OS(type=os_type, arch="i686")
-    osd.loader = _string(first.get("loader"))
-    osd.kernel = _string(first.get("kernel"))
-    osd.initrd = _string(first.get("initrd"))
-    osd.cmdline = _string(first.get("cmdline"))
-    osd.root = _string(first.get("root"))
+    osd.loader = _child_string(first, "loader")
+    osd.kernel = _child_string(first, "kernel")
+    osd.initrd = _child_string(first, "initrd")
+    osd.cmdline = _child_string(first, "cmdline")
+    osd.root = _child_string(first, "root")
     if os_type == "hvm" and boots:
         boot = osd.boot
         for el in boots:
@@ -415,8 +440,8 @@ def _read_os(dom: Domain, os_el) -> None:
             boot.append(dev)
 
 
-def _lifecycle(el, what: str, default: str, allowed) -> str:
-    text = _string(el)
+def _lifecycle(top, what: str, default: str, allowed) -> str:
+    text = _child_string(top, what)
     if text is None:
         return default
     if text not in allowed:
@@ -486,37 +511,48 @@ def _read_clock(el) -> Clock:
 
 # ---------------------------------------------------------------- devices
 
+def _device_path(el) -> str:
+    """Where a device is, e.g. ``/domain/devices/disk[2]``.
+
+    Only error messages need it, so it is worked out when one is raised
+    rather than for every device read.
+    """
+    tag = el.tag
+    n = 1 + sum(1 for sibling in el.itersiblings(preceding=True) if sibling.tag == tag)
+    return f"/domain/devices/{tag}[{n}]"
+
+
 def _read_devices(dom: Domain, devices) -> bool:
     """Fill the device lists; True when some device carries its own <boot>."""
-    counts: Dict[str, int] = {}
     hvm = dom.os.type == "hvm"
     per_device_boot = False
+    seen_emulator = False
+    readers = _DEVICE_READERS
     for el in devices:
+        # Comments and processing instructions have non-string tags, which
+        # no reader is registered under.
         tag = el.tag
-        if tag.__class__ is not str:
-            continue
-        handler = _DEVICE_READERS.get(tag)
-        n = counts[tag] = counts.get(tag, 0) + 1
-        if handler is None:
-            if tag == "emulator" and n == 1:
-                dom.emulator = _string(el)
-            continue
-        if handler(dom, el, f"/domain/devices/{tag}[{n}]", hvm):
-            per_device_boot = True
+        handler = readers.get(tag)
+        if handler is not None:
+            if handler(dom, el, hvm):
+                per_device_boot = True
+        elif tag == "emulator" and not seen_emulator:
+            seen_emulator = True
+            dom.emulator = _string(el)
     return per_device_boot
 
 
-def _read_disk(dom: Domain, el, path: str, hvm: bool) -> bool:
+def _read_disk(dom: Domain, el, hvm: bool) -> bool:
     dtype = el.get("type")
     if dtype is None:
         dtype = "file"
     elif dtype not in DISK_TYPES:
-        raise DomainXMLError(f"unknown disk type '{dtype}'", path)
+        raise DomainXMLError(f"unknown disk type '{dtype}'", _device_path(el))
     device = el.get("device")
     if device is None:
         device = "disk"
     elif device not in DISK_DEVICES:
-        raise DomainXMLError(f"unknown disk device '{device}'", path)
+        raise DomainXMLError(f"unknown disk device '{device}'", _device_path(el))
     disk = Disk(type=dtype, device=device)
     source_el = target_el = driver_el = None
     boot = False
@@ -550,7 +586,7 @@ def _read_disk(dom: Domain, el, path: str, hvm: bool) -> bool:
             disk.source = source_el.get("dir")
         elif dtype == "network":
             if source_el.get("protocol") is None:
-                raise DomainXMLError("missing network source protocol type", path)
+                raise DomainXMLError("missing network source protocol type", _device_path(el))
             disk.source = source_el.get("name")
             has_pool = source_el.find("host") is not None
         else:
@@ -558,13 +594,13 @@ def _read_disk(dom: Domain, el, path: str, hvm: bool) -> bool:
 
     target = target_el.get("dev") if target_el is not None else None
     if target is None:
-        raise DomainXMLError("missing target device", path)
+        raise DomainXMLError("missing target device", _device_path(el))
     if target.startswith("ioemu:"):
         target = target[6:]
     disk.target = target
 
     if disk.source is None and not has_pool and device in ("disk", "lun"):
-        raise DomainXMLError(f"no source for disk {target}", path)
+        raise DomainXMLError(f"no source for disk {target}", _device_path(el))
 
     if device == "cdrom":
         disk.readonly = True
@@ -572,7 +608,7 @@ def _read_disk(dom: Domain, el, path: str, hvm: bool) -> bool:
     bus = target_el.get("bus")
     if bus is not None:
         if bus not in DISK_BUSES:
-            raise DomainXMLError(f"unknown disk bus type '{bus}'", path)
+            raise DomainXMLError(f"unknown disk bus type '{bus}'", _device_path(el))
     elif device == "floppy":
         bus = "fdc"
     else:
@@ -583,14 +619,14 @@ def _read_disk(dom: Domain, el, path: str, hvm: bool) -> bool:
                 break
     if device == "floppy":
         if bus != "fdc":
-            raise DomainXMLError(f"Invalid bus type '{bus}' for floppy disk", path)
+            raise DomainXMLError(f"Invalid bus type '{bus}' for floppy disk", _device_path(el))
         if not target.startswith("fd"):
-            raise DomainXMLError(f"Invalid floppy device name: {target}", path)
+            raise DomainXMLError(f"Invalid floppy device name: {target}", _device_path(el))
     else:
         if bus == "fdc":
-            raise DomainXMLError(f"Invalid bus type '{bus}' for disk", path)
+            raise DomainXMLError(f"Invalid bus type '{bus}' for disk", _device_path(el))
         if device in ("disk", "lun") and not target.startswith(_HARDDISK_PREFIXES):
-            raise DomainXMLError(f"Invalid harddisk device name: {target}", path)
+            raise DomainXMLError(f"Invalid harddisk device name: {target}", _device_path(el))
     disk.bus = bus
 
     if driver_el is not None:
@@ -600,7 +636,7 @@ def _read_disk(dom: Domain, el, path: str, hvm: bool) -> bool:
             if fmt == "aio":
                 fmt = "raw"
             if fmt not in DISK_FORMATS:
-                raise DomainXMLError(f"unknown driver format value '{fmt}'", path)
+                raise DomainXMLError(f"unknown driver format value '{fmt}'", _device_path(el))
             disk.driver_type = fmt
 
     # Same-bus disks are kept sorted by drive index; disks on other buses
@@ -624,12 +660,12 @@ def _read_disk(dom: Domain, el, path: str, hvm: bool) -> bool:
     return boot
 
 
-def _read_interface(dom: Domain, el, path: str, hvm: bool) -> bool:
+def _read_interface(dom: Domain, el, hvm: bool) -> bool:
     ntype = el.get("type")
     if ntype is None:
         ntype = "user"
     elif ntype not in NET_TYPES:
-        raise DomainXMLError(f"unknown interface type '{ntype}'", path)
+        raise DomainXMLError(f"unknown interface type '{ntype}'", _device_path(el))
     nic = Interface(type=ntype)
     mac = source_el = None
     boot = False
@@ -657,7 +693,7 @@ def _read_interface(dom: Domain, el, path: str, hvm: bool) -> bool:
         elif ctag == "model":
             model = child.get("type")
             if model is not None and _MODEL_OK.match(model) is None:
-                raise DomainXMLError("Model name contains invalid characters", path)
+                raise DomainXMLError("Model name contains invalid characters", _device_path(el))
             nic.model = model
         elif ctag == "boot":
             boot = True
@@ -666,34 +702,34 @@ def _read_interface(dom: Domain, el, path: str, hvm: bool) -> bool:
         nic.mac = _random_mac()
     elif _MAC_CANONICAL.match(mac) is not None:
         if int(mac[:2], 16) & 1:
-            raise DomainXMLError(f"expected unicast mac address, found multicast '{mac}'", path)
+            raise DomainXMLError(f"expected unicast mac address, found multicast '{mac}'", _device_path(el))
         nic.mac = mac
     else:
         m = _MAC_RE.match(mac)
         if m is None:
-            raise DomainXMLError(f"unable to parse mac address '{mac}'", path)
+            raise DomainXMLError(f"unable to parse mac address '{mac}'", _device_path(el))
         octets = [int(g, 16) for g in m.groups()]
         if octets[0] & 1:
-            raise DomainXMLError(f"expected unicast mac address, found multicast '{mac}'", path)
+            raise DomainXMLError(f"expected unicast mac address, found multicast '{mac}'", _device_path(el))
         nic.mac = ":".join(f"{o:02x}" for o in octets)
 
     if ntype == "bridge":
         bridge = source_el.get("bridge") if source_el is not None else None
         if bridge is None:
             raise DomainXMLError("No <source> 'bridge' attribute specified with "
-                                 "<interface type='bridge'/>", path)
+                                 "<interface type='bridge'/>", _device_path(el))
         nic.bridge = bridge
     elif ntype == "network":
         network = source_el.get("network") if source_el is not None else None
         if network is None:
             raise DomainXMLError("No <source> 'network' attribute specified with "
-                                 "<interface type='network'/>", path)
+                                 "<interface type='network'/>", _device_path(el))
         nic.network = network
     dom.interfaces.append(nic)
     return boot
 
 
-def _strtoul0(text: Optional[str], what: str, path: str) -> int:
+def _strtoul0(text: Optional[str], what: str, el) -> int:
     """C strtoul with base 0 (0x hex, leading-0 octal, decimal)."""
     if text is None:
         return 0
@@ -709,13 +745,13 @@ def _strtoul0(text: Optional[str], what: str, path: str) -> int:
             raise ValueError
         return int(s, 10)
     except ValueError:
-        raise DomainXMLError(f"Cannot parse <address> '{what}' attribute", path) from None
+        raise DomainXMLError(f"Cannot parse <address> '{what}' attribute", _device_path(el)) from None
 
 
 _PCI_LIMITS = (("domain", 0xFFFF), ("bus", 0xFF), ("slot", 0x1F), ("function", 0x7))
 
 
-def _read_hostdev(dom: Domain, el, path: str, hvm: bool) -> bool:
+def _read_hostdev(dom: Domain, el, hvm: bool) -> bool:
     mode = el.get("mode")
     if mode is None:
         mode = "subsystem"
@@ -730,24 +766,24 @@ def _read_hostdev(dom: Domain, el, path: str, hvm: bool) -> bool:
     if mode != "subsystem" or el.get("type") != "pci":
         return boot
     if address is None:
-        raise DomainXMLError("missing PCI source address", path)
+        raise DomainXMLError("missing PCI source address", _device_path(el))
     values = []
     for what, limit in _PCI_LIMITS:
-        value = _strtoul0(address.get(what), what, path)
+        value = _strtoul0(address.get(what), what, el)
         if value > limit:
             raise DomainXMLError(
-                f"Invalid PCI address {what}='0x{value:x}', must be <= 0x{limit:X}", path)
+                f"Invalid PCI address {what}='0x{value:x}', must be <= 0x{limit:X}", _device_path(el))
         values.append(value)
     dom.hostdevs.append(PciHostdev(*values, managed=el.get("managed") == "yes"))
     return boot
 
 
-def _read_chr(el, path: str, kind: str) -> Chr:
+def _read_chr(el, kind: str) -> Chr:
     ctype = el.get("type")
     if ctype is None:
         ctype = "pty"
     elif ctype not in CHR_TYPES:
-        raise DomainXMLError(f"unknown type presented to host for character device: {ctype}", path)
+        raise DomainXMLError(f"unknown type presented to host for character device: {ctype}", _device_path(el))
     chr_ = Chr(type=ctype)
     mode = None
     path_attr = None
@@ -773,7 +809,7 @@ def _read_chr(el, path: str, kind: str) -> Chr:
                     if chr_.bind_service is None:
                         chr_.bind_service = child.get("service")
                 else:
-                    raise DomainXMLError(f"Unknown source mode '{mode}'", path)
+                    raise DomainXMLError(f"Unknown source mode '{mode}'", _device_path(el))
             elif ctype == "udp":
                 if own_mode is None or own_mode == "connect":
                     if chr_.connect_host is None:
@@ -786,7 +822,7 @@ def _read_chr(el, path: str, kind: str) -> Chr:
                     if chr_.bind_service is None:
                         chr_.bind_service = child.get("service")
                 else:
-                    raise DomainXMLError(f"Unknown source mode '{own_mode}'", path)
+                    raise DomainXMLError(f"Unknown source mode '{own_mode}'", _device_path(el))
         elif ctag == "protocol":
             if protocol is None:
                 protocol = child.get("type")
@@ -796,7 +832,7 @@ def _read_chr(el, path: str, kind: str) -> Chr:
 
     if ctype in _CHR_PATH_TYPES:
         if path_attr is None:
-            raise DomainXMLError("Missing source path attribute for char device", path)
+            raise DomainXMLError("Missing source path attribute for char device", _device_path(el))
         chr_.path = path_attr
         if ctype == "unix":
             chr_.listen = mode is not None and mode != "connect"
@@ -807,19 +843,19 @@ def _read_chr(el, path: str, kind: str) -> Chr:
             host, service = chr_.bind_host, chr_.bind_service
             chr_.listen = True
         if host is None:
-            raise DomainXMLError("Missing source host attribute for char device", path)
+            raise DomainXMLError("Missing source host attribute for char device", _device_path(el))
         if service is None:
-            raise DomainXMLError("Missing source service attribute for char device", path)
+            raise DomainXMLError("Missing source service attribute for char device", _device_path(el))
         chr_.host, chr_.service = host, service
         chr_.connect_host = chr_.connect_service = None
         chr_.bind_host = chr_.bind_service = None
         if protocol is not None:
             if protocol not in TCP_PROTOCOLS:
-                raise DomainXMLError(f"Unknown protocol '{protocol}'", path)
+                raise DomainXMLError(f"Unknown protocol '{protocol}'", _device_path(el))
             chr_.protocol = protocol
     elif ctype == "udp":
         if chr_.connect_service is None:
-            raise DomainXMLError("Missing source service attribute for char device", path)
+            raise DomainXMLError("Missing source service attribute for char device", _device_path(el))
 
     if target_el is not None:
         chr_.target_type = target_el.get("type")
@@ -827,7 +863,7 @@ def _read_chr(el, path: str, kind: str) -> Chr:
         if port is not None and kind != "console":
             m = _INT_RE.match(port)
             if m is None or int(m.group(1)) < 0:
-                raise DomainXMLError(f"Invalid port number: {port}", path)
+                raise DomainXMLError(f"Invalid port number: {port}", _device_path(el))
             chr_.port = int(m.group(1))
             return chr_
     chr_.port = -1
@@ -838,24 +874,24 @@ def _next_port(existing: List[Chr]) -> int:
     return max((c.port for c in existing), default=-1) + 1
 
 
-def _read_serial(dom: Domain, el, path: str, hvm: bool) -> bool:
-    chr_ = _read_chr(el, path, "serial")
+def _read_serial(dom: Domain, el, hvm: bool) -> bool:
+    chr_ = _read_chr(el, "serial")
     if chr_.port == -1:
         chr_.port = _next_port(dom.serials)
     dom.serials.append(chr_)
     return False
 
 
-def _read_parallel(dom: Domain, el, path: str, hvm: bool) -> bool:
-    chr_ = _read_chr(el, path, "parallel")
+def _read_parallel(dom: Domain, el, hvm: bool) -> bool:
+    chr_ = _read_chr(el, "parallel")
     if chr_.port == -1:
         chr_.port = _next_port(dom.parallels)
     dom.parallels.append(chr_)
     return False
 
 
-def _read_console(dom: Domain, el, path: str, hvm: bool) -> bool:
-    chr_ = _read_chr(el, path, "console")
+def _read_console(dom: Domain, el, hvm: bool) -> bool:
+    chr_ = _read_chr(el, "console")
     chr_.port = len(dom.consoles)
     dom.consoles.append(chr_)
     return False
@@ -872,21 +908,21 @@ def _hvm_console_as_serial(dom: Domain) -> None:
     dom.serials.append(replace(console, port=0, target_type="serial"))
 
 
-def _read_input(dom: Domain, el, path: str, hvm: bool) -> bool:
+def _read_input(dom: Domain, el, hvm: bool) -> bool:
     itype = el.get("type")
     if itype is None:
-        raise DomainXMLError("missing input device type", path)
+        raise DomainXMLError("missing input device type", _device_path(el))
     if itype not in INPUT_TYPES:
-        raise DomainXMLError(f"unknown input device type '{itype}'", path)
+        raise DomainXMLError(f"unknown input device type '{itype}'", _device_path(el))
     bus = el.get("bus")
     if bus is not None:
         if bus not in INPUT_BUSES:
-            raise DomainXMLError(f"unknown input bus type '{bus}'", path)
+            raise DomainXMLError(f"unknown input bus type '{bus}'", _device_path(el))
         if hvm:
             if bus == "ps2" and itype == "tablet":
-                raise DomainXMLError(f"ps2 bus does not support {itype} input device", path)
+                raise DomainXMLError(f"ps2 bus does not support {itype} input device", _device_path(el))
             if bus == "xen":
-                raise DomainXMLError(f"unsupported input bus {bus}", path)
+                raise DomainXMLError(f"unsupported input bus {bus}", _device_path(el))
         # On paravirt guests libvirt reports a non-xen bus yet keeps
         # parsing and succeeds; the device has no SEXPR form either way.
     elif hvm:
@@ -900,12 +936,12 @@ def _read_input(dom: Domain, el, path: str, hvm: bool) -> bool:
     return False
 
 
-def _read_graphics(dom: Domain, el, path: str, hvm: bool) -> bool:
+def _read_graphics(dom: Domain, el, hvm: bool) -> bool:
     gtype = el.get("type")
     if gtype is None:
-        raise DomainXMLError("missing graphics device type", path)
+        raise DomainXMLError("missing graphics device type", _device_path(el))
     if gtype not in GRAPHICS_TYPES:
-        raise DomainXMLError(f"unknown graphics device type '{gtype}'", path)
+        raise DomainXMLError(f"unknown graphics device type '{gtype}'", _device_path(el))
     gfx = Graphics(type=gtype)
     if gtype == "vnc":
         port = el.get("port")
@@ -916,7 +952,7 @@ def _read_graphics(dom: Domain, el, path: str, hvm: bool) -> bool:
             value = int(port) if m is None and port.isascii() and port.isdigit() else (
                 int(m.group(1)) if m is not None else None)
             if value is None or not -(1 << 31) <= value < (1 << 31):
-                raise DomainXMLError(f"cannot parse vnc port {port}", path)
+                raise DomainXMLError(f"cannot parse vnc port {port}", _device_path(el))
             gfx.port = value
             if gfx.port == -1:
                 gfx.port = 0
@@ -930,12 +966,12 @@ def _read_graphics(dom: Domain, el, path: str, hvm: bool) -> bool:
         gfx.display = el.get("display")
         gfx.xauth = el.get("xauth")
     if gtype in ("vnc", "rdp", "spice"):
-        gfx.listen = _read_listen(el, path)
+        gfx.listen = _read_listen(el)
     dom.graphics.append(gfx)
     return False
 
 
-def _read_listen(el, path: str) -> Optional[str]:
+def _read_listen(el) -> Optional[str]:
     """The address of listen #0 when it is an address listen."""
     listens = []
     n = 0
@@ -945,9 +981,9 @@ def _read_listen(el, path: str) -> Optional[str]:
         n += 1
         ltype = child.get("type")
         if ltype is None:
-            raise DomainXMLError("graphics listen type must be specified", f"{path}/listen[{n}]")
+            raise DomainXMLError("graphics listen type must be specified", f"{_device_path(el)}/listen[{n}]")
         if ltype not in _GRAPHICS_LISTEN_TYPES:
-            raise DomainXMLError(f"unknown graphics listen type '{ltype}'", f"{path}/listen[{n}]")
+            raise DomainXMLError(f"unknown graphics listen type '{ltype}'", f"{_device_path(el)}/listen[{n}]")
         # A network listen's address is live state, dropped when inactive.
         listens.append((ltype, child.get("address") if ltype == "address" else None))
     attr = el.get("listen")
@@ -958,18 +994,18 @@ def _read_listen(el, path: str) -> Optional[str]:
         if found != attr:
             raise DomainXMLError(
                 f"graphics listen attribute {attr} must match address attribute of "
-                f"first listen element (found {found if found is not None else 'none'})", path)
+                f"first listen element (found {found if found is not None else 'none'})", _device_path(el))
     if listens and listens[0][0] == "address":
         return listens[0][1]
     return None
 
 
-def _read_sound(dom: Domain, el, path: str, hvm: bool) -> bool:
+def _read_sound(dom: Domain, el, hvm: bool) -> bool:
     model = el.get("model")
     if model is None:
-        raise DomainXMLError("missing sound model", path)
+        raise DomainXMLError("missing sound model", _device_path(el))
     if model not in SOUND_MODELS:
-        raise DomainXMLError(f"unknown sound model '{model}'", path)
+        raise DomainXMLError(f"unknown sound model '{model}'", _device_path(el))
     dom.sounds.append(model)
     return False
 
