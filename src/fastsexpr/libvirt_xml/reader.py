@@ -61,11 +61,15 @@ _INT_RE = re.compile(r"[ \t\n\v\f\r]*([+-]?[0-9]+)\Z")
 _ENCODING_DECL = re.compile(r"\A(\s*<\?xml\b[^>]*?)\s+encoding\s*=\s*(['\"])[^'\"]*\2")
 _ULLONG_MAX = (1 << 64) - 1
 
-# Drive name prefixes, tried in this order by libvirt's drive-index parser.
-_DRIVE_PREFIXES = ("fd", "hd", "vd", "sd", "xvd", "ubd")
-# target prefix -> bus libvirt assumes when <target bus> is absent.
-_BUS_BY_PREFIX = (("hd", "ide"), ("sd", "scsi"), ("vd", "virtio"),
-                  ("xvd", "xen"), ("ubd", "uml"))
+# A drive name: a prefix (none starts another), letters numbering the
+# drive, then an optional partition number.
+_DRIVE_NAME = re.compile(r"(?:fd|hd|vd|sd|xvd|ubd)([a-z]*)[0-9]*\Z")
+# target prefix -> bus libvirt assumes when <target bus> is absent (ide
+# for any other name).  No prefix starts another, so looking up a name's
+# first two letters, then its first three, finds its prefix.
+_BUS_BY_PREFIX = {"hd": "ide", "sd": "scsi", "vd": "virtio", "xvd": "xen", "ubd": "uml"}
+# disk type -> the <source> attribute holding its source.
+_DISK_SOURCE_ATTRS = {"file": "file", "block": "dev", "dir": "dir"}
 _HARDDISK_PREFIXES = ("hd", "sd", "vd", "xvd", "ubd")
 
 # Memory unit (lowercased) -> bytes: "k" and "kib" are powers of 1024,
@@ -251,21 +255,15 @@ def _parse_cpuset(text: str, path: str) -> Tuple[int, ...]:
 
 
 def _drive_index(name: str) -> int:
-    for prefix in _DRIVE_PREFIXES:
-        if name.startswith(prefix):
-            rest = name[len(prefix):]
-            break
-    else:
+    """libvirt's virDiskNameToIndex: "hda" is 0, "hdz" 25, "hdaa" 26."""
+    m = _DRIVE_NAME.match(name)
+    if m is None:
         return -1
-    value = 0
-    i = 0
-    n = len(rest)
-    while i < n and "a" <= rest[i] <= "z":
-        value = (value + (1 if i else 0)) * 26 + (ord(rest[i]) - 97)
-        i += 1
-    if i < n and not (rest[i:].isdigit() and rest[i:].isascii()):
-        return -1
-    return value
+    letters = m.group(1)
+    value = -1
+    for letter in letters:
+        value = (value + 1) * 26 + ord(letter) - 97
+    return value if letters else 0
 
 
 # ---------------------------------------------------------------- the domain
@@ -395,15 +393,7 @@ def _read_vcpu(dom: Domain, el) -> None:
 
 
 def _read_os(dom: Domain, os_el) -> None:
-    first: Dict[str, etree._Element] = {}
-    boots = []
-    if os_el is not None:
-        for child in os_el:
-            tag = child.tag
-            if tag == "boot":
-                boots.append(child)
-            elif tag.__class__ is str and tag not in first:
-                first[tag] = child
+    first = _first_children(os_el) if os_el is not None else {}
     type_el = first.get("type")
     os_type = _string(type_el)
     if os_type is None:
@@ -427,9 +417,9 @@ def _read_os(dom: Domain, os_el) -> None:
     osd.initrd = _child_string(first, "initrd")
     osd.cmdline = _child_string(first, "cmdline")
     osd.root = _child_string(first, "root")
-    if os_type == "hvm" and boots:
+    if os_type == "hvm" and "boot" in first:
         boot = osd.boot
-        for el in boots:
+        for el in os_el.iterchildren("boot"):
             if len(boot) == _MAX_BOOT:
                 break
             dev = el.get("dev")
@@ -578,12 +568,9 @@ def _read_disk(dom: Domain, el, hvm: bool) -> bool:
 
     has_pool = False
     if source_el is not None:
-        if dtype == "file":
-            disk.source = source_el.get("file")
-        elif dtype == "block":
-            disk.source = source_el.get("dev")
-        elif dtype == "dir":
-            disk.source = source_el.get("dir")
+        source_attr = _DISK_SOURCE_ATTRS.get(dtype)
+        if source_attr is not None:
+            disk.source = source_el.get(source_attr)
         elif dtype == "network":
             if source_el.get("protocol") is None:
                 raise DomainXMLError("missing network source protocol type", _device_path(el))
@@ -612,11 +599,7 @@ def _read_disk(dom: Domain, el, hvm: bool) -> bool:
     elif device == "floppy":
         bus = "fdc"
     else:
-        bus = "ide"
-        for prefix, prefix_bus in _BUS_BY_PREFIX:
-            if target.startswith(prefix):
-                bus = prefix_bus
-                break
+        bus = _BUS_BY_PREFIX.get(target[:2]) or _BUS_BY_PREFIX.get(target[:3], "ide")
     if device == "floppy":
         if bus != "fdc":
             raise DomainXMLError(f"Invalid bus type '{bus}' for floppy disk", _device_path(el))
