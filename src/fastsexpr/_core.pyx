@@ -70,6 +70,7 @@ __all__ = [
     "lookup",
     "value",
     "value_copy",
+    "first_values",
     "strtol",
     "to_int",
     "to_u64",
@@ -1286,6 +1287,45 @@ def value_copy(node, path):
     """Like :func:`value`, but the empty atom counts as absent."""
     v = _value(node, path)
     return v if v else None
+
+
+def first_values(node):
+    """Every member key of ``node`` with its value, in one pass.
+
+    For each head atom among the member lists of ``node`` (its items after
+    the head), the first list with that head counts, as in :func:`find_key`;
+    the key maps to that list's first tail member if it is an atom, else to
+    None.  So, with ``h = node[0]``, ``first_values(node).get(k)`` is
+    ``value(node, h + "/" + k)`` and ``k in first_values(node)`` is
+    ``has(node, h + "/" + k)``: a reader that asks a list for many keys
+    walks it once.  Anything but a list has no members: ``{}``.
+    """
+    cdef dict out = {}
+    cdef Py_ssize_t k
+    cdef object m, head, v
+    if type(node) is not list:
+        return _pycore.first_values(node)
+    # Exact lists with exact str heads only: the dictionary then runs no
+    # Python code (no __eq__/__hash__ of a str subclass, no overridden
+    # __getitem__), so the pure twin's answer is the same by construction.
+    for k in range(1, L_SIZE(node)):
+        m = <object>L_ITEM(node, k)
+        if not L_CHECK(m):
+            continue
+        if type(m) is not list:
+            return _pycore.first_values(node)
+        if L_SIZE(m) == 0:
+            continue
+        head = <object>L_ITEM(m, 0)
+        if not U_CHECK(head):
+            continue
+        if not U_EXACT(head):
+            return _pycore.first_values(node)
+        if head in out:
+            continue
+        v = <object>L_ITEM(m, 1) if L_SIZE(m) > 1 else None
+        out[head] = v if U_CHECK(v) else None
+    return out
 
 
 # ------------------------------------------------------------------ numbers

@@ -36,6 +36,7 @@ __all__ = [
     "lookup",
     "value",
     "value_copy",
+    "first_values",
     "strtol",
     "to_int",
     "to_u64",
@@ -407,6 +408,29 @@ def value_copy(node, path):
     """Like :func:`value`, but the empty atom counts as absent."""
     v = value(node, path)
     return v if v else None
+
+
+def first_values(node):
+    """Every member key of ``node`` with its value, in one pass.
+
+    For each head atom among the member lists of ``node`` (its items after
+    the head), the first list with that head counts, as in :func:`find_key`;
+    the key maps to that list's first tail member if it is an atom, else to
+    None.  So, with ``h = node[0]``, ``first_values(node).get(k)`` is
+    ``value(node, h + "/" + k)`` and ``k in first_values(node)`` is
+    ``has(node, h + "/" + k)``: a reader that asks a list for many keys
+    walks it once.  Anything but a list has no members: ``{}``.
+    """
+    out = {}
+    if not isinstance(node, list):
+        return out
+    for m in node[1:]:
+        if isinstance(m, list) and m:
+            head = m[0]
+            if isinstance(head, str) and head not in out:
+                v = m[1] if len(m) > 1 else None
+                out[head] = v if isinstance(v, str) else None
+    return out
 
 
 _C_SPACE = " \t\n\x0b\x0c\r"

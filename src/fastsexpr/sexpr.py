@@ -26,6 +26,7 @@ has = _impl.has
 lookup = _impl.lookup
 value = _impl.value
 value_copy = _impl.value_copy
+first_values = _impl.first_values
 strtol = _impl.strtol
 to_int = _impl.to_int
 to_u64 = _impl.to_u64
@@ -35,7 +36,7 @@ XmlWriter = _impl.XmlWriter
 
 __all__ = [
     "HAS_SPEEDUPS", "loads", "loads_all", "load", "iterload", "dumps", "dump",
-    "esc", "find_key", "has", "lookup", "value", "value_copy", "strtol",
+    "esc", "find_key", "has", "lookup", "value", "value_copy", "first_values", "strtol",
     "to_int", "to_u64", "xml_escape", "SexprWriter", "XmlWriter",
 ]
 
