@@ -16,6 +16,15 @@ libvirt's C converter was timed on (50-66 us each: ``pv``, ``fv-kernel``,
 (lxml, hardened, text -> element tree), ``read`` (text -> Domain, which
 includes the parse) and ``write`` (Domain -> SEXPR text).
 
+Expect ``full`` to cost more than ``read`` + ``write`` on the bigger
+documents (fv-serial-tcp: ~8 us more on the reference machine).  Nothing is
+cached or re-done: the instruction counts add up exactly (callgrind), and
+the same excess appears when ``write`` is replaced by any unrelated Python
+code of similar size, but not by the same amount of work repeated in one
+small function.  It is the CPU front end running out of room for that much
+distinct interpreted code in one loop, so the cure is less Python per
+document, not a cache.
+
 The corpus is read at bench time from ``../shared`` (or
 ``FASTSEXPR_CONFORMANCE_DIR``); without it the benchmarks skip.
 """

@@ -420,6 +420,15 @@ def test_disk_errors_name_the_element(disk, reason):
     assert err.reason == reason and err.path == "/domain/devices/disk[2]"
 
 
+def test_device_path_counts_only_same_named_devices():
+    # The path is worked out only when an error is raised: comments and
+    # other devices in between do not count.
+    good = "<disk type='file'><source file='/ok'/><target dev='xvda'/></disk>"
+    bad = "<disk type='file'><source file='/a'/></disk>"
+    err = error(pv(devices=good + "<!-- c --><console/><?pi x?>" + good.replace("xvda", "xvdc") + bad))
+    assert err.reason == "missing target device" and err.path == "/domain/devices/disk[3]"
+
+
 # ---------------------------------------------------------------- interfaces (section 8)
 
 BRIDGE_NIC = ("<interface type='bridge'><mac address='00:16:3E:0:1:a'/>"
