@@ -6,9 +6,10 @@ domain definition, so the XML writer only formats.
 
 Speed matters here (a document should convert in a few microseconds with
 the compiled core), so the reader looks up each sub-list once
-(``domain/image``, then ``image/hvm`` or ``image/linux``) and asks the path
-helpers relative to it, and walks the root's members once to collect every
-device block before handling each kind in libvirt's order.
+(``domain/image``, then ``image/hvm`` or ``image/linux``), indexes the
+image's keys in one pass (:func:`~fastsexpr.sexpr.first_values`: the first
+``(key ...)`` counts, as for a path), and walks the root's members once to
+collect every device block before handling each kind in libvirt's order.
 """
 from __future__ import annotations
 
@@ -20,7 +21,9 @@ from ..domain import (
     SOUND_MODELS, Chr, Disk, Domain, Graphics, Input, Interface, PciHostdev, Timer,
 )
 from ..errors import ConversionError
-from ..sexpr import find_key, has, loads, lookup, strtol, to_int, to_u64, value, value_copy
+from ..sexpr import (
+    find_key, first_values, has, loads, lookup, strtol, to_int, to_u64, value, value_copy,
+)
 from .tables import (
     BOOT_DEVICES, HVM_FEATURES, USB_INPUTS, XEND_CONFIG_VERSIONS, clock_in_image,
     dev_suffix_parsed, domid_required, hvm_cdrom_in_image, vnc_port_from_domid,
@@ -28,23 +31,6 @@ from .tables import (
 
 __all__ = ["read_sexpr"]
 
-
-# The image keys shared by HVM and paravirt images, as paths relative to the
-# (hvm ...) or (linux ...) list.
-class _ImagePaths:
-    __slots__ = ("kind", "kernel", "ramdisk", "args", "root", "localtime",
-                 "device_model", "vnc", "vnclisten", "vncpasswd", "keymap",
-                 "vncunused", "sdl", "display", "xauthority")
-
-    def __init__(self, kind):
-        self.kind = kind
-        for name in self.__slots__[1:]:
-            setattr(self, name, f"{kind}/{name}")
-
-
-_HVM_PATHS = _ImagePaths("hvm")
-_PV_PATHS = _ImagePaths("linux")
-_HVM_FEATURE_PATHS = tuple((name, "hvm/" + name) for name in HVM_FEATURES)
 
 # Device blocks: the sub-list head that makes a (device ...) a disk, in the
 # order libvirt tries them, and the keys read from it.
@@ -197,26 +183,28 @@ def _parse_chr(text, tty, path):
     return chr_
 
 
-def _read_os(dom, image_node, hvm, paths):
+def _read_os(dom, img, hvm):
+    # img: the image's keys (first_values); "or None" is value_copy's rule,
+    # the empty atom counts as absent.
     os_ = dom.os
     if hvm:
-        loader = value_copy(image_node, "hvm/loader")
+        loader = img.get("loader") or None
         if loader is None:
-            loader = value_copy(image_node, "hvm/kernel")
+            loader = img.get("kernel") or None
             if loader is None:
                 _fail("domain information incomplete, missing HVM loader "
                       "(neither loader nor kernel is set)", "domain/image/hvm/loader")
         else:
-            os_.kernel = value_copy(image_node, "hvm/kernel")
-            os_.initrd = value_copy(image_node, "hvm/ramdisk")
-            os_.cmdline = value_copy(image_node, "hvm/args")
-            os_.root = value_copy(image_node, "hvm/root")
+            os_.kernel = img.get("kernel") or None
+            os_.initrd = img.get("ramdisk") or None
+            os_.cmdline = img.get("args") or None
+            os_.root = img.get("root") or None
             # Old xend repeated hvmloader as the kernel.
             if os_.kernel == loader:
                 os_.kernel = None
         os_.loader = loader
         if os_.kernel is None:
-            boot = value(image_node, "hvm/boot")
+            boot = img.get("boot")
             if boot:
                 devs = os_.boot
                 for letter in boot:
@@ -226,11 +214,10 @@ def _read_os(dom, image_node, hvm, paths):
                         if len(devs) == 4:
                             break
         return
-    if image_node is not None:
-        os_.kernel = value_copy(image_node, paths.kernel)
-        os_.initrd = value_copy(image_node, paths.ramdisk)
-        os_.cmdline = value_copy(image_node, paths.args)
-        os_.root = value_copy(image_node, paths.root)
+    os_.kernel = img.get("kernel") or None
+    os_.initrd = img.get("ramdisk") or None
+    os_.cmdline = img.get("args") or None
+    os_.root = img.get("root") or None
     if os_.kernel is None and dom.bootloader is None:
         _fail("domain information incomplete, missing kernel & bootloader",
               "domain/image/linux/kernel")
@@ -387,28 +374,25 @@ def _read_vfb(dom, vfb, vncport):
         passwd=value(vfb, "vfb/vncpasswd"), keymap=value(vfb, "vfb/keymap")))
 
 
-def _read_image_graphics(dom, image_node, paths, vncport, version):
+def _read_image_graphics(dom, img, vncport, version):
     """Graphics as vnc/sdl keys of the image (before vfb devices)."""
-    vnc = value(image_node, paths.vnc)
+    vnc = img.get("vnc")
     if vnc is not None and vnc.startswith("1"):
         port = vncport
         if port == -1 and vnc_port_from_domid(version):
             port = 5900 + dom.id
-        autoport = value(image_node, paths.vncunused) == "1" or port == -1
+        autoport = img.get("vncunused") == "1" or port == -1
         dom.graphics.append(Graphics(
-            type="vnc", port=port, autoport=autoport,
-            listen=value(image_node, paths.vnclisten),
-            passwd=value(image_node, paths.vncpasswd),
-            keymap=value(image_node, paths.keymap)))
+            type="vnc", port=port, autoport=autoport, listen=img.get("vnclisten"),
+            passwd=img.get("vncpasswd"), keymap=img.get("keymap")))
         return
-    sdl = value(image_node, paths.sdl)
+    sdl = img.get("sdl")
     if sdl is not None and sdl.startswith("1"):
         dom.graphics.append(Graphics(
-            type="sdl", display=value(image_node, paths.display),
-            xauth=value(image_node, paths.xauthority)))
+            type="sdl", display=img.get("display"), xauth=img.get("xauthority")))
 
 
-def _read_serials(dom, hvm_node, tty):
+def _read_serials(dom, hvm_node, img, tty):
     serials = dom.serials
     multi = False
     tail = lookup(hvm_node, "hvm/serial")
@@ -429,7 +413,7 @@ def _read_serials(dom, hvm_node, tty):
                 chr_.port = len(serials) + skipped
                 serials.append(chr_)
     if not multi:
-        text = value(hvm_node, "hvm/serial")
+        text = img.get("serial")
         if text is not None and text != "none":
             chr_ = _parse_chr(text, tty, "domain/image/hvm/serial")
             chr_.port = 0
@@ -502,11 +486,11 @@ def read_sexpr(tree_or_text, xend_config_version: int = 4, *,
     hvm_node = find_key(image, "image/hvm") if image is not None else None
     hvm = hvm_node is not None and len(hvm_node) > 1
     if hvm:
-        image_node, paths = hvm_node, _HVM_PATHS
+        image_node, kind = hvm_node, "hvm"
         dom.os.type = "hvm"
     else:
         image_node = find_key(image, "image/linux") if image is not None else None
-        paths = _PV_PATHS
+        kind = "linux"
         dom.os.type = "linux"
         bootloader = value_copy(root, "domain/bootloader")
         if bootloader is None and has(root, "domain/bootloader"):
@@ -514,8 +498,10 @@ def read_sexpr(tree_or_text, xend_config_version: int = 4, *,
         if bootloader is not None:
             dom.bootloader = bootloader
             dom.bootloader_args = value_copy(root, "domain/bootloader_args")
+    # The image's keys, as value() reads them ({} without an image).
+    img = first_values(image_node)
     if dom_id != 0 and image is not None:
-        _read_os(dom, image_node, hvm, paths)
+        _read_os(dom, img, hvm)
 
     # ---- memory and vcpus (the shift wraps at 64 bits, as in C)
     max_kib = (to_u64(value(root, "domain/maxmem")) << 10) & 0xFFFFFFFFFFFFFFFF
@@ -540,31 +526,29 @@ def read_sexpr(tree_or_text, xend_config_version: int = 4, *,
         dom.on_crash = _lifecycle(word, CRASH_ACTIONS, "domain/on_crash")
 
     # ---- features and clock
-    localtime = to_int(value(root, "domain/localtime"))
+    # An absent key reads as 0; to_int("0") says so without to_int(None)'s
+    # detour through the pure engine.
+    localtime = to_int(value(root, "domain/localtime") or "0")
     clock = dom.clock
     if hvm:
-        dom.features = [name for name, path in _HVM_FEATURE_PATHS if to_int(value(hvm_node, path))]
-        override = value(hvm_node, "hvm/localtime")
-    else:
-        override = value(image_node, paths.localtime) if image_node is not None else None
+        dom.features = [name for name in HVM_FEATURES if to_int(img.get(name) or "0")]
+    override = img.get("localtime")
     if override is not None:
         localtime = _strict_int(override)
         if localtime is None:
-            _fail(f"unknown localtime offset {override}", "domain/" +
-                  ("image/" + paths.localtime))
+            _fail(f"unknown localtime offset {override}", f"domain/image/{kind}/localtime")
     basis = "localtime" if localtime else "utc"
     if hvm and clock_in_image(version):
         clock.offset = "variable"
-        clock.adjustment = to_int(value(hvm_node, "hvm/rtc_timeoffset"))
+        clock.adjustment = to_int(img.get("rtc_timeoffset") or "0")
         clock.basis = basis
     else:
         clock.offset = basis
         clock.reset = True
-    if hvm and has(hvm_node, "hvm/hpet"):
-        clock.timers.append(Timer("hpet", to_int(value(hvm_node, "hvm/hpet"))))
+    if hvm and "hpet" in img:
+        clock.timers.append(Timer("hpet", to_int(img["hpet"] or "0")))
 
-    if image_node is not None:
-        dom.emulator = value_copy(image_node, paths.device_model)
+    dom.emulator = img.get("device_model") or None
 
     # ---- devices: one walk over the root, then each kind in libvirt's order
     disk_blocks = []
@@ -622,35 +606,37 @@ def read_sexpr(tree_or_text, xend_config_version: int = 4, *,
     if vfb_block is not None:
         _read_vfb(dom, vfb_block, vncport)
     elif image_node is not None:
-        _read_image_graphics(dom, image_node, paths, vncport, version)
+        _read_image_graphics(dom, img, vncport, version)
 
     if hvm:
-        _read_hvm_devices(dom, hvm_node, version, tty)
+        _read_hvm_devices(dom, hvm_node, img, version, tty)
     elif dom_id != 0:
         dom.consoles.append(Chr(type="pty", path=tty, port=0, target_type="xen"))
     return dom
 
 
-def _read_hvm_devices(dom, hvm_node, version, tty):
+def _read_hvm_devices(dom, hvm_node, img, version, tty):
     if hvm_cdrom_in_image(version):
-        cdrom = value(hvm_node, "hvm/cdrom")
+        cdrom = img.get("cdrom")
         if cdrom:
             dom.disks.append(Disk(type="file", device="cdrom", source=cdrom, target="hdc",
                                   bus="ide", driver_name="file", readonly=True))
     for fd in ("fda", "fdb"):
-        if value(hvm_node, "hvm/" + fd):
+        if img.get(fd):
             # libvirt overwrote the floppy's path with the word "file".
             dom.disks.append(Disk(type="file", device="floppy", source="file",
                                   target=fd, bus="fdc"))
-    for member in hvm_node[1:]:
-        if type(member) is list and len(member) > 1 and member[0] == "usbdevice":
-            kind = member[1]
-            if kind in USB_INPUTS:
-                dom.inputs.append(Input(kind, "usb"))
-    _read_serials(dom, hvm_node, tty)
-    parallel = value(hvm_node, "hvm/parallel")
+    if "usbdevice" in img:
+        # Every (usbdevice X), not only the first.
+        for member in hvm_node[1:]:
+            if type(member) is list and len(member) > 1 and member[0] == "usbdevice":
+                kind = member[1]
+                if kind in USB_INPUTS:
+                    dom.inputs.append(Input(kind, "usb"))
+    _read_serials(dom, hvm_node, img, tty)
+    parallel = img.get("parallel")
     if parallel is not None and parallel != "none":
         dom.parallels.append(_parse_chr(parallel, None, "domain/image/hvm/parallel"))
-    sound = value(hvm_node, "hvm/soundhw")
+    sound = img.get("soundhw")
     if sound:
         _read_sound(dom, sound)
