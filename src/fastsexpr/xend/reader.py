@@ -44,6 +44,10 @@ _TAP_DRIVERS = ("tap", "tap2")
 # unset, which the XML writer then refuses as libvirt did.
 _DRIVER_STORAGE = {"phy": "block", "file": "file", "tap": "file", "tap2": "file"}
 
+# On the hot path the model's objects are built with positional arguments, in
+# the field order of fastsexpr.domain: a dataclass __init__ called with
+# keywords costs about twice as much.
+
 _HEX = frozenset("0123456789abcdefABCDEF")
 _UUID_PLAIN = re.compile("[0-9a-fA-F]{32}").fullmatch
 _UUID_DASHED = re.compile(
@@ -124,7 +128,7 @@ def _parse_mac(text):
 def _parse_chr(text, tty, path):
     """A serial/parallel CHR string (SEXPR2XML.md 1.13)."""
     if text.startswith("/"):
-        return Chr(type="dev", path=text)
+        return Chr("dev", text)
     colon = text.find(":")
     if colon >= 0:
         prefix, rest = text[:colon], text[colon + 1:]
@@ -274,10 +278,9 @@ def _read_disk(dom, device, sub, kind, hvm, suffix_parsed):
     else:
         bus = "ide"
     mode = value(sub, p_mode)
-    disk = Disk(type=storage, device=device_kind, source=src, target=dst, bus=bus,
-                driver_name=driver, driver_type=fmt,
-                readonly=mode is not None and "r" in mode,
-                shareable=mode is not None and "!" in mode)
+    readonly = mode is not None and "r" in mode
+    shareable = mode is not None and "!" in mode
+    disk = Disk(storage, device_kind, src, dst, bus, driver, fmt, readonly, shareable)
     disks = dom.disks
     if disks and value(sub, p_bootable) == "1":
         disks.append(disks[0])
@@ -289,28 +292,23 @@ def _read_disk(dom, device, sub, kind, hvm, suffix_parsed):
 def _read_nic(dom, vif, index):
     script = value(vif, "vif/script")
     bridge = value(vif, "vif/bridge")
-    nic = Interface(script=script, ip=value(vif, "vif/ip"))
-    if bridge is not None or script == "vif-bridge":
-        nic.type = "bridge"
-        nic.bridge = bridge
-    else:
-        nic.type = "ethernet"
+    ip = value(vif, "vif/ip")
+    # Without a bridge the type is ethernet, and bridge stays None.
+    kind = "bridge" if bridge is not None or script == "vif-bridge" else "ethernet"
     ifname = value(vif, "vif/vifname")
     if ifname is None and dom.id != -1:
         ifname = f"vif{dom.id}.{index}"
-    nic.ifname = ifname
-    mac = value(vif, "vif/mac")
-    if mac is None:
-        nic.mac = "00:00:00:00:00:00"
+    text = value(vif, "vif/mac")
+    if text is None:
+        mac = "00:00:00:00:00:00"
     else:
-        nic.mac = _parse_mac(mac)
-        if nic.mac is None:
-            _fail(f"malformed mac address '{mac}'", "domain/device/vif/mac")
+        mac = _parse_mac(text)
+        if mac is None:
+            _fail(f"malformed mac address '{text}'", "domain/device/vif/mac")
     model = value(vif, "vif/model")
     if model is None and value(vif, "vif/type") == "netfront":
         model = "netfront"
-    nic.model = model
-    dom.interfaces.append(nic)
+    dom.interfaces.append(Interface(kind, mac, bridge, None, ip, script, ifname, model))
 
 
 _PCI_FIELDS = (("domain", "dev/domain"), ("bus", "dev/bus"),
@@ -369,9 +367,10 @@ def _read_vfb(dom, vfb, vncport):
     autoport = value(vfb, "vfb/vncunused") == "1" or port == -1
     if 0 <= port < 5900:
         port += 5900
-    dom.graphics.append(Graphics(
-        type="vnc", port=port, autoport=autoport, listen=value(vfb, "vfb/vnclisten"),
-        passwd=value(vfb, "vfb/vncpasswd"), keymap=value(vfb, "vfb/keymap")))
+    listen = value(vfb, "vfb/vnclisten")
+    keymap = value(vfb, "vfb/keymap")
+    passwd = value(vfb, "vfb/vncpasswd")
+    dom.graphics.append(Graphics("vnc", port, autoport, listen, keymap, passwd))
 
 
 def _read_image_graphics(dom, img, vncport, version):
@@ -382,9 +381,10 @@ def _read_image_graphics(dom, img, vncport, version):
         if port == -1 and vnc_port_from_domid(version):
             port = 5900 + dom.id
         autoport = img.get("vncunused") == "1" or port == -1
-        dom.graphics.append(Graphics(
-            type="vnc", port=port, autoport=autoport, listen=img.get("vnclisten"),
-            passwd=img.get("vncpasswd"), keymap=img.get("keymap")))
+        listen = img.get("vnclisten")
+        keymap = img.get("keymap")
+        passwd = img.get("vncpasswd")
+        dom.graphics.append(Graphics("vnc", port, autoport, listen, keymap, passwd))
         return
     sdl = img.get("sdl")
     if sdl is not None and sdl.startswith("1"):
@@ -510,7 +510,7 @@ def read_sexpr(tree_or_text, xend_config_version: int = 4, *,
     dom.current_memory_kib = cur_kib if cur_kib <= max_kib else max_kib
     # libvirt 1.2.10 kept vCPU counts in 16 bits.
     max_vcpus = to_int(value(root, "domain/vcpus")) & 0xFFFF
-    vcpus = bin(to_u64(value(root, "domain/vcpu_avail"))).count("1")
+    vcpus = to_u64(value(root, "domain/vcpu_avail") or "0").bit_count()
     dom.max_vcpus = max_vcpus
     dom.vcpus = max_vcpus if vcpus == 0 or vcpus > max_vcpus else vcpus
 
@@ -611,7 +611,9 @@ def read_sexpr(tree_or_text, xend_config_version: int = 4, *,
     if hvm:
         _read_hvm_devices(dom, hvm_node, img, version, tty)
     elif dom_id != 0:
-        dom.consoles.append(Chr(type="pty", path=tty, port=0, target_type="xen"))
+        console = Chr("pty", tty)
+        console.target_type = "xen"
+        dom.consoles.append(console)
     return dom
 
 
@@ -619,8 +621,8 @@ def _read_hvm_devices(dom, hvm_node, img, version, tty):
     if hvm_cdrom_in_image(version):
         cdrom = img.get("cdrom")
         if cdrom:
-            dom.disks.append(Disk(type="file", device="cdrom", source=cdrom, target="hdc",
-                                  bus="ide", driver_name="file", readonly=True))
+            # type, device, source, target, bus, driver_name, driver_type, readonly
+            dom.disks.append(Disk("file", "cdrom", cdrom, "hdc", "ide", "file", None, True))
     for fd in ("fda", "fdb"):
         if img.get(fd):
             # libvirt overwrote the floppy's path with the word "file".
