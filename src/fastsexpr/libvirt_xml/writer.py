@@ -37,14 +37,7 @@ _U32 = 0xFFFFFFFF
 _HOSTDEV_PCI_MANAGED = (("mode", "subsystem"), ("type", "pci"), ("managed", "yes"))
 
 
-def _text_or_null(s):
-    # libvirt printed an absent string with printf's "%s", which glibc renders
-    # as "(null)".
-    return "(null)" if s is None else s
-
-
-def _write_chr_source(w, chr_, active):
-    kind = chr_.type
+def _write_chr_source(w, chr_, kind, active):
     if kind in _CHR_PATH_TYPES:
         if chr_.path is not None:
             w.empty("source", (("path", chr_.path),))
@@ -52,9 +45,13 @@ def _write_chr_source(w, chr_, active):
         if chr_.path is not None and active:
             w.empty("source", (("path", chr_.path),))
     elif kind == "tcp":
+        host = chr_.host
+        service = chr_.service
+        # libvirt printed an absent string with printf's "%s", which glibc
+        # renders as "(null)".
         w.empty("source", (("mode", "bind" if chr_.listen else "connect"),
-                           ("host", _text_or_null(chr_.host), True),
-                           ("service", _text_or_null(chr_.service), True)))
+                           ("host", "(null)" if host is None else host, True),
+                           ("service", "(null)" if service is None else service, True)))
         w.empty("protocol", (("type", chr_.protocol),))
     elif kind == "udp":
         for mode, host, service in (("bind", chr_.bind_host, chr_.bind_service),
@@ -75,43 +72,50 @@ def _write_chr_source(w, chr_, active):
 
 
 def _write_chr(w, element, chr_, target_type, active):
-    attrs = [("type", chr_.type)]
-    if (element == "console" and chr_.type == "pty" and chr_.port == 0
+    kind = chr_.type
+    port = str(chr_.port)
+    if (element == "console" and kind == "pty" and chr_.port == 0
             and chr_.path is not None and active):
-        attrs.append(("tty", chr_.path))
-    w.start(element, attrs)
-    _write_chr_source(w, chr_, active)
-    if target_type is None:
-        w.empty("target", (("port", str(chr_.port)),))
+        w.start(element, (("type", kind), ("tty", chr_.path)))
     else:
-        w.empty("target", (("type", target_type), ("port", str(chr_.port))))
+        w.start(element, (("type", kind),))
+    _write_chr_source(w, chr_, kind, active)
+    if target_type is None:
+        w.empty("target", (("port", port),))
+    else:
+        w.empty("target", (("type", target_type), ("port", port)))
     w.end(element)
 
 
 def _write_disk(w, disk, index, active):
-    attr = _SOURCE_ATTR.get(disk.type) if disk.type is not None else None
+    kind = disk.type
+    attr = _SOURCE_ATTR.get(kind)
     if attr is None:
         raise ConversionError(
             f"disk '{disk.target}' has no storage type (driver "
             f"'{disk.driver_name}' is neither file, phy, tap nor tap2); "
             "libvirt failed with 'unexpected disk type 0'",
             f"/domain/devices/disk[{index}]")
-    w.start("disk", (("type", disk.type), ("device", disk.device)))
-    if disk.driver_name is not None or disk.driver_type is not None:
-        attrs = []
-        if disk.driver_name is not None:
-            attrs.append(("name", disk.driver_name, True))
-        if disk.driver_type is not None:
-            attrs.append(("type", disk.driver_type))
-        w.empty("driver", attrs)
-    if disk.source is not None:
-        w.empty("source", ((attr, disk.source),))
+    w.start("disk", (("type", kind), ("device", disk.device)))
+    name = disk.driver_name
+    fmt = disk.driver_type
+    if name is None:
+        if fmt is not None:
+            w.empty("driver", (("type", fmt),))
+    elif fmt is None:
+        w.empty("driver", (("name", name, True),))
+    else:
+        w.empty("driver", (("name", name, True), ("type", fmt)))
+    source = disk.source
+    if source is not None:
+        w.empty("source", ((attr, source),))
     if active:
         w.empty("backingStore")
-    attrs = [("dev", disk.target, True)]
-    if disk.bus is not None:
-        attrs.append(("bus", disk.bus))
-    w.empty("target", attrs)
+    bus = disk.bus
+    if bus is None:
+        w.empty("target", (("dev", disk.target, True),))
+    else:
+        w.empty("target", (("dev", disk.target, True), ("bus", bus)))
     if disk.readonly:
         w.empty("readonly")
     if disk.shareable:
@@ -122,24 +126,29 @@ def _write_disk(w, disk, index, active):
 
 
 def _write_interface(w, nic, active):
-    w.start("interface", (("type", nic.type),))
-    if nic.mac is not None:
-        w.empty("mac", (("address", nic.mac),))
-    if nic.type == "bridge":
+    kind = nic.type
+    w.start("interface", (("type", kind),))
+    mac = nic.mac
+    if mac is not None:
+        w.empty("mac", (("address", mac),))
+    if kind == "bridge":
         if nic.bridge is not None:
             w.empty("source", (("bridge", nic.bridge),))
-    elif nic.type == "network":
+    elif kind == "network":
         if nic.network is not None:
             w.empty("source", (("network", nic.network),))
-    if nic.ip is not None:
-        w.empty("ip", (("address", nic.ip, True),))
-    if nic.script is not None:
-        w.empty("script", (("path", nic.script),))
+    ip = nic.ip
+    if ip is not None:
+        w.empty("ip", (("address", ip, True),))
+    script = nic.script
+    if script is not None:
+        w.empty("script", (("path", script),))
     ifname = nic.ifname
     if ifname is not None and (active or not ifname.startswith("vnet")):
         w.empty("target", (("dev", ifname),))
-    if nic.model is not None:
-        w.empty("model", (("type", nic.model),))
+    model = nic.model
+    if model is not None:
+        w.empty("model", (("type", model),))
     w.end("interface")
 
 
