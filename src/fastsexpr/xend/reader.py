@@ -54,6 +54,7 @@ _UUID_DASHED = re.compile(
     "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}").fullmatch
 _MAC_PLAIN = re.compile("[0-9a-fA-F]{2}(?::[0-9a-fA-F]{2}){5}").fullmatch
 _SOUND_ALL = ("sb16", "es1370")
+_CHR_TYPE_SET = frozenset(CHR_TYPES)
 
 
 def _fail(reason, path):
@@ -129,20 +130,18 @@ def _parse_chr(text, tty, path):
     """A serial/parallel CHR string (SEXPR2XML.md 1.13)."""
     if text.startswith("/"):
         return Chr("dev", text)
-    colon = text.find(":")
-    if colon >= 0:
-        prefix, rest = text[:colon], text[colon + 1:]
-    else:
-        prefix = rest = text
-    chr_ = Chr()
+    prefix, colon, rest = text.partition(":")
+    if not colon:
+        rest = text
     if prefix.startswith("telnet"):
-        chr_.type = "tcp"
+        kind = "tcp"
+        chr_ = Chr(kind)
         chr_.protocol = "telnet"
-    elif prefix in CHR_TYPES:
-        chr_.type = prefix
+    elif prefix in _CHR_TYPE_SET:
+        kind = prefix
+        chr_ = Chr(kind)
     else:
         _fail(f"unknown chr device type '{prefix}'", path)
-    kind = chr_.type
     if kind == "pty":
         chr_.path = tty
     elif kind == "file" or kind == "pipe":
@@ -395,7 +394,7 @@ def _read_image_graphics(dom, img, vncport, version):
 def _read_serials(dom, hvm_node, img, tty):
     serials = dom.serials
     multi = False
-    tail = lookup(hvm_node, "hvm/serial")
+    tail = lookup(hvm_node, "hvm/serial") if "serial" in img else None
     if tail is not None:
         skipped = 0
         for member in tail:
@@ -531,7 +530,7 @@ def read_sexpr(tree_or_text, xend_config_version: int = 4, *,
     localtime = to_int(value(root, "domain/localtime") or "0")
     clock = dom.clock
     if hvm:
-        dom.features = [name for name in HVM_FEATURES if to_int(img.get(name) or "0")]
+        dom.features = [name for name in HVM_FEATURES if name in img and to_int(img[name] or "0")]
     override = img.get("localtime")
     if override is not None:
         localtime = _strict_int(override)
