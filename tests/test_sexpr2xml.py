@@ -696,3 +696,15 @@ def test_device_block_with_several_members():
                       "(vif (mac 00:16:3e:00:00:09)))"), 2)
     assert [x.target for x in d.disks] == ["xvda"]
     assert [n.mac for n in d.interfaces] == ["00:16:3e:00:00:09"]
+
+
+@pytest.mark.parametrize("text,found", [
+    ("(vm (name guest)(uuid 4f2e4b1a0c3d4e5f8a9b0c1d2e3f4a5b))", "found (vm ...): that is a domain creation request"),
+    ("(dom (name guest))", "found (dom ...)"),
+    ("()", "found no (domain ...) list"),
+    ("", "found no (domain ...) list"),
+])
+def test_root_must_be_a_domain_record(text, found):
+    err = error(text, version=3)
+    assert err.path == "domain"
+    assert "expected a xend domain record (domain ...)" in err.reason and found in err.reason

@@ -459,6 +459,14 @@ def read_sexpr(tree_or_text, xend_config_version: int = 4, *,
         if not isinstance(root, list):
             root = [root]
 
+    if not root or root[0] != "domain":
+        # libvirt found no name in anything else; say what was there instead.
+        head = root[0] if root and isinstance(root[0], str) else None
+        found = f"({head} ...)" if head else "no (domain ...) list"
+        hint = (": that is a domain creation request (what xml_to_sexpr writes), "
+                "not a domain record") if head == "vm" else ""
+        _fail(f"expected a xend domain record (domain ...), found {found}{hint}", "domain")
+
     # ---- identity
     domid = value(root, "domain/domid")
     if domid is None:
