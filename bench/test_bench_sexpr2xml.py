@@ -19,44 +19,19 @@ The corpus is read at bench time from ``../shared`` (or
 """
 from __future__ import annotations
 
-import csv
-import os
-from pathlib import Path
-
 import pytest
+from corpus import CORPUS, cases, load, needs_corpus
 
 from fastsexpr import sexpr_to_xml
 from fastsexpr.libvirt_xml.writer import write_xml
 from fastsexpr.sexpr import HAS_SPEEDUPS, loads
 from fastsexpr.xend.reader import read_sexpr
 
-ROOT = Path(__file__).resolve().parent.parent
-CORPUS = Path(os.environ.get(
-    "FASTSEXPR_CONFORMANCE_DIR",
-    ROOT.parent / "shared" / "conformance" / "libvirt-1.2.10"))
 ENGINE = "compiled" if HAS_SPEEDUPS else "pure"
 REFERENCE = ("sexpr2xml-pv", "sexpr2xml-fv-kernel", "sexpr2xml-fv-serial-tcp",
              "sexpr2xml-pv-vfb-new")
-
-
-def _load(path):
-    return path.read_bytes().decode("utf-8").replace("\\\n", "")
-
-
-def _cases():
-    table = CORPUS / "cases.tsv"
-    if not table.is_file():
-        return []
-    with table.open(newline="") as f:
-        rows = [r for r in csv.DictReader(f, delimiter="\t") if r["direction"] == "sexpr2xml"]
-    return [pytest.param(r["input"], r["expected"], int(r["xend_config_version"]),
-                         id=f"{Path(r['input']).stem}-v{r['xend_config_version']}")
-            for r in rows]
-
-
-CASES = _cases()
+CASES = cases("sexpr2xml")
 REFERENCE_CASES = [c for c in CASES if c.id.rsplit("-v", 1)[0] in REFERENCE]
-needs_corpus = pytest.mark.skipif(not CASES, reason=f"conformance corpus not found at {CORPUS}")
 
 
 @needs_corpus
@@ -64,9 +39,9 @@ needs_corpus = pytest.mark.skipif(not CASES, reason=f"conformance corpus not fou
 def test_sexpr_to_xml(benchmark, source, expected, version):
     benchmark.group = f"sexpr2xml per document ({ENGINE})"
     benchmark.extra_info["engine"] = ENGINE
-    text = _load(CORPUS / source)
+    text = load(CORPUS / source)
     out = benchmark(sexpr_to_xml, text, xend_config_version=version)
-    assert out == _load(CORPUS / expected)
+    assert out == load(CORPUS / expected)
 
 
 @needs_corpus
@@ -75,7 +50,7 @@ def test_sexpr_to_xml(benchmark, source, expected, version):
 def test_stage(benchmark, stage, source, expected, version):
     benchmark.group = f"sexpr2xml stage {stage} ({ENGINE})"
     benchmark.extra_info["engine"] = ENGINE
-    text = _load(CORPUS / source)
+    text = load(CORPUS / source)
     tree = loads(text, dialect="libvirt")
     domain = read_sexpr(tree, version)
     if stage == "parse":
@@ -83,4 +58,4 @@ def test_stage(benchmark, stage, source, expected, version):
     elif stage == "read":
         benchmark(read_sexpr, tree, version)
     else:
-        assert benchmark(write_xml, domain) == _load(CORPUS / expected)
+        assert benchmark(write_xml, domain) == load(CORPUS / expected)

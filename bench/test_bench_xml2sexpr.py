@@ -30,11 +30,8 @@ The corpus is read at bench time from ``../shared`` (or
 """
 from __future__ import annotations
 
-import csv
-import os
-from pathlib import Path
-
 import pytest
+from corpus import CORPUS, cases, load, needs_corpus
 
 from fastsexpr import _pycore, xml_to_sexpr
 from fastsexpr.libvirt_xml import reader
@@ -45,10 +42,6 @@ try:
 except ImportError:        # the extension is not built: measure the twin only
     _core = None
 
-ROOT = Path(__file__).resolve().parent.parent
-CORPUS = Path(os.environ.get(
-    "FASTSEXPR_CONFORMANCE_DIR",
-    ROOT.parent / "shared" / "conformance" / "libvirt-1.2.10"))
 REFERENCE = ("xml2sexpr-pv", "xml2sexpr-fv-kernel", "xml2sexpr-fv-serial-tcp",
              "xml2sexpr-pv-vfb-new")
 ENGINES = [
@@ -56,27 +49,9 @@ ENGINES = [
         _core is None, reason="compiled core not built")),
     pytest.param("pure"),
 ]
-
-
-def _load(path):
-    return path.read_bytes().decode("utf-8").replace("\\\n", "")
-
-
-def _cases():
-    table = CORPUS / "cases.tsv"
-    if not table.is_file():
-        return []
-    with table.open(newline="") as f:
-        rows = [r for r in csv.DictReader(f, delimiter="\t") if r["direction"] == "xml2sexpr"]
-    return [pytest.param(r["input"], r["expected"], int(r["xend_config_version"]),
-                         id=f"{Path(r['input']).stem}-v{r['xend_config_version']}")
-            for r in rows]
-
-
-CASES = _cases()
+CASES = cases("xml2sexpr")
 # pv is listed at versions 1 and 2, the other three at one version each.
 REFERENCE_CASES = [c for c in CASES if c.id.rsplit("-v", 1)[0] in REFERENCE]
-needs_corpus = pytest.mark.skipif(not CASES, reason=f"conformance corpus not found at {CORPUS}")
 
 
 @pytest.fixture(params=ENGINES)
@@ -91,9 +66,9 @@ def engine(request, monkeypatch):
 def test_xml_to_sexpr(benchmark, engine, source, expected, version):
     benchmark.group = f"xml2sexpr per document ({engine})"
     benchmark.extra_info["engine"] = engine
-    text = _load(CORPUS / source)
+    text = load(CORPUS / source)
     out = benchmark(xml_to_sexpr, text, xend_config_version=version)
-    assert out == _load(CORPUS / expected)
+    assert out == load(CORPUS / expected)
 
 
 @needs_corpus
@@ -102,11 +77,11 @@ def test_xml_to_sexpr(benchmark, engine, source, expected, version):
 def test_stage(benchmark, engine, stage, source, expected, version):
     benchmark.group = f"xml2sexpr stage {stage} ({engine})"
     benchmark.extra_info["engine"] = engine
-    text = _load(CORPUS / source)
+    text = load(CORPUS / source)
     domain = reader.read_xml(text)
     if stage == "parse":
         benchmark(reader._parse_document, text)
     elif stage == "read":
         benchmark(reader.read_xml, text)
     else:
-        assert benchmark(writer.write_sexpr, domain, version) == _load(CORPUS / expected)
+        assert benchmark(writer.write_sexpr, domain, version) == load(CORPUS / expected)
