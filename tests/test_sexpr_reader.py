@@ -375,3 +375,39 @@ def test_error_after_many_lists(impl):
     assert (err.value.msg, err.value.pos) == ("unterminated string", len(text) - 5)
     gc.collect()
     assert impl.loads_all("(k v)" * 3000 + "(k", dialect="libvirt")[-1] == ["k"]
+
+
+# ---------------------------------------------------- atoms shared between parses
+
+def _near_misses(word):
+    """Spellings a table lookup must not confuse with ``word``."""
+    return [word, word[:-1], word + "x", "x" + word[1:], word[:-1] + "#",
+            word.upper(), word + word]
+
+
+@pytest.mark.parametrize("dialect", ["xend", "libvirt"])
+def test_vocabulary_atoms_read_like_any_other(impl, dialect):
+    words = ["domain", "on_poweroff", "memory_dynamic_max", "vif-bridge", "w!",
+             "ioemu:hda", "hdc:cdrom", "coredump-restart", "vbd", "vif", "dev"]
+    atoms = [w for word in words for w in _near_misses(word)]
+    atoms += [chr(i) for i in range(33, 127) if chr(i) not in "()'\"#\\"]
+    text = "(" + " ".join(atoms) + " " + " ".join(f"'{a}'" for a in atoms) + ")"
+    tree = impl.loads(text, dialect=dialect)
+    assert tree == atoms + atoms
+    assert all(type(a) is str for a in tree)
+    assert impl.loads(text.encode(), dialect=dialect) == tree
+    # Non-ASCII text takes the general path; the words read the same.
+    assert impl.loads(text[:-1] + " é)", dialect=dialect) == atoms + atoms + ["é"]
+
+
+@pytest.mark.skipif(COMPILED_SKIP is not None, reason=str(COMPILED_SKIP))
+@pytest.mark.parametrize("dialect", ["xend", "libvirt"])
+def test_every_vocabulary_word_reads_as_in_the_pure_engine(dialect):
+    from fastsexpr import _core, _pycore
+    atoms = [w for word in _core._XEND_VOCAB for w in _near_misses(word)]
+    text = "(" + " ".join(f"({a} '{a}')" for a in atoms) + ")"
+    tree = _core.loads(text, dialect=dialect)
+    assert tree == _pycore.loads(text, dialect=dialect) == [[a, a] for a in atoms]
+    # The shared atoms are plain, equal strs: mutating a tree cannot reach them.
+    tree[0][0] += "!"
+    assert _core.loads(text, dialect=dialect)[0][0] == atoms[0]
