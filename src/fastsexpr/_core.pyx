@@ -371,7 +371,8 @@ _XEND_VOCAB = (
     "coredump-restart", "vif-bridge", "vif-route", "vif-nat", "ioemu",
     "netfront", "none", "pty", "null", "vc", "stdio", "tcp", "udp", "unix",
     "file", "phy", "aio", "qcow", "qcow2", "vhd", "raw", "disk", "floppy",
-    "ioemu:hda", "hdc:cdrom", "w!", "mouse", "tablet", "localhost", "xenbr0",
+    "hda", "hdb", "hdc", "hdd", "sda", "sdb", "xvda", "xvdb", "xvdc", "ioemu:hda",
+    "hdc:cdrom", "w!", "mouse", "tablet", "localhost", "xenbr0",
     "xenbr1", "utc",
 )
 
