@@ -824,30 +824,24 @@ def loads(data, *, dialect="xend", source=None):
 
     ``source`` (a file name) is only used in error messages.
     """
-    cdef int dia = _dialect(dialect)
-    cdef str text = _text(data, source)
-    cdef Ctx c
-    cdef int kind = U_KIND(text)
-    cdef Py_ssize_t n = U_LEN(text)
-    c.text = <PyObject*>text
-    c.source = <PyObject*>source
-    c.data = U_DATA(text)
-    c.ascii = U_IS_ASCII(text)
-    if dia == D_LIBVIRT:
-        if kind == 1:
-            return _lv_loads(<const Py_UCS1*>c.data, &c, n)
-        if kind == 2:
-            return _lv_loads(<const Py_UCS2*>c.data, &c, n)
-        return _lv_loads(<const Py_UCS4*>c.data, &c, n)
-    if kind == 1:
-        return _x_loads(<const Py_UCS1*>c.data, &c, n)
-    if kind == 2:
-        return _x_loads(<const Py_UCS2*>c.data, &c, n)
-    return _x_loads(<const Py_UCS4*>c.data, &c, n)
+    return _read(data, dialect, source, False)
 
 
 def loads_all(data, *, dialect="xend", source=None):
     """Read every top-level expression of ``data`` into a list."""
+    return _read(data, dialect, source, True)
+
+
+cdef object _lv_read(const uchar* d, Ctx* c, Py_ssize_t n, bint every):
+    return _lv_loads_all(d, c, n) if every else _lv_loads(d, c, n)
+
+
+cdef object _x_read(const uchar* d, Ctx* c, Py_ssize_t n, bint every):
+    return _x_loads_all(d, c, n) if every else _x_loads(d, c, n)
+
+
+cdef object _read(data, dialect, source, bint every):
+    """Pick the reader for the dialect and for the width of the str's characters."""
     cdef int dia = _dialect(dialect)
     cdef str text = _text(data, source)
     cdef Ctx c
@@ -859,15 +853,15 @@ def loads_all(data, *, dialect="xend", source=None):
     c.ascii = U_IS_ASCII(text)
     if dia == D_LIBVIRT:
         if kind == 1:
-            return _lv_loads_all(<const Py_UCS1*>c.data, &c, n)
+            return _lv_read(<const Py_UCS1*>c.data, &c, n, every)
         if kind == 2:
-            return _lv_loads_all(<const Py_UCS2*>c.data, &c, n)
-        return _lv_loads_all(<const Py_UCS4*>c.data, &c, n)
+            return _lv_read(<const Py_UCS2*>c.data, &c, n, every)
+        return _lv_read(<const Py_UCS4*>c.data, &c, n, every)
     if kind == 1:
-        return _x_loads_all(<const Py_UCS1*>c.data, &c, n)
+        return _x_read(<const Py_UCS1*>c.data, &c, n, every)
     if kind == 2:
-        return _x_loads_all(<const Py_UCS2*>c.data, &c, n)
-    return _x_loads_all(<const Py_UCS4*>c.data, &c, n)
+        return _x_read(<const Py_UCS2*>c.data, &c, n, every)
+    return _x_read(<const Py_UCS4*>c.data, &c, n, every)
 
 
 # ---------------------------------------------------------------- output buffer
