@@ -499,3 +499,63 @@ def test_fmt_refuses_to_drop_comments_or_bad_syntax(tmp_path):
     broken.write_text("(domain\n  (name 'a)\n")
     bad = run("fmt", broken)
     assert bad.returncode == 1 and f"{broken}:2:" in bad.err and "SexprSyntaxError" in bad.err
+
+
+# ------------------------------------------------- planning and scheduling
+
+@pytest.mark.parametrize("base", ["out", "out/", ".", "/", "a/../b", "./x/", "//srv"])
+@pytest.mark.parametrize("rel", ["", "g", "host01/g", "d/e/f.x"])
+def test_under_is_normpath_of_join(base, rel):
+    norm = os.path.normpath(base)
+    assert cli._under(norm, rel) == os.path.normpath(os.path.join(base, rel))
+    assert cli._under(norm, rel, cli._prefix(norm)) == cli._under(norm, rel)
+
+
+@pytest.mark.parametrize("n,jobs", [(1, 2), (7, 2), (100, 2), (8091, 2), (5000, 8)])
+def test_chunks_cover_every_input_once_in_order_smaller_at_the_end(n, jobs):
+    chunks = list(cli._chunks(n, jobs))
+    assert [i for a, b in chunks for i in range(a, b)] == list(range(n))
+    sizes = [b - a for a, b in chunks]
+    assert all(a >= b for a, b in zip(sizes, sizes[1:]))
+    assert max(sizes) <= 512
+
+
+def test_dump_directory_made_fresh_or_checked(tmp_path):
+    root = tmp_path / "out"
+    root.mkdir()
+    assert cli._make_dump_dir(str(root / "new"), str(root)) is None
+    assert (root / "new").is_dir()
+    assert cli._make_dump_dir(str(root / "new"), str(root)) is None  # there already: checked
+    (tmp_path / "elsewhere").mkdir()
+    (root / "link").symlink_to(tmp_path / "elsewhere")
+    exc = cli._make_dump_dir(str(root / "link"), str(root))
+    assert isinstance(exc, fastsexpr.ConversionError) and "leads outside" in str(exc)
+    (root / "file").write_text("x")
+    assert isinstance(cli._make_dump_dir(str(root / "file"), str(root)), FileExistsError)
+
+
+def test_jobs_2_names_clashing_domains_like_jobs_1(tmp_path):
+    # Domain-named outputs (managed domains, dumps) that clash are named in
+    # input order, so the pool's scheduling cannot change which file gets which name.
+    src = tmp_path / "in"
+    for i in range(30):
+        d = src / "domains" / UUIDS[i % 19].replace("1111", f"{i:04x}")
+        d.mkdir(parents=True)
+        (d / "config.sxp").write_text(pv(f"g{i % 4}", UUIDS[i % 3], mem=128 + i))
+    (src / "dumps").mkdir()
+    for k in range(6):
+        (src / "dumps" / f"d{k}.sxp").write_text(
+            "".join(pv(f"g{(k + j) % 3}", UUIDS[j], j + 1, 200 + k) for j in range(3)))
+    one, two = tmp_path / "one", tmp_path / "two"
+    for out, jobs in ((one, "1"), (two, "2")):
+        proc = run("convert", src, "-r", "-o", out, "-j", jobs, "-q", "--report", tmp_path / f"{jobs}.jsonl")
+        assert proc.returncode == 0, proc.err
+    files_one = sorted(x.relative_to(one) for x in one.rglob("*.xml"))
+    assert len(files_one) == 48
+    assert files_one == sorted(x.relative_to(two) for x in two.rglob("*.xml"))
+    for rel in files_one:
+        assert (one / rel).read_bytes() == (two / rel).read_bytes()
+    rows = [[(r["path"], r["domain_index"], os.path.relpath(r["output"], out)) for r in
+             map(json.loads, (tmp_path / f"{jobs}.jsonl").read_text().splitlines())]
+            for out, jobs in ((one, "1"), (two, "2"))]
+    assert rows[0] == rows[1]

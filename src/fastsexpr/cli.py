@@ -26,7 +26,7 @@ import signal
 import sys
 import time
 from dataclasses import dataclass
-from typing import Iterable, Iterator, List, Optional, Sequence, Tuple
+from typing import Iterable, Iterator, List, NamedTuple, Optional, Sequence, Tuple
 
 from . import __version__
 from .errors import ConversionError, FastSexprError, SexprSyntaxError
@@ -191,11 +191,17 @@ class Settings:
     token: str                 # names this run's temporary files
     to_stdout: bool
     force: bool = False
+    # Whether every result must be sent back in full (for --report); without
+    # it an input converted and installed by a worker comes back as DONE.
+    detail: bool = True
 
 
-@dataclass(frozen=True)
-class Task:
-    """One input and where its output(s) go."""
+class Task(NamedTuple):
+    """One input and where its output(s) go.
+
+    A tuple, not a dataclass: one is built per input and pickled to a worker,
+    and a tuple is several times cheaper at both.
+    """
     index: int
     path: str                  # as the user named it; "-" is stdin
     data: Optional[bytes]      # stdin's bytes, read by the parent
@@ -207,8 +213,13 @@ class Task:
     root: Optional[str]        # the output directory nothing may escape
 
 
+# What a worker sends back for an input that gave one domain, converted and
+# installed under its planned name, when no report wants the details.
+DONE = None
+
+
 def _is_managed(path: str) -> bool:
-    if os.path.basename(path) != "config.sxp":
+    if not path.endswith("config.sxp") or os.path.basename(path) != "config.sxp":
         return False
     return bool(_UUID_DIR.match(os.path.basename(os.path.dirname(os.path.abspath(path)))))
 
@@ -294,6 +305,22 @@ def _guess_src(path: str) -> Optional[str]:
     return None
 
 
+def _prefix(base: str) -> str:
+    """What :func:`_under` puts before a name: ``base`` and a separator
+    (as os.path.join would), nothing for the current directory."""
+    return "" if base == os.curdir else os.path.join(base, "")
+
+
+def _under(base: str, rel: str, prefix: Optional[str] = None) -> str:
+    """``os.path.normpath(os.path.join(base, rel))`` for a normalised
+    ``base`` and a ``rel`` made of plain names (as the walk gives): nothing
+    left to normalise but the leading "./", at a fraction of the cost.
+    ``prefix`` is ``_prefix(base)``, for a caller that makes many names."""
+    if not rel:
+        return base
+    return (_prefix(base) if prefix is None else prefix) + rel
+
+
 def _make_tasks(files, out_is_dir, output, to_stdout, src=None, dst=None):
     """Tasks, the output directories they need (created by the caller), and
     the output names reserved for them ({normalised path: input})."""
@@ -302,6 +329,8 @@ def _make_tasks(files, out_is_dir, output, to_stdout, src=None, dst=None):
     dirs: List[str] = []
     seen_dirs = set()
     root = output if out_is_dir else None
+    base = os.path.normpath(output) if out_is_dir else None
+    prefix = _prefix(base) if out_is_dir else None
 
     def need(d):
         if d not in seen_dirs:
@@ -325,11 +354,11 @@ def _make_tasks(files, out_is_dir, output, to_stdout, src=None, dst=None):
         if rel is None:
             rel = os.path.basename(path)
         if _is_managed(path):
-            d = os.path.normpath(os.path.join(output, os.path.dirname(os.path.dirname(rel))))
+            d = _under(base, os.path.dirname(os.path.dirname(rel)))
             need(d)
             tasks.append(Task(i, path, None, None, None, None, d, d, root))
             continue
-        stem = os.path.normpath(os.path.join(output, os.path.splitext(rel)[0]))
+        stem = _under(base, os.path.splitext(rel)[0], prefix)
         need(os.path.dirname(stem))
         # Where the name is known now and no other input can want it, the
         # worker installs the output itself, sparing the parent a rename
@@ -337,9 +366,13 @@ def _make_tasks(files, out_is_dir, output, to_stdout, src=None, dst=None):
         final = None
         guess = src or _guess_src(path)
         if guess is not None:
-            final = stem + OUT_EXT[dst or OTHER[guess]]
-            key = _key(final)
-            if key in planned or (os.path.basename(final) == os.path.basename(path)
+            ext = OUT_EXT[dst or OTHER[guess]]
+            final = stem + ext
+            key = os.path.normcase(final)  # already normalised: _key(final)
+            # Is it the input itself? Only if the names are the same, which
+            # needs the same extension: most inputs are told apart at once.
+            if key in planned or (path.endswith(ext)
+                                  and os.path.basename(final) == os.path.basename(path)
                                   and os.path.abspath(final) == os.path.abspath(path)):
                 final = None
             else:
@@ -448,7 +481,7 @@ def _inside(directory: str, root: str) -> bool:
     return real == top or real.startswith(top.rstrip(os.sep) + os.sep)
 
 
-def convert_task(settings: Settings, task: Task) -> List[dict]:
+def convert_task(settings: Settings, task: Task) -> Optional[List[dict]]:
     """Convert one input; never raises for bad input or a failed write.
 
     An output whose name was reserved when the inputs were planned is
@@ -456,12 +489,16 @@ def convert_task(settings: Settings, task: Task) -> List[dict]:
     inputs) are left as complete, fsynced temporary files that the parent
     names in input order, which keeps name clashes and ``--force`` decisions
     deterministic however the pool schedules the work.
+
+    Gives one result per domain, or DONE when the single domain of the input
+    was installed here and ``settings.detail`` asks for nothing more.
     """
     data = task.data
     try:
         if data is None:
-            with open(task.path, "rb") as fh:
-                data = fh.read()
+            # Unbuffered: the whole file is read at once, a buffer only costs.
+            with open(task.path, "rb", buffering=0) as fh:
+                data = fh.readall()
         src = settings.src or _detect(data)
         if src is None:
             raise ConversionError("cannot tell the format: the first significant character is "
@@ -470,6 +507,7 @@ def convert_task(settings: Settings, task: Task) -> List[dict]:
         results = []
         items = list(_read_domains(data, src, settings.version, task.path))
         multi = len(items) > 1
+        dir_check: List[Optional[BaseException]] = []  # the dump's directory, made once
         for k, item in enumerate(items):
             unit = k + 1 if multi else None
             if isinstance(item, BaseException):
@@ -482,14 +520,15 @@ def convert_task(settings: Settings, task: Task) -> List[dict]:
                 results.append(_failure(task, exc, data, unit, name))
                 continue
             res = {"path": task.path, "domain_index": unit, "ok": True, "output": None,
-                   "domain": name, "uuid": _uuid_of(item), "ext": OUT_EXT[dst],
-                   "count": len(items)}
+                   "domain": name, "ext": OUT_EXT[dst], "count": len(items)}
             if settings.to_stdout:
                 res["text"] = text
             else:
-                results.append(_stage(settings, task, res, text, multi))
-                continue
+                res = _stage(settings, task, res, text, multi, item, dir_check)
             results.append(res)
+        if not settings.detail and not multi and results and results[0]["ok"] \
+                and results[0]["output"] is not None:
+            return DONE
         return results
     except (FastSexprError, OSError, UnicodeDecodeError) as exc:
         return [_failure(task, exc, data)]
@@ -497,7 +536,33 @@ def convert_task(settings: Settings, task: Task) -> List[dict]:
         return [_failure(task, exc, data)]
 
 
-def _stage(settings: Settings, task: Task, res: dict, text: str, multi: bool) -> dict:
+def convert_chunk(settings: Settings, tasks: Sequence[Task]) -> List[Optional[List[dict]]]:
+    """:func:`convert_task` for each of ``tasks``: a worker's unit of work."""
+    return [convert_task(settings, t) for t in tasks]
+
+
+def _make_dump_dir(directory: str, root: Optional[str]) -> Optional[BaseException]:
+    """Create the directory for the domains of a dump; None, or what went wrong."""
+    try:
+        # The parent checked the directory this one is made in; one created
+        # just now is a real directory in it, so it is inside the output
+        # tree without resolving its path.
+        os.mkdir(directory)
+        return None
+    except OSError:
+        pass
+    try:
+        os.makedirs(directory, exist_ok=True)
+        # It was there already: it may be a symlink leading elsewhere.
+        if root is not None and not _inside(directory, root):
+            raise ConversionError(f"{directory} leads outside the output directory")
+    except (OSError, FastSexprError) as exc:
+        return exc
+    return None
+
+
+def _stage(settings: Settings, task: Task, res: dict, text: str, multi: bool,
+           domain, dir_check: List[Optional[BaseException]]) -> dict:
     """Write one output to its temporary file; record where it should go."""
     ext = res["ext"]
     if task.out_file is not None:
@@ -509,14 +574,16 @@ def _stage(settings: Settings, task: Task, res: dict, text: str, multi: bool) ->
     elif multi or task.by_name_dir is not None:
         directory = task.multi_dir if multi else task.by_name_dir
         final = None
+        res["uuid"] = _uuid_of(domain)  # the parent may need it for the name
     else:
         directory, final = os.path.dirname(task.out_stem), task.out_stem + ext
     try:
         if multi and task.by_name_dir is None:
             # The parent checked every directory it planned; this one is new.
-            os.makedirs(directory, exist_ok=True)
-            if task.root is not None and not _inside(directory, task.root):
-                raise ConversionError(f"{directory} leads outside the output directory")
+            if not dir_check:
+                dir_check.append(_make_dump_dir(directory, task.root))
+            if dir_check[0] is not None:
+                raise dir_check[0]
         label = os.path.basename(final) if final else (safe_name(res["domain"]) or "domain") + ext
         tag = f"{task.index}.{res['domain_index'] or 0}.{settings.token}"
         res["tmp"] = _write_tmp(directory, _tmp_name(label, tag), text.encode("utf-8"))
@@ -557,53 +624,65 @@ class _Installer:
     def __init__(self, force: bool, planned: dict):
         self.force = force
         self.claimed = dict(planned)
+        self.dir_keys: dict = {}   # directory -> its _key, for the names made in it
+        self.dirs: set = set()     # where outputs were installed (to fsync)
 
     def _free(self, path: str, owner: Optional[str] = None) -> bool:
         got = self.claimed.get(_key(path))
         return got is None or got == owner
 
-    def _claim(self, path: str, owner: str) -> None:
-        self.claimed[_key(path)] = owner
+    def _in_dir(self, directory: str, name: str) -> Tuple[str, str]:
+        """(path, key) of file ``name`` (a safe name) in ``directory``; the
+        directory is normalised once, not once per name tried."""
+        key = self.dir_keys.get(directory)
+        if key is None:
+            key = self.dir_keys[directory] = _key(directory)
+        return os.path.join(directory, name), _under(key, os.path.normcase(name))
 
-    def final_for(self, res: dict, task: Task) -> str:
+    def final_for(self, res: dict, task: Task) -> Tuple[str, str]:
+        """The final name and its key."""
         ext = res["ext"]
         if res["final"] is not None:
             final = res["final"]
             if self._free(final, task.path) or task.out_stem is None:
-                return final
+                return final, _key(final)
             # Two inputs with one stem (a.sxp and a.sexpr): keep the full name.
             alt = os.path.join(os.path.dirname(task.out_stem), os.path.basename(task.path) + ext)
-            return alt
+            return alt, _key(alt)
         base = safe_name(res["domain"]) or safe_name(res.get("uuid")) or "domain"
         candidates = [base]
         if res.get("uuid"):
             candidates.append(f"{base}-{safe_name(res['uuid'])}")
         for cand in candidates:
-            path = os.path.join(res["dir"], cand + ext)
-            if self._free(path):
-                return path
+            path, key = self._in_dir(res["dir"], cand + ext)
+            if key not in self.claimed:
+                return path, key
         n = 2
-        while not self._free(os.path.join(res["dir"], f"{base}-{n}{ext}")):
+        while True:
+            path, key = self._in_dir(res["dir"], f"{base}-{n}{ext}")
+            if key not in self.claimed:
+                return path, key
             n += 1
-        return os.path.join(res["dir"], f"{base}-{n}{ext}")
 
     def install(self, res: dict, task: Task) -> dict:
         tmp = res.pop("tmp")
-        final = self.final_for(res, task)
+        final, key = self.final_for(res, task)
         res.pop("final", None)
-        res.pop("dir", None)
-        if not self._free(final, task.path):
+        directory = res.pop("dir", None)
+        owner = self.claimed.get(key)
+        if owner is not None and owner != task.path:
             _unlink_quiet(tmp)
-            exc = FileExistsError(errno.EEXIST, f"{final} is also the output of {self.claimed[_key(final)]}")
+            exc = FileExistsError(errno.EEXIST, f"{final} is also the output of {owner}")
             return _failure(task, exc, None, res["domain_index"], res["domain"])
-        if task.path != "-" and os.path.basename(final) == os.path.basename(task.path) \
+        if task.path != "-" and task.path.endswith(res["ext"]) \
+                and os.path.basename(final) == os.path.basename(task.path) \
                 and os.path.exists(final) and os.path.samefile(final, task.path):
             _unlink_quiet(tmp)
             exc = FileExistsError(errno.EEXIST, f"{final} is the input itself")
             return _failure(task, exc, None, res["domain_index"], res["domain"])
         # Claimed even if the install fails: a second domain of the same name
         # must not take the name the first one would have had.
-        self._claim(final, task.path)
+        self.claimed[key] = task.path
         try:
             _install(tmp, final, self.force)
         except OSError as exc:
@@ -611,6 +690,7 @@ class _Installer:
             if isinstance(exc, FileExistsError):
                 fail["message"] = f"{final} exists (use --force to overwrite)"
             return fail
+        self.dirs.add(directory)
         res["output"] = final
         return res
 
@@ -674,10 +754,18 @@ class _Progress:
             sys.stderr.flush()
 
 
-def _chunksize(n: int, jobs: int) -> int:
-    # Large chunks: one round trip to a worker per many files, but still a
-    # few chunks per worker so that a slow chunk does not leave a core idle.
-    return max(1, min(256, -(-n // (jobs * 12))))
+def _chunks(n: int, jobs: int) -> Iterator[Tuple[int, int]]:
+    """(start, stop) of the chunks the inputs go to the workers in.
+
+    Guided scheduling: each chunk is a share of what is left, so the first
+    ones are large (few round trips) and the last ones small (no core sits
+    idle at the end while another finishes a big chunk).
+    """
+    start = 0
+    while start < n:
+        size = max(8, min(512, (n - start) // (jobs * 4)))
+        yield start, min(n, start + size)
+        start += size
 
 
 def _start_pool(jobs: int):
@@ -688,22 +776,33 @@ def _start_pool(jobs: int):
     return ctx.Pool(jobs, initializer=_init_worker)
 
 
-def _results(settings: Settings, tasks: List[Task], jobs: int) -> Iterator[List[dict]]:
+def _results(settings: Settings, tasks: List[Task], jobs: int) -> Iterator[Optional[List[dict]]]:
     if jobs <= 1 or len(tasks) <= 1:
         for t in tasks:
             yield convert_task(settings, t)
         return
     pool = _start_pool(min(jobs, len(tasks)))
     try:
-        # The settings ride once per chunk (inside the partial), not per file.
-        yield from pool.imap(functools.partial(convert_task, settings), tasks,
-                             chunksize=_chunksize(len(tasks), jobs))
+        # One message per chunk each way, not per file; the settings ride
+        # once per chunk (inside the partial).
+        chunks = (tasks[i:j] for i, j in _chunks(len(tasks), jobs))
+        for results in pool.imap(functools.partial(convert_chunk, settings), chunks):
+            yield from results
         pool.close()
     except BaseException:
         pool.terminate()
         raise
     finally:
         pool.join()
+
+
+def _staging_dirs(tasks: List[Task], dirs: List[str], output: Optional[str],
+                  out_is_dir: bool) -> set:
+    """Every directory a temporary file of this run can be in."""
+    found = {t.multi_dir for t in tasks if t.multi_dir} | set(dirs)
+    if output and not out_is_dir:
+        found.add(os.path.dirname(output) or ".")
+    return found
 
 
 def _sweep(dirs: Iterable[str], token: str) -> None:
@@ -739,8 +838,6 @@ def cmd_convert(args) -> int:
         return _usage("several inputs need -o DIRECTORY")
     if args.output is not None and args.output == "-":
         to_stdout = True
-    settings = Settings(args.from_, args.to, args.xend_config_version,
-                        f"fsx{os.getpid()}{secrets.token_hex(4)}", to_stdout, args.force)
     try:
         tasks, dirs, planned = _make_tasks(files, out_is_dir, args.output, to_stdout,
                                            args.from_, args.to)
@@ -752,9 +849,6 @@ def cmd_convert(args) -> int:
                 return _usage(f"{bad[0]}: leads outside the output directory {args.output}")
     except OSError as exc:
         return _usage(f"{exc.filename or ''}: {exc.strerror or exc}")
-    multi_dirs = {t.multi_dir for t in tasks if t.multi_dir} | set(dirs)
-    if args.output and not out_is_dir:
-        multi_dirs.add(os.path.dirname(args.output) or ".")
 
     report = None
     if args.report:
@@ -763,6 +857,10 @@ def cmd_convert(args) -> int:
         except OSError as exc:
             return _usage(f"{args.report}: {exc.strerror}")
 
+    # Workers send back every detail only when the report wants it.
+    settings = Settings(args.from_, args.to, args.xend_config_version,
+                        f"fsx{os.getpid()}{secrets.token_hex(4)}", to_stdout, args.force,
+                        detail=report is not None)
     installer = _Installer(args.force, planned)
     progress = _Progress(len(tasks), sys.stderr.isatty() and not args.quiet)
     converted = failed = domains = 0
@@ -771,6 +869,12 @@ def cmd_convert(args) -> int:
     stream = _results(settings, tasks, jobs)
     try:
         for task, results in zip(tasks, stream):
+            if results is DONE:
+                # One domain, converted and installed by the worker.
+                domains += 1
+                converted += 1
+                progress.update()
+                continue
             ok = True
             for res in results:
                 if res["ok"] and "tmp" in res:
@@ -808,9 +912,14 @@ def cmd_convert(args) -> int:
         if report is not None:
             report.close()
         if interrupted or failed:
-            _sweep(multi_dirs, settings.token)
+            _sweep(_staging_dirs(tasks, dirs, args.output, out_is_dir), settings.token)
     if not to_stdout:
-        _fsync_dirs(multi_dirs)
+        # Only where something was installed: the workers' renames land in
+        # the planned directories, the installer's wherever it put them.
+        written = set(dirs) | installer.dirs
+        if args.output and not out_is_dir:
+            written.add(os.path.dirname(args.output) or ".")
+        _fsync_dirs(sorted(written))
     elapsed = time.perf_counter() - start
     if not args.quiet:
         total = converted + failed
