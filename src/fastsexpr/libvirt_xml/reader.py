@@ -780,32 +780,22 @@ def _read_chr(el, kind: str) -> Chr:
                 mode = own_mode
             if path_attr is None:
                 path_attr = child.get("path")
-            if ctype == "tcp":
-                if mode is None or mode == "connect":
+            if ctype == "tcp" or ctype == "udp":
+                # tcp: the first <source> with a mode decides for all of
+                # them; udp: each <source> says for itself.
+                side = mode if ctype == "tcp" else own_mode
+                if side is None or side == "connect":
                     if chr_.connect_host is None:
                         chr_.connect_host = child.get("host")
                     if chr_.connect_service is None:
                         chr_.connect_service = child.get("service")
-                elif mode == "bind":
+                elif side == "bind":
                     if chr_.bind_host is None:
                         chr_.bind_host = child.get("host")
                     if chr_.bind_service is None:
                         chr_.bind_service = child.get("service")
                 else:
-                    raise DomainXMLError(f"Unknown source mode '{mode}'", _device_path(el))
-            elif ctype == "udp":
-                if own_mode is None or own_mode == "connect":
-                    if chr_.connect_host is None:
-                        chr_.connect_host = child.get("host")
-                    if chr_.connect_service is None:
-                        chr_.connect_service = child.get("service")
-                elif own_mode == "bind":
-                    if chr_.bind_host is None:
-                        chr_.bind_host = child.get("host")
-                    if chr_.bind_service is None:
-                        chr_.bind_service = child.get("service")
-                else:
-                    raise DomainXMLError(f"Unknown source mode '{own_mode}'", _device_path(el))
+                    raise DomainXMLError(f"Unknown source mode '{side}'", _device_path(el))
         elif ctag == "protocol":
             if protocol is None:
                 protocol = child.get("type")
