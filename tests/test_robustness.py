@@ -1,0 +1,67 @@
+"""Damaged input gets a FastSexprError, never another exception.
+
+Hypothesis damages libvirt's own fixture documents (cuts, repeats, stray
+parentheses and quotes, odd numbers, non-ASCII) and feeds them to both
+converters at every xend version: each call either converts or raises an
+error of ours, which the command line reports with its place and reason.
+"""
+from __future__ import annotations
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from test_conformance import CORPUS, load_fixture
+
+import fastsexpr
+
+SNIPPETS = ["(", ")", "'", " ", "0x", "-1", "99999999999999999999", "\\", "''", "()",
+            "(x)", ":", "@", ",server", "\x0b", "\x00", "é", "<", ">", "&", "/>", "<x>"]
+
+
+def _documents(folder: str, suffix: str) -> list:
+    return sorted(load_fixture(p) for p in (CORPUS / folder).glob(f"*.{suffix}"))
+
+
+SEXPR_DOCS = _documents("sexpr2xmldata", "sexpr") if CORPUS.is_dir() else []
+XML_DOCS = _documents("xml2sexprdata", "xml") if CORPUS.is_dir() else []
+needs_corpus = pytest.mark.skipif(not SEXPR_DOCS, reason=f"no conformance corpus at {CORPUS}")
+
+edits = st.lists(st.tuples(st.floats(0, 1), st.integers(0, 12), st.integers(0, 3),
+                           st.sampled_from(SNIPPETS)), min_size=1, max_size=4)
+PROPS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def damage(text: str, changes) -> str:
+    for where, width, how, snippet in changes:
+        i = int(where * len(text))
+        j = min(len(text), i + width)
+        if how == 0:
+            text = text[:i] + text[j:]
+        elif how == 1:
+            text = text[:i] + text[i:j] * 2 + text[j:]
+        else:
+            text = text[:i] + snippet + text[i:]
+    return text
+
+
+def _converts_or_refuses(convert, text, version):
+    try:
+        assert isinstance(convert(text, xend_config_version=version), str)
+    except fastsexpr.FastSexprError as exc:
+        assert str(exc)
+
+
+@needs_corpus
+@PROPS
+@given(st.data(), edits, st.integers(1, 4))
+def test_damaged_sexpr_is_converted_or_refused(data, changes, version):
+    text = damage(data.draw(st.sampled_from(SEXPR_DOCS)), changes)
+    _converts_or_refuses(fastsexpr.sexpr_to_xml, text, version)
+
+
+@needs_corpus
+@PROPS
+@given(st.data(), edits, st.integers(1, 4))
+def test_damaged_xml_is_converted_or_refused(data, changes, version):
+    text = damage(data.draw(st.sampled_from(XML_DOCS)), changes)
+    _converts_or_refuses(fastsexpr.xml_to_sexpr, text, version)
