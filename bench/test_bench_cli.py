@@ -135,6 +135,8 @@ def test_in_process_baseline(benchmark, corpus):
     files = corpus["files"]
     benchmark.group = f"cli-{ENGINE}"
     benchmark.pedantic(_in_process, args=(files,), rounds=ROUNDS, iterations=1)
+    if benchmark.stats is None:     # --benchmark-disable: nothing was timed
+        return
     inproc = benchmark.stats.stats.min
     if 1 not in corpus["results"]:
         corpus["results"][1] = min((_convert(corpus, 1) for _ in range(ROUNDS)), key=lambda r: r[0])
