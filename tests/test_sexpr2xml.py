@@ -439,6 +439,11 @@ def test_lifecycle_words():
 def test_identity_errors():
     assert error(pv().replace("(name guest)", "(name '')")).path == "domain/name"
     assert error(pv().replace(f"(uuid {UUID})", "")).path == "domain/uuid"
+    # libvirt reported a missing uuid with its missing-name message.
+    for version in (1, 2, 3, 4):
+        err = error(pv().replace(f"(uuid {UUID})", ""), version)
+        assert "domain information incomplete, missing name" in err.reason
+        assert err.path == "domain/uuid"
     assert error(pv().replace(UUID, UUID[:-1])).path == "domain/uuid"
 
 

@@ -480,8 +480,8 @@ def read_sexpr(tree_or_text, xend_config_version: int = 4, *,
         _fail("domain information incomplete, missing name", "domain/name")
     uuid_text = value(root, "domain/uuid")
     if uuid_text is None:
-        # libvirt reports this as "missing name".
-        _fail("domain information incomplete, missing uuid", "domain/uuid")
+        # libvirt reported a missing uuid with its missing-name message.
+        _fail("domain information incomplete, missing name (no uuid)", "domain/uuid")
     uuid = _parse_uuid(uuid_text)
     if uuid is None:
         _fail(f"malformed uuid '{uuid_text}'", "domain/uuid")
