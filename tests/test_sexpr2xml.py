@@ -241,9 +241,18 @@ def test_v4_hvm_clock_with_hpet_timer():
     assert ("  <clock offset='variable' adjustment='0' basis='utc'>\n"
             "    <timer name='hpet' present='yes'/>\n"
             "  </clock>\n") in xml
-    # (hpet) with no value reads as 0; a value other than 0/1 prints no present.
-    assert "<timer name='hpet' present='no'/>" in conv(hvm("(hpet)"), 3)
+    # (hpet 0) turns the timer off; a value other than 0/1 prints no present.
+    assert "<timer name='hpet' present='no'/>" in conv(hvm("(hpet 0)"), 3)
     assert "<timer name='hpet'/>" in conv(hvm("(hpet 2)"), 3)
+
+
+@pytest.mark.parametrize("version", [1, 2, 3, 4])
+def test_hpet_without_a_value_adds_no_timer(version):
+    # libvirt asked for the key's value list (sexpr_lookup), not only the
+    # key, so a bare (hpet) is no timer at all and the clock stays one line.
+    xml = conv(hvm("(hpet)"), version)
+    assert "<timer" not in xml
+    assert line_of(xml, "clock").endswith("/>")
 
 
 def test_paravirt_clock_is_reset_at_every_version():
@@ -399,6 +408,15 @@ def test_paravirt_without_kernel_or_bootloader():
     assert "missing kernel & bootloader" in err.reason
     # Without an image, nothing is checked.
     assert "<kernel>" not in conv(pv(image=""), 2)
+
+
+@pytest.mark.parametrize("version", [1, 2, 3, 4])
+def test_empty_image_is_no_image(version):
+    # The OS is read only when (image ...) has members (libvirt's
+    # sexpr_lookup): an empty (image) is not checked for a kernel.
+    xml = conv(pv(image="(image)"), version)
+    assert "  <os>\n    <type>linux</type>\n  </os>\n" in xml
+    assert "<kernel>" not in xml
 
 
 def test_hvm_ignores_bootloader():
@@ -694,6 +712,22 @@ def test_sound_errors(text, reason):
     assert (err.reason, err.path) == (reason, "domain/image/hvm/soundhw")
 
 
+@pytest.mark.parametrize("kind", ["vbd", "tap", "tap2"])
+def test_device_kind_without_members_hides_a_later_one(kind):
+    # A path follows the first (vbd ...) of a device even when it is empty,
+    # and an empty one is no disk: the second vbd is never looked at.
+    sexpr = pv(f"(device ({kind}) ({kind} (dev xvda)(uname phy:/dev/a)))")
+    assert "<disk" not in conv(sexpr, 3)
+
+
+def test_empty_vif_or_pci_or_vfb_hides_a_later_one():
+    sexpr = pv("(device (vif) (vif (mac 00:16:3e:00:00:01)))"
+               "(device (pci) (pci (dev (domain 0)(bus 0)(slot 1)(func 0))))"
+               "(device (vfb) (vfb (type vnc)))")
+    xml = conv(sexpr, 3)
+    assert "<interface" not in xml and "<hostdev" not in xml and "<graphics" not in xml
+
+
 def test_device_block_with_several_members():
     # Only the first list of each kind counts; a member headed by a list is
     # nothing libvirt looks for.
@@ -713,3 +747,11 @@ def test_root_must_be_a_domain_record(text, found):
     err = error(text, version=3)
     assert err.path == "domain"
     assert "expected a xend domain record (domain ...)" in err.reason and found in err.reason
+
+
+@pytest.mark.parametrize("version,core", [(1, "missing id"), (2, "missing id"),
+                                          (3, "missing name"), (4, "missing name")])
+def test_root_error_carries_libvirt_message(version, core):
+    # libvirt found no (domain/domid) or (domain/name) under another root.
+    err = error("(vm (name guest)(domid 3))", version=version)
+    assert f"domain information incomplete, {core}" in err.reason

@@ -460,12 +460,15 @@ def read_sexpr(tree_or_text, xend_config_version: int = 4, *,
             root = [root]
 
     if not root or root[0] != "domain":
-        # libvirt found no name in anything else; say what was there instead.
+        # Under any other root libvirt's paths found neither domid nor name;
+        # keep its words and say what was there instead.
         head = root[0] if root and isinstance(root[0], str) else None
         found = f"({head} ...)" if head else "no (domain ...) list"
         hint = (": that is a domain creation request (what xml_to_sexpr writes), "
                 "not a domain record") if head == "vm" else ""
-        _fail(f"expected a xend domain record (domain ...), found {found}{hint}", "domain")
+        core = "missing id" if domid_required(version) else "missing name"
+        _fail(f"domain information incomplete, {core}: expected a xend domain record "
+              f"(domain ...), found {found}{hint}", "domain")
 
     # ---- identity
     domid = value(root, "domain/domid")
@@ -507,7 +510,9 @@ def read_sexpr(tree_or_text, xend_config_version: int = 4, *,
             dom.bootloader_args = value_copy(root, "domain/bootloader_args")
     # The image's keys, as value() reads them ({} without an image).
     img = first_values(image_node)
-    if dom_id != 0 and image is not None:
+    # An (image) without members is no image: libvirt asked for its value
+    # list, not only for the key.
+    if dom_id != 0 and image is not None and len(image) > 1:
         _read_os(dom, img, hvm)
 
     # ---- memory and vcpus (the shift wraps at 64 bits, as in C)
@@ -553,7 +558,10 @@ def read_sexpr(tree_or_text, xend_config_version: int = 4, *,
         clock.offset = basis
         clock.reset = True
     if hvm and "hpet" in img:
-        clock.timers.append(Timer("hpet", to_int(img["hpet"] or "0")))
+        # A timer needs (hpet VALUE ...); a bare (hpet) is none.
+        hpet = img["hpet"]
+        if hpet is not None or lookup(hvm_node, "hvm/hpet") is not None:
+            clock.timers.append(Timer("hpet", to_int(hpet or "0")))
 
     dom.emulator = img.get("device_model") or None
 
@@ -582,12 +590,14 @@ def read_sexpr(tree_or_text, xend_config_version: int = 4, *,
                 if vfb_block is None:
                     vfb_block = sub
             continue
+        # A path follows the first (KIND ...) of each kind, and an empty one
+        # hides any later one of that kind.
         first = {}
         for sub in node[1:]:
-            if type(sub) is list and len(sub) > 1:
+            if type(sub) is list and sub:
                 head = sub[0]
                 if type(head) is str and head in _DEVICE_HEADS and head not in first:
-                    first[head] = sub
+                    first[head] = sub if len(sub) > 1 else None
         if not first:
             continue
         for kind in _DISK_KINDS:
