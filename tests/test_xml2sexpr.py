@@ -818,3 +818,13 @@ def test_vnc_port_must_be_an_int(port):
     err = error(hvm(devices=f"<graphics type='vnc' port='{port}'/>"))
     assert err.reason == f"cannot parse vnc port {port}"
     assert err.path == "/domain/devices/graphics[1]"
+
+
+# ---------------------------------------------------------------- audit: error precedence
+
+def test_unsupported_disk_type_wins_over_transient():
+    # The uname (section 7 step 4) is refused before the transient flag
+    # (step 6) is looked at.
+    disk = "<disk type='dir'><source dir='/srv'/><target dev='xvdb'/><transient/></disk>"
+    for version in (1, 2, 3, 4):
+        assert error(pv(devices=disk), version).reason == "unsupported disk type dir"

@@ -298,8 +298,6 @@ def _write_disk(w: SexprWriter, disk: Disk, v: int, hvm: bool) -> None:
     device = disk.device
     if hvm and (device == "floppy" or (device == "cdrom" and hvm_cdrom_in_image(v))):
         return
-    if disk.transient:
-        raise DomainXMLError("transient disks not supported yet", _disk_path(disk))
     raw = w.raw
     driver = disk.driver_name
     if driver == "tap" or driver == "tap2":
@@ -345,6 +343,10 @@ def _write_disk(w: SexprWriter, disk: Disk, v: int, hvm: bool) -> None:
             raw("')")
         else:
             raise DomainXMLError(f"unsupported disk type {disk.type}", _disk_path(disk))
+    # Checked only after the uname: a disk xend cannot name at all is
+    # reported as such even when it is also transient.
+    if disk.transient:
+        raise DomainXMLError("transient disks not supported yet", _disk_path(disk))
 
     if disk.readonly:
         raw("(mode 'r')")
