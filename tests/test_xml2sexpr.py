@@ -828,3 +828,12 @@ def test_unsupported_disk_type_wins_over_transient():
     disk = "<disk type='dir'><source dir='/srv'/><target dev='xvdb'/><transient/></disk>"
     for version in (1, 2, 3, 4):
         assert error(pv(devices=disk), version).reason == "unsupported disk type dir"
+
+
+def test_disk_without_source_is_reported_before_a_missing_target():
+    # Section 2.5 checks the source before the target.
+    err = error(pv(devices="<disk type='file'><driver name='file'/></disk>"))
+    assert err.reason.startswith("no source") and err.path == "/domain/devices/disk[1]"
+    # A cdrom may lack a source, so its missing target is what is reported.
+    err = error(pv(devices="<disk type='file' device='cdrom'/>"))
+    assert err.reason == "missing target device"

@@ -580,14 +580,15 @@ def _read_disk(dom: Domain, el, hvm: bool) -> bool:
             has_pool = source_el.get("pool") is not None and source_el.get("volume") is not None
 
     target = target_el.get("dev") if target_el is not None else None
+    if target is not None and target.startswith("ioemu:"):
+        target = target[6:]
+    # libvirt looks for the source before it insists on a target.
+    if disk.source is None and not has_pool and device in ("disk", "lun"):
+        raise DomainXMLError("no source for disk" if target is None else
+                             f"no source for disk {target}", _device_path(el))
     if target is None:
         raise DomainXMLError("missing target device", _device_path(el))
-    if target.startswith("ioemu:"):
-        target = target[6:]
     disk.target = target
-
-    if disk.source is None and not has_pool and device in ("disk", "lun"):
-        raise DomainXMLError(f"no source for disk {target}", _device_path(el))
 
     if device == "cdrom":
         disk.readonly = True
