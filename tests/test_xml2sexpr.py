@@ -837,3 +837,25 @@ def test_disk_without_source_is_reported_before_a_missing_target():
     # A cdrom may lack a source, so its missing target is what is reported.
     err = error(pv(devices="<disk type='file' device='cdrom'/>"))
     assert err.reason == "missing target device"
+
+
+# ---------------------------------------------------------------- audit: cpuset (section 2.3)
+
+@pytest.mark.parametrize("vcpu,expected", [
+    # A trailing comma ends the list like the end of the text does.
+    ("<vcpu cpuset='1,'>2</vcpu>", "(vcpus 2)(cpus '1')(uuid"),
+    # White space around tokens is any C white space, not only blanks.
+    ("<vcpu cpuset='&#9;1&#10;-&#9;2 ,&#13;4'>2</vcpu>", "(vcpus 2)(cpus '1-2,4')(uuid"),
+    # An empty attribute is no attribute at all.
+    ("<vcpu cpuset=''>2</vcpu>", "(vcpus 2)(uuid"),
+    ("<vcpu placement='' cpuset='3'>2</vcpu>", "(vcpus 2)(cpus '3')(uuid"),
+])
+def test_cpuset_forms(vcpu, expected):
+    for version in (1, 4):
+        assert expected in conv(pv(top=vcpu), version)
+
+
+@pytest.mark.parametrize("cpuset", ["0-3,^ 1", "1,,2", ",1", "1-", "^1-2", "1 2", "a"])
+def test_cpuset_malformed(cpuset):
+    err = error(pv(top=f"<vcpu cpuset='{cpuset}'>2</vcpu>"))
+    assert err.reason == f"Failed to parse bitmap '{cpuset}'" and err.path == "/domain/vcpu"

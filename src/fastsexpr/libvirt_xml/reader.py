@@ -47,6 +47,11 @@ _BOOT_DEVS = ("fd", "cdrom", "hd", "network")
 _MAX_BOOT = 4
 _MAX_VCPUS = 65535
 _CPUMASK_LEN = 1024
+_CPUSET_SPACE = re.compile(r"[ \t\n\v\f\r]*")
+# One cpuset item: N, ^N or N-M, and the comma after it.
+_CPUSET_ITEM = re.compile(r"(\^)?([0-9]+)[ \t\n\v\f\r]*"
+                          r"(?:-[ \t\n\v\f\r]*([+-]?[0-9]+)[ \t\n\v\f\r]*)?"
+                          r"(,[ \t\n\v\f\r]*)?")
 _CHR_PATH_TYPES = frozenset(("dev", "file", "pipe", "unix"))
 _GRAPHICS_LISTEN_TYPES = ("address", "network")
 _MODEL_OK = re.compile(r"[A-Za-z0-9_-]+\Z")
@@ -228,27 +233,36 @@ def _random_mac() -> str:
 
 
 def _parse_cpuset(text: str, path: str) -> Tuple[int, ...]:
+    # libvirt scans items left to right: a comma may end the list, white
+    # space (C isspace) may surround numbers but not follow a "^", and the
+    # end of a range is read by strtol (so it may carry a sign).
     cpus = set()
-    ok = True
-    for token in text.split(","):
-        token = token.strip(" ")
-        neg = token.startswith("^")
-        if neg:
-            token = token[1:].strip(" ")
-        lo, sep, hi = token.partition("-")
-        lo, hi = lo.strip(" "), hi.strip(" ")
-        if not lo.isdigit() or not lo.isascii() or (sep and (neg or not hi.isdigit() or not hi.isascii())):
+    n = len(text)
+    pos = _CPUSET_SPACE.match(text).end()
+    ok = pos < n
+    while ok and pos < n:
+        m = _CPUSET_ITEM.match(text, pos)
+        if m is None:
             ok = False
             break
+        neg, lo, hi, comma = m.groups()
         start = int(lo)
-        end = int(hi) if sep else start
-        if start > end or end >= _CPUMASK_LEN:
-            ok = False
-            break
-        if neg:
-            cpus.discard(start)
+        if hi is None:
+            if start >= _CPUMASK_LEN:
+                ok = False
+            elif neg:
+                cpus.discard(start)
+            else:
+                cpus.add(start)
         else:
-            cpus.update(range(start, end + 1))
+            end = int(hi)
+            if neg or end < start or end >= _CPUMASK_LEN:
+                ok = False
+            else:
+                cpus.update(range(start, end + 1))
+        pos = m.end()
+        if comma is None and pos < n:
+            ok = False
     if not ok or not cpus:
         raise DomainXMLError(f"Failed to parse bitmap '{text}'", path)
     return tuple(sorted(cpus))
@@ -384,11 +398,12 @@ def _read_vcpu(dom: Domain, el) -> None:
         dom.vcpus = count
     else:
         dom.vcpus = dom.max_vcpus
+    # Both attributes are read as XPath strings: empty means absent.
     placement = el.get("placement")
-    if placement is not None and placement not in ("static", "auto"):
+    if placement and placement not in ("static", "auto"):
         raise DomainXMLError(f"Unsupported CPU placement mode '{placement}'", path)
     cpuset = el.get("cpuset")
-    if cpuset is not None and placement != "auto":
+    if cpuset and placement != "auto":
         dom.cpumask = _parse_cpuset(cpuset, path)
 
 
