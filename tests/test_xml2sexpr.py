@@ -859,3 +859,21 @@ def test_cpuset_forms(vcpu, expected):
 def test_cpuset_malformed(cpuset):
     err = error(pv(top=f"<vcpu cpuset='{cpuset}'>2</vcpu>"))
     assert err.reason == f"Failed to parse bitmap '{cpuset}'" and err.path == "/domain/vcpu"
+
+
+# ---------------------------------------------------------------- audit: interfaces
+
+def test_only_the_model_that_wins_is_checked():
+    nic = ("<interface type='bridge'><mac address='00:16:3e:00:00:01'/><source bridge='br0'/>"
+           "<model type='e 1000'/><model type='e1000'/></interface>")
+    assert conv(pv(devices=nic), 2).endswith(
+        "(device (vif (mac '00:16:3e:00:00:01')(bridge 'br0')(script 'vif-bridge')"
+        "(model 'e1000'))))")
+
+
+def test_empty_model_has_no_invalid_character():
+    nic = ("<interface type='bridge'><mac address='00:16:3e:00:00:01'/><source bridge='br0'/>"
+           "<model type=''/></interface>")
+    assert conv(hvm(devices=nic), 3).endswith(
+        "(device (vif (mac '00:16:3e:00:00:01')(bridge 'br0')(script 'vif-bridge')"
+        "(model '')(type ioemu))))")

@@ -690,10 +690,7 @@ def _read_interface(dom: Domain, el, hvm: bool) -> bool:
                 if ifname is not None and not ifname.startswith("vnet"):
                     nic.ifname = ifname
         elif ctag == "model":
-            model = child.get("type")
-            if model is not None and _MODEL_OK.match(model) is None:
-                raise DomainXMLError("Model name contains invalid characters", _device_path(el))
-            nic.model = model
+            nic.model = child.get("type")
         elif ctag == "boot":
             boot = True
 
@@ -724,6 +721,11 @@ def _read_interface(dom: Domain, el, hvm: bool) -> bool:
             raise DomainXMLError("No <source> 'network' attribute specified with "
                                  "<interface type='network'/>", _device_path(el))
         nic.network = network
+    # Only the model that wins is checked; an empty one has no bad
+    # character.  libvirt looks at it after the MAC and the source.
+    model = nic.model
+    if model and _MODEL_OK.match(model) is None:
+        raise DomainXMLError("Model name contains invalid characters", _device_path(el))
     dom.interfaces.append(nic)
     return boot
 
