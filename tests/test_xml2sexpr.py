@@ -877,3 +877,9 @@ def test_empty_model_has_no_invalid_character():
     assert conv(hvm(devices=nic), 3).endswith(
         "(device (vif (mac '00:16:3e:00:00:01')(bridge 'br0')(script 'vif-bridge')"
         "(model '')(type ioemu))))")
+
+
+def test_empty_listen_address_is_no_address():
+    g = "<graphics type='vnc' port='5901'><listen type='address' address=''/></graphics>"
+    assert conv(hvm(devices=g), 2) == (HEAD + HVM_START + HVM_TAIL
+                                       + "(vnc 1)(vncunused 0)(vncdisplay 1)))(localtime 0))")

@@ -975,8 +975,9 @@ def _read_listen(el) -> Optional[str]:
             raise DomainXMLError("graphics listen type must be specified", f"{_device_path(el)}/listen[{n}]")
         if ltype not in _GRAPHICS_LISTEN_TYPES:
             raise DomainXMLError(f"unknown graphics listen type '{ltype}'", f"{_device_path(el)}/listen[{n}]")
-        # A network listen's address is live state, dropped when inactive.
-        listens.append((ltype, child.get("address") if ltype == "address" else None))
+        # A network listen's address is live state, dropped when inactive;
+        # an empty address is no address.
+        listens.append((ltype, (child.get("address") or None) if ltype == "address" else None))
     attr = el.get("listen")
     if attr:
         if not listens:
