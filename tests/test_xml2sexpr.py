@@ -883,3 +883,34 @@ def test_empty_listen_address_is_no_address():
     g = "<graphics type='vnc' port='5901'><listen type='address' address=''/></graphics>"
     assert conv(hvm(devices=g), 2) == (HEAD + HVM_START + HVM_TAIL
                                        + "(vnc 1)(vncunused 0)(vncdisplay 1)))(localtime 0))")
+
+
+# ---------------------------------------------------------------- audit: empty attributes, clock
+
+def test_empty_domain_type_is_a_missing_one():
+    err = error("<domain type=''><name>t</name></domain>")
+    assert err.reason == "missing domain type attribute"
+
+
+@pytest.mark.parametrize("clock,version,expected", [
+    # Empty offset / basis / adjustment attributes are absent ones.
+    ("<clock offset=''/>", 4, "(rtc_timeoffset 0)(localtime 0)))(localtime 0))"),
+    ("<clock offset='localtime' adjustment=''/>", 2, "))(localtime 1))"),
+    ("<clock offset='variable' basis='' adjustment='5'/>", 4,
+     "(rtc_timeoffset 5)(localtime 0)))(localtime 0))"),
+    # A variable clock's adjustment is an XPath number: integral values
+    # count, anything else leaves the default 0.
+    ("<clock offset='variable' adjustment=' 7.0 '/>", 4,
+     "(rtc_timeoffset 7)(localtime 0)))(localtime 0))"),
+    ("<clock offset='variable' adjustment='+7'/>", 4,
+     "(rtc_timeoffset 0)(localtime 0)))(localtime 0))"),
+    ("<clock offset='variable' adjustment='7.5'/>", 4,
+     "(rtc_timeoffset 0)(localtime 0)))(localtime 0))"),
+])
+def test_clock_attribute_forms(clock, version, expected):
+    assert conv(hvm(top=clock), version) == HEAD + HVM_START + HVM_TAIL + expected
+
+
+def test_empty_timezone_is_missing():
+    err = error(hvm(top="<clock offset='timezone' timezone=''/>"))
+    assert err.reason == "missing 'timezone' attribute for clock with offset='timezone'"

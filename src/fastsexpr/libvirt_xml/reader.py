@@ -65,6 +65,8 @@ _UINT_RE = re.compile(r"[ \t\n\v\f\r]*\+?([0-9]+)\Z")
 _INT_RE = re.compile(r"[ \t\n\v\f\r]*([+-]?[0-9]+)\Z")
 _ENCODING_DECL = re.compile(r"\A(\s*<\?xml\b[^>]*?)\s+encoding\s*=\s*(['\"])[^'\"]*\2")
 _ULLONG_MAX = (1 << 64) - 1
+# XPath 1.0 number(): XML white space, an optional minus, decimal digits.
+_XPATH_NUMBER = re.compile(r"[ \t\n\r]*(-?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+))[ \t\n\r]*\Z")
 
 # A drive name: a prefix (none starts another), letters numbering the
 # drive, then an optional partition number.
@@ -295,7 +297,7 @@ def read_xml(xml: Union[str, bytes]) -> Domain:
         raise DomainXMLError(f"unexpected root element <{name}>, expecting <domain>", f"/{name}")
 
     vtype = root.get("type")
-    if vtype is None:
+    if not vtype:
         raise DomainXMLError("missing domain type attribute", "/domain")
     if vtype != "xen":
         if vtype in _VIRT_TYPES:
@@ -454,40 +456,50 @@ def _lifecycle(top, what: str, default: str, allowed) -> str:
     return text
 
 
+def _xpath_number_int(text: Optional[str]) -> int:
+    """An XPath number() that must be a whole long long; 0 otherwise."""
+    if text is None:
+        return 0
+    m = _XPATH_NUMBER.match(text)
+    if m is None:
+        return 0
+    value = float(m.group(1))
+    if not -(1 << 63) <= value < (1 << 63) or value != int(value):
+        return 0
+    return int(value)
+
+
 def _read_clock(el) -> Clock:
     path = "/domain/clock"
     clock = Clock()
-    offset = el.get("offset")
+    # libvirt reads these attributes as XPath strings: empty means absent.
+    offset = el.get("offset") or None
     if offset is not None:
         if offset not in CLOCK_OFFSETS:
             raise DomainXMLError(f"unknown clock offset '{offset}'", path)
         clock.offset = offset
-        adjustment = el.get("adjustment")
         if offset in ("utc", "localtime"):
+            adjustment = el.get("adjustment") or None
             if adjustment == "reset":
                 clock.reset = True
             elif adjustment is not None:
                 m = _INT_RE.match(adjustment)
-                if m is None:
+                if m is None or not -(1 << 63) <= int(m.group(1)) < (1 << 63):
                     raise DomainXMLError(f"unknown clock adjustment '{adjustment}'", path)
                 # A numeric adjustment turns the clock into a variable one.
                 clock.offset = "variable"
                 clock.basis = offset
                 clock.adjustment = int(m.group(1))
         elif offset == "variable":
-            if adjustment is not None:
-                m = _INT_RE.match(adjustment)
-                if m is None:
-                    raise DomainXMLError(
-                        f"variable clock adjustment '{adjustment}' is not an integer", path)
-                clock.adjustment = int(m.group(1))
-            basis = el.get("basis")
+            # Read as an XPath number: what is not a whole number is 0.
+            clock.adjustment = _xpath_number_int(el.get("adjustment"))
+            basis = el.get("basis") or None
             if basis is not None:
                 if basis not in ("utc", "localtime"):
                     raise DomainXMLError(f"unknown clock basis '{basis}'", path)
                 clock.basis = basis
         else:
-            tz = el.get("timezone")
+            tz = el.get("timezone") or None
             if tz is None:
                 raise DomainXMLError(
                     "missing 'timezone' attribute for clock with offset='timezone'", path)
