@@ -914,3 +914,12 @@ def test_clock_attribute_forms(clock, version, expected):
 def test_empty_timezone_is_missing():
     err = error(hvm(top="<clock offset='timezone' timezone=''/>"))
     assert err.reason == "missing 'timezone' attribute for clock with offset='timezone'"
+
+
+def test_mac_may_be_followed_by_white_space():
+    # libvirt stops reading the sixth group at any character up to a blank.
+    nic = ("<interface type='bridge'><mac address='00:16:3E:0:1:a &#10;'/>"
+           "<source bridge='br0'/></interface>")
+    assert "(mac '00:16:3e:00:01:0a')" in conv(pv(devices=nic), 2)
+    bad = nic.replace(" &#10;", "x")
+    assert error(pv(devices=bad)).reason == "unable to parse mac address '00:16:3E:0:1:ax'"

@@ -56,8 +56,10 @@ _CHR_PATH_TYPES = frozenset(("dev", "file", "pipe", "unix"))
 _GRAPHICS_LISTEN_TYPES = ("address", "network")
 _MODEL_OK = re.compile(r"[A-Za-z0-9_-]+\Z")
 _UUID_RE = re.compile(r"[ \t\n\v\f\r]*((?:[- ]*[0-9A-Fa-f]{2}){16})[ \t\n\v\f\r]*\Z")
+# libvirt stops reading a MAC at any character up to a blank after the
+# sixth group and ignores the rest.
 _MAC_RE = re.compile(r"([0-9A-Fa-f]{1,2}):([0-9A-Fa-f]{1,2}):([0-9A-Fa-f]{1,2}):"
-                     r"([0-9A-Fa-f]{1,2}):([0-9A-Fa-f]{1,2}):([0-9A-Fa-f]{1,2})\Z")
+                     r"([0-9A-Fa-f]{1,2}):([0-9A-Fa-f]{1,2}):([0-9A-Fa-f]{1,2})(?:[\x00-\x20].*)?\Z", re.S)
 # C strtoull/strtol in base 10 as libvirt calls them: leading white space and
 # a sign, then digits, nothing after.
 _MAC_CANONICAL = re.compile(r"[0-9a-f]{2}(?::[0-9a-f]{2}){5}\Z")
