@@ -875,24 +875,21 @@ def _read_chr(el, kind: str) -> Chr:
     return chr_
 
 
-def _next_port(existing: List[Chr]) -> int:
-    return max((c.port for c in existing), default=-1) + 1
+def _append_port(ports: List[Chr], el, kind: str) -> bool:
+    """A serial or parallel port; without a target port, one past the highest so far."""
+    chr_ = _read_chr(el, kind)
+    if chr_.port == -1:
+        chr_.port = max((c.port for c in ports), default=-1) + 1
+    ports.append(chr_)
+    return False
 
 
 def _read_serial(dom: Domain, el, hvm: bool) -> bool:
-    chr_ = _read_chr(el, "serial")
-    if chr_.port == -1:
-        chr_.port = _next_port(dom.serials)
-    dom.serials.append(chr_)
-    return False
+    return _append_port(dom.serials, el, "serial")
 
 
 def _read_parallel(dom: Domain, el, hvm: bool) -> bool:
-    chr_ = _read_chr(el, "parallel")
-    if chr_.port == -1:
-        chr_.port = _next_port(dom.parallels)
-    dom.parallels.append(chr_)
-    return False
+    return _append_port(dom.parallels, el, "parallel")
 
 
 def _read_console(dom: Domain, el, hvm: bool) -> bool:
