@@ -1594,6 +1594,19 @@ cdef int _o_int(Out* o, object number) except -1:
     return _o_ascii(o, tmp + p, 24 - p)
 
 
+cdef int _o_quoted_pair(Out* o, str key, str text, bint escape) except -1:
+    """``(key 'text')``, the text escaped or not."""
+    _o_ch(o, 40)
+    _o_str(o, key)
+    _o_ascii(o, b" '", 2)
+    if escape:
+        _o_esc(o, text)
+    else:
+        _o_str(o, text)
+    _o_ascii(o, b"')", 2)
+    return 0
+
+
 cdef class SexprWriter:
     """A text buffer for libvirt's SEXPR formatter.
 
@@ -1624,34 +1637,15 @@ cdef class SexprWriter:
 
     def pair(self, key, text):
         """``(key 'esc(text)')``"""
-        cdef str k = _fmt(key)
-        cdef str t
         if U_EXACT(text):
-            t = <str>text
+            _o_quoted_pair(&self.o, _fmt(key), <str>text, True)
         else:
             # The reference escapes first; an escaped value is written as is.
-            t = _fmt(_pycore.esc(text))
-            _o_ch(&self.o, 40)
-            _o_str(&self.o, k)
-            _o_ascii(&self.o, b" '", 2)
-            _o_str(&self.o, t)
-            _o_ascii(&self.o, b"')", 2)
-            return
-        _o_ch(&self.o, 40)
-        _o_str(&self.o, k)
-        _o_ascii(&self.o, b" '", 2)
-        _o_esc(&self.o, t)
-        _o_ascii(&self.o, b"')", 2)
+            _o_quoted_pair(&self.o, _fmt(key), _fmt(_pycore.esc(text)), False)
 
     def pair_raw(self, key, text):
         """``(key 'text')``"""
-        cdef str k = _fmt(key)
-        cdef str t = _fmt(text)
-        _o_ch(&self.o, 40)
-        _o_str(&self.o, k)
-        _o_ascii(&self.o, b" '", 2)
-        _o_str(&self.o, t)
-        _o_ascii(&self.o, b"')", 2)
+        _o_quoted_pair(&self.o, _fmt(key), _fmt(text), False)
 
     def pair_bare(self, key, text):
         """``(key text)``: an unquoted value (numbers, words, CHR strings)."""
