@@ -551,6 +551,39 @@ def test_managed_pci_is_refused():
     assert err.path.startswith("/domain/devices/hostdev")
 
 
+PCI_SOURCE = "<source><address domain='0x0000' bus='0x01' slot='0x00' function='0x0'/></source>"
+
+
+@pytest.mark.parametrize("hostdev,reason", [
+    (f"<hostdev mode='subsystem'>{PCI_SOURCE}</hostdev>", "missing source address type"),
+    (f"<hostdev>{PCI_SOURCE}</hostdev>", "missing source address type"),
+    (f"<hostdev type='isa'>{PCI_SOURCE}</hostdev>",
+     "unknown host device source address type 'isa'"),
+    (f"<hostdev mode='passthrough' type='pci'>{PCI_SOURCE}</hostdev>",
+     "unknown hostdev mode 'passthrough'"),
+    ("<hostdev mode='subsystem' type='usb'/>", "Missing <source> element in hostdev device"),
+    ("<hostdev mode='capabilities'><source><block>/dev/sdb</block></source></hostdev>",
+     "missing source address type"),
+    ("<hostdev mode='capabilities' type='pci'><source/></hostdev>",
+     "unknown host device source address type 'pci'"),
+    ("<hostdev mode='capabilities' type='storage'/>",
+     "Missing <source> element in hostdev device"),
+])
+def test_hostdev_mode_and_type_are_checked(hostdev, reason):
+    # A valid PCI device first, so the path has to count the hostdevs.
+    good = f"<hostdev mode='subsystem' type='pci'>{PCI_SOURCE}</hostdev>"
+    err = error(pv(devices=good + hostdev))
+    assert (err.reason, err.path) == (reason, "/domain/devices/hostdev[2]")
+
+
+def test_other_hostdev_kinds_are_accepted_and_not_written():
+    devices = ("<hostdev mode='subsystem' type='scsi'><source>"
+               "<adapter name='scsi_host0'/><address bus='0' target='0' unit='0'/></source></hostdev>"
+               "<hostdev mode='capabilities' type='misc'><source><char>/dev/input/event3</char>"
+               "</source></hostdev>")
+    assert "pci" not in conv(pv(devices=devices), 4)
+
+
 # ---------------------------------------------------------------- graphics (section 9)
 
 VNC = "<graphics type='vnc' port='5901' keymap='de'/>"

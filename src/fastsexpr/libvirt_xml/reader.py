@@ -766,19 +766,35 @@ def _strtoul0(text: Optional[str], what: str, el) -> int:
 _PCI_LIMITS = (("domain", 0xFFFF), ("bus", 0xFF), ("slot", 0x1F), ("function", 0x7))
 
 
+# hostdev mode -> the source types libvirt knows for it.
+_HOSTDEV_TYPES = {"subsystem": ("usb", "pci", "scsi"),
+                  "capabilities": ("storage", "misc", "net")}
+
+
 def _read_hostdev(dom: Domain, el, hvm: bool) -> bool:
     mode = el.get("mode")
     if mode is None:
         mode = "subsystem"
-    address = None
+    types = _HOSTDEV_TYPES.get(mode)
+    if types is None:
+        raise DomainXMLError(f"unknown hostdev mode '{mode}'", _device_path(el))
+    htype = el.get("type")
+    if htype is None:
+        raise DomainXMLError("missing source address type", _device_path(el))
+    if htype not in types:
+        raise DomainXMLError(f"unknown host device source address type '{htype}'", _device_path(el))
+    source = address = None
     boot = False
     for child in el:
         ctag = child.tag
         if ctag == "boot":
             boot = True
-        elif ctag == "source" and address is None:
+        elif ctag == "source" and source is None:
+            source = child
             address = next(child.iterchildren("address"), None)
-    if mode != "subsystem" or el.get("type") != "pci":
+    if source is None:
+        raise DomainXMLError("Missing <source> element in hostdev device", _device_path(el))
+    if htype != "pci":
         return boot
     if address is None:
         raise DomainXMLError("missing PCI source address", _device_path(el))
