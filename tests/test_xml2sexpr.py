@@ -707,6 +707,50 @@ def test_hvm_console_becomes_serial_only_without_serials():
     assert "(serial none)" in conv(hvm(devices=devices), 1)
 
 
+def test_console_target_none_is_the_default_target():
+    # 'none' is the word for "no target type given", so the console still
+    # becomes serial port 0 of an HVM guest.
+    devices = "<console type='pty'><target type='none'/></console>"
+    assert "(serial pty)" in conv(hvm(devices=devices), 1)
+
+
+@pytest.mark.parametrize("device,reason", [
+    ("<console type='pty'><target type='bogus'/></console>",
+     "unknown target type 'bogus' specified for character device"),
+    # The target type words of one kind of device mean nothing to another.
+    ("<console type='pty'><target type='isa-serial'/></console>",
+     "unknown target type 'isa-serial' specified for character device"),
+    ("<serial type='pty'><target type='xen'/></serial>",
+     "unknown target type 'xen' specified for character device"),
+    # A parallel port has no target types at all.
+    ("<parallel type='pty'><target type='serial'/></parallel>",
+     "unknown target type 'serial' specified for character device"),
+    # Every <target> is read, not only the first.
+    ("<console type='pty'><target type='xen'/><target type='bogus'/></console>",
+     "unknown target type 'bogus' specified for character device"),
+    # The targets are read before the sources.
+    ("<serial type='tcp'><source mode='sideways' host='h' service='1'/>"
+     "<target type='bogus'/></serial>",
+     "unknown target type 'bogus' specified for character device"),
+    ("<serial type='file'><target port='x'/></serial>", "Invalid port number: x"),
+])
+def test_chr_target_types_are_checked(device, reason):
+    kind = device[1:device.index(" ")]
+    err = error(hvm(devices=device))
+    assert (err.reason, err.path) == (reason, f"/domain/devices/{kind}[1]")
+
+
+@pytest.mark.parametrize("device,fragment", [
+    ("<serial type='pty'><target type='isa-serial'/></serial>", "(serial pty)"),
+    ("<serial type='pty'><target type='usb-serial' port='0'/></serial>", "(serial pty)"),
+    # Only a console without a target type or with type serial is a serial port.
+    ("<console type='pty'><target type='virtio'/></console>", "(serial none)"),
+    ("<parallel type='pty'><target port='0'/></parallel>", "(parallel pty)"),
+])
+def test_chr_target_types_libvirt_knows(device, fragment):
+    assert fragment in conv(hvm(devices=device), 1)
+
+
 @pytest.mark.parametrize("ctype", ["spicevmc", "nmdm"])
 def test_unsupported_chr_types(ctype):
     err = error(hvm(devices=f"<serial type='null'/><serial type='{ctype}'/>"))

@@ -53,6 +53,13 @@ _CPUSET_ITEM = re.compile(r"(\^)?([0-9]+)[ \t\n\v\f\r]*"
                           r"(?:-[ \t\n\v\f\r]*([+-]?[0-9]+)[ \t\n\v\f\r]*)?"
                           r"(,[ \t\n\v\f\r]*)?")
 _CHR_PATH_TYPES = frozenset(("dev", "file", "pipe", "unix"))
+# Device kind -> the <target type> words libvirt knows for it; a parallel
+# port has none.
+_CHR_TARGET_TYPES = {
+    "serial": ("isa-serial", "usb-serial"),
+    "parallel": (),
+    "console": ("none", "serial", "xen", "uml", "virtio", "lxc", "openvz", "sclp", "sclplm"),
+}
 _GRAPHICS_LISTEN_TYPES = ("address", "network")
 _MODEL_OK = re.compile(r"[A-Za-z0-9_-]+\Z")
 _UUID_RE = re.compile(r"[ \t\n\v\f\r]*((?:[- ]*[0-9A-Fa-f]{2}){16})[ \t\n\v\f\r]*\Z")
@@ -820,6 +827,10 @@ def _read_chr(el, kind: str) -> Chr:
     path_attr = None
     protocol = None
     target_el = None
+    # libvirt reads every <target> before any <source>, so a bad target
+    # wins over a bad source mode found earlier in the document.
+    bad_side = None
+    target_types = _CHR_TARGET_TYPES[kind]
     for child in el:
         ctag = child.tag
         if ctag == "source":
@@ -842,15 +853,33 @@ def _read_chr(el, kind: str) -> Chr:
                         chr_.bind_host = child.get("host")
                     if chr_.bind_service is None:
                         chr_.bind_service = child.get("service")
-                else:
-                    raise DomainXMLError(f"Unknown source mode '{side}'", _device_path(el))
+                elif bad_side is None:
+                    bad_side = side
         elif ctag == "protocol":
             if protocol is None:
                 protocol = child.get("type")
         elif ctag == "target":
+            ttype = child.get("type")
+            if ttype is not None and ttype not in target_types:
+                raise DomainXMLError(
+                    f"unknown target type '{ttype}' specified for character device", _device_path(el))
             if target_el is None:
                 target_el = child
 
+    chr_.port = -1
+    if target_el is not None:
+        ttype = target_el.get("type")
+        # The first word of each list is what an absent type means.
+        chr_.target_type = None if ttype is None or ttype == target_types[0] else ttype
+        port = target_el.get("port")
+        if port is not None and kind != "console":
+            m = _INT_RE.match(port)
+            if m is None or int(m.group(1)) < 0:
+                raise DomainXMLError(f"Invalid port number: {port}", _device_path(el))
+            chr_.port = int(m.group(1))
+
+    if bad_side is not None:
+        raise DomainXMLError(f"Unknown source mode '{bad_side}'", _device_path(el))
     if ctype in _CHR_PATH_TYPES:
         if path_attr is None:
             raise DomainXMLError("Missing source path attribute for char device", _device_path(el))
@@ -877,17 +906,6 @@ def _read_chr(el, kind: str) -> Chr:
     elif ctype == "udp":
         if chr_.connect_service is None:
             raise DomainXMLError("Missing source service attribute for char device", _device_path(el))
-
-    if target_el is not None:
-        chr_.target_type = target_el.get("type")
-        port = target_el.get("port")
-        if port is not None and kind != "console":
-            m = _INT_RE.match(port)
-            if m is None or int(m.group(1)) < 0:
-                raise DomainXMLError(f"Invalid port number: {port}", _device_path(el))
-            chr_.port = int(m.group(1))
-            return chr_
-    chr_.port = -1
     return chr_
 
 
