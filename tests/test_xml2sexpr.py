@@ -420,6 +420,43 @@ def test_disk_errors_name_the_element(disk, reason):
     assert err.reason == reason and err.path == "/domain/devices/disk[2]"
 
 
+def _driver_disk(driver: str, target: str = "xvdb", bus: str = "") -> str:
+    return (f"<disk type='file'><driver name='file' {driver}/><source file='/a'/>"
+            f"<target dev='{target}'{bus}/></disk>")
+
+
+@pytest.mark.parametrize("disk,reason", [
+    (_driver_disk("cache='fast'"), "unknown disk cache mode 'fast'"),
+    (_driver_disk("error_policy='default'"), "unknown disk error policy 'default'"),
+    (_driver_disk("error_policy='panic'"), "unknown disk error policy 'panic'"),
+    # Running out of space is no reason to fail a read.
+    (_driver_disk("rerror_policy='enospace'"), "unknown disk read error policy 'enospace'"),
+    (_driver_disk("io='default'"), "unknown disk io mode 'default'"),
+    (_driver_disk("ioeventfd='on'"), "disk ioeventfd mode supported only for virtio bus"),
+    (_driver_disk("ioeventfd='maybe'", "vdb"), "unknown disk ioeventfd mode 'maybe'"),
+    # The bus decides, not the target's name.
+    (_driver_disk("event_idx='on'", "vdb", " bus='xen'"),
+     "disk event_idx mode supported only for virtio bus"),
+    (_driver_disk("event_idx='default'", "vdb"), "unknown disk event_idx mode 'default'"),
+    (_driver_disk("copy_on_read='yes'"), "unknown disk copy_on_read mode 'yes'"),
+    (_driver_disk("discard='trim'"), "unknown disk discard mode 'trim'"),
+    # libvirt checks them in a fixed order, whatever the document's order,
+    # and all of them before the format.
+    (_driver_disk("type='qcow9' io='sync' cache='fast'"), "unknown disk cache mode 'fast'"),
+])
+def test_disk_driver_words_are_checked(disk, reason):
+    good = "<disk type='file'><source file='/ok'/><target dev='xvda'/></disk>"
+    err = error(pv(devices=good + disk))
+    assert (err.reason, err.path) == (reason, "/domain/devices/disk[2]")
+
+
+def test_disk_driver_words_libvirt_knows():
+    disk = _driver_disk("cache='default' error_policy='enospace' rerror_policy='ignore' "
+                        "io='native' ioeventfd='off' event_idx='on' copy_on_read='on' "
+                        "discard='unmap'", "vdb")
+    assert "(dev 'vdb')(uname 'file:/a')(mode 'w')" in conv(pv(devices=disk), 4)
+
+
 def test_device_path_counts_only_same_named_devices():
     # The path is worked out only when an error is raised: comments and
     # other devices in between do not count.

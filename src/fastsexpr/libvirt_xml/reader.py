@@ -652,6 +652,10 @@ def _read_disk(dom: Domain, el, hvm: bool) -> bool:
     if driver_el is not None:
         disk.driver_name = driver_el.get("name")
         fmt = driver_el.get("type")
+        # Most drivers carry a name and a format only: the tuning words are
+        # looked at when there is something else.
+        if len(driver_el.attrib) > (disk.driver_name is not None) + (fmt is not None):
+            _check_driver_words(driver_el, bus, el)
         if fmt is not None:
             if fmt == "aio":
                 fmt = "raw"
@@ -678,6 +682,33 @@ def _read_disk(dom: Domain, el, hvm: bool) -> bool:
     else:
         disks.insert(pos, disk)
     return boot
+
+
+# <driver> attribute -> (the words libvirt accepts, what it is called in
+# the error, whether only a virtio disk may carry it), in the order libvirt
+# checks them.  "default" is refused where libvirt wants a real choice.
+_DISK_DRIVER_WORDS = (
+    ("cache", ("default", "none", "writethrough", "writeback", "directsync", "unsafe"),
+     "cache mode", False),
+    ("error_policy", ("stop", "report", "ignore", "enospace"), "error policy", False),
+    ("rerror_policy", ("stop", "report", "ignore"), "read error policy", False),
+    ("io", ("native", "threads"), "io mode", False),
+    ("ioeventfd", ("on", "off"), "ioeventfd mode", True),
+    ("event_idx", ("on", "off"), "event_idx mode", True),
+    ("copy_on_read", ("on", "off"), "copy_on_read mode", False),
+    ("discard", ("unmap", "ignore"), "discard mode", False),
+)
+
+
+def _check_driver_words(driver_el, bus: str, el) -> None:
+    for attr, words, what, virtio_only in _DISK_DRIVER_WORDS:
+        value = driver_el.get(attr)
+        if value is None:
+            continue
+        if virtio_only and bus != "virtio":
+            raise DomainXMLError(f"disk {what} supported only for virtio bus", _device_path(el))
+        if value not in words:
+            raise DomainXMLError(f"unknown disk {what} '{value}'", _device_path(el))
 
 
 def _read_interface(dom: Domain, el, hvm: bool) -> bool:
