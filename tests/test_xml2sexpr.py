@@ -826,6 +826,27 @@ def test_rejected_domains(xml, reason, path):
     assert path in str(err) and reason in str(err)
 
 
+@pytest.mark.parametrize("timer,reason", [
+    ("<timer name='rtc' tickpolicy='skip'/>", "unknown timer tickpolicy 'skip'"),
+    ("<timer name='rtc' track='host'/>", "unknown timer track 'host'"),
+    ("<timer name='tsc' mode='fast'/>", "unknown timer mode 'fast'"),
+    # libvirt looks at the tick policy before the track and the mode.
+    ("<timer name='rtc' mode='fast' track='host' tickpolicy='skip'/>",
+     "unknown timer tickpolicy 'skip'"),
+    ("<timer name='rtc' present='on' tickpolicy='skip'/>", "unknown timer present value 'on'"),
+])
+def test_timer_words_are_checked(timer, reason):
+    err = error(hvm(top=f"<clock offset='utc'><timer name='pit'/>{timer}</clock>"))
+    assert (err.reason, err.path) == (reason, "/domain/clock/timer[2]")
+
+
+def test_timer_words_libvirt_knows():
+    clock = ("<clock offset='utc'><timer name='rtc' tickpolicy='catchup' track='guest'/>"
+             "<timer name='tsc' mode='paravirt'/><timer name='hpet' present='no' "
+             "tickpolicy='discard'/></clock>")
+    assert "(hpet 0)" in conv(hvm(top=clock), 4)
+
+
 def test_errors_are_value_errors():
     assert issubclass(DomainXMLError, FastSexprError)
     assert issubclass(DomainXMLError, ValueError)

@@ -465,6 +465,14 @@ def _lifecycle(top, what: str, default: str, allowed) -> str:
     return text
 
 
+# Timer attributes libvirt checks, in its order, with their words.
+_TIMER_WORDS = (
+    ("tickpolicy", ("delay", "catchup", "merge", "discard")),
+    ("track", ("boot", "guest", "wall")),
+    ("mode", ("auto", "native", "emulate", "paravirt", "smpsafe")),
+)
+
+
 def _xpath_number_int(text: Optional[str]) -> int:
     """An XPath number() that must be a whole long long; 0 otherwise."""
     if text is None:
@@ -531,6 +539,12 @@ def _read_clock(el) -> Clock:
             p = 0
         else:
             raise DomainXMLError(f"unknown timer present value '{present}'", tpath)
+        # Most timers carry a name and at most a present flag.
+        if len(timer.attrib) > 1 + (present is not None):
+            for attr, words in _TIMER_WORDS:
+                value = timer.get(attr)
+                if value is not None and value not in words:
+                    raise DomainXMLError(f"unknown timer {attr} '{value}'", tpath)
         clock.timers.append(Timer(tname, p))
     return clock
 
