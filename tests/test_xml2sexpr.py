@@ -212,6 +212,19 @@ def test_tablet_on_ps2_bus_is_refused():
     assert err.path == "/domain/devices/input[1]"
 
 
+@pytest.mark.parametrize("bus", ["usb", "xen"])
+def test_pv_tablet_with_a_bus_is_refused(bus):
+    err = error(pv(devices=f"<input type='mouse' bus='xen'/><input type='tablet' bus='{bus}'/>"))
+    assert (err.reason, err.path) == ("xen bus does not support tablet input device",
+                                      "/domain/devices/input[2]")
+
+
+def test_pv_mouse_and_keyboard_on_any_bus_are_accepted():
+    # A non-xen bus is only reported; the devices have no SEXPR form.
+    devices = "<input type='mouse' bus='usb'/><input type='keyboard' bus='ps2'/>"
+    assert conv(pv(devices=devices), 4) == conv(pv(), 4)
+
+
 @pytest.mark.parametrize("version,written", [(1, False), (2, False), (3, True), (4, True)])
 def test_pv_device_model_from_v3(version, written):
     got = conv(pv(devices="<emulator>/usr/lib/xen/bin/qemu-dm</emulator>"), version)

@@ -1004,8 +1004,10 @@ def _read_input(dom: Domain, el, hvm: bool) -> bool:
                 raise DomainXMLError(f"ps2 bus does not support {itype} input device", _device_path(el))
             if bus == "xen":
                 raise DomainXMLError(f"unsupported input bus {bus}", _device_path(el))
-        # On paravirt guests libvirt reports a non-xen bus yet keeps
-        # parsing and succeeds; the device has no SEXPR form either way.
+        elif itype == "tablet":
+            raise DomainXMLError(f"xen bus does not support {itype} input device", _device_path(el))
+        # Otherwise, on paravirt guests libvirt reports a non-xen bus yet
+        # keeps parsing and succeeds; the device has no SEXPR form either way.
     elif hvm:
         bus = "usb" if itype == "tablet" else "ps2"
     else:
