@@ -195,6 +195,32 @@ def test_per_device_boot_leaves_the_boot_list_empty():
     assert "(boot c)" in conv(hvm(devices=devices), 2)
 
 
+BOOT_DISK = "<disk type='file'><source file='/a.img'/><target dev='hda'/><boot order='1'/></disk>"
+PER_DEVICE_BOOT = "per-device boot elements cannot be used together with os/boot elements"
+
+
+@pytest.mark.parametrize("os,devices", [
+    ("<boot dev='hd'/>", BOOT_DISK),
+    # The conflict is found with the OS, before any device is read ...
+    ("<boot dev='hd'/>", "<sound model='gus'/>" + BOOT_DISK + "<sound model='gus'/>"),
+    # ... and before the boot devices themselves are looked at.
+    ("<boot/>", BOOT_DISK),
+    ("<boot dev='hd'/>", "<interface type='bridge'><source bridge='br0'/><boot order='1'/>"
+                         "</interface>"),
+    ("<boot dev='hd'/>", "<hostdev mode='subsystem' type='usb'><boot order='2'/></hostdev>"),
+    ("<boot dev='hd'/>", "<redirdev bus='usb' type='spicevmc'><boot order='1'/></redirdev>"),
+])
+def test_per_device_boot_with_os_boot_is_refused(os, devices):
+    err = error(hvm(os=os, devices=devices))
+    assert (err.reason, err.path) == (PER_DEVICE_BOOT, "/domain/os/boot")
+
+
+def test_boot_deeper_in_a_device_is_not_a_device_boot():
+    devices = ("<disk type='file'><source file='/a.img'><boot/></source>"
+               "<target dev='hda'/></disk><controller type='ide'><boot order='1'/></controller>")
+    assert "(boot d)" in conv(hvm(os="<boot dev='cdrom'/>", devices=devices), 2)
+
+
 def test_emulator_hpet_sound_and_usb_inputs_in_hvm_image():
     devices = ("<emulator>/usr/lib/xen/bin/qemu-dm</emulator>"
                "<input type='tablet'/><input type='mouse' bus='ps2'/>"
