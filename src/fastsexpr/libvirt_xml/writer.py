@@ -11,7 +11,7 @@ interface names, the VNC port).
 """
 from __future__ import annotations
 
-from ..domain import Chr, Domain
+from ..domain import Domain
 from ..errors import ConversionError
 from ..sexpr import XmlWriter
 
