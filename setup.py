@@ -12,7 +12,7 @@ if os.environ.get("FASTSEXPR_NO_EXTENSIONS", "") in ("", "0"):
     from setuptools import Extension
 
     ext_modules = cythonize(
-        [Extension("fastsexpr._core", ["src/fastsexpr/_core.pyx"])],
+        [Extension("fastsexpr.syntax._core", ["src/fastsexpr/syntax/_core.pyx"])],
         compiler_directives={"language_level": 3},
     )
 

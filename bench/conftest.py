@@ -6,7 +6,13 @@ table printed when the session ends, grouped like pytest-benchmark groups.
 """
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
 import pytest
+
+# The one corpus helper of the project lives with the tests.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
 _RATES = pytest.StashKey[dict]()
 

@@ -32,7 +32,7 @@ import pytest
 pytest.importorskip("pytest_benchmark")
 
 import fastsexpr  # noqa: E402
-from fastsexpr.sexpr import HAS_SPEEDUPS  # noqa: E402
+from fastsexpr.syntax import HAS_SPEEDUPS  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from gen_corpus import generate  # noqa: E402

@@ -18,25 +18,19 @@ than the others: it is the bar the compiled ``libvirt`` reader is held to.
 """
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import pytest
+from corpus import CORPUS, documents
 
-from fastsexpr import _pycore
+from fastsexpr.syntax import _pycore
 
 try:
-    from fastsexpr import _core
+    from fastsexpr.syntax import _core
 except ImportError:        # the extension is not built: measure the twin only
     _core = None
 
 sexpdata = pytest.importorskip("sexpdata")
 sexp = pytest.importorskip("sexp")
 
-ROOT = Path(__file__).resolve().parent.parent
-CORPUS = Path(os.environ.get(
-    "FASTSEXPR_CONFORMANCE_DIR",
-    ROOT.parent / "shared" / "conformance" / "libvirt-1.2.10"))
 TARGET = 4_000_000
 
 needs_compiled = pytest.mark.skipif(_core is None, reason="compiled core not built")
@@ -44,8 +38,7 @@ needs_compiled = pytest.mark.skipif(_core is None, reason="compiled core not bui
 
 def _documents():
     docs = []
-    for path in sorted(CORPUS.glob("sexpr2xmldata/*.sexpr")):
-        text = path.read_bytes().decode("utf-8").replace("\\\n", "")
+    for text in documents("sexpr2xmldata", "sexpr"):
         try:
             _pycore.loads(text)
         except ValueError:

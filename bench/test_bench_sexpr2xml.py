@@ -1,6 +1,6 @@
 """SEXPR -> domain XML, per document, over libvirt 1.2.10's sexpr2xml inputs.
 
-The engine (compiled ``fastsexpr._core`` or the pure-Python twin) is chosen
+The engine (compiled ``fastsexpr.syntax._core`` or the pure-Python twin) is chosen
 once, when ``fastsexpr.sexpr`` is imported, and the semantic layer binds its
 helpers then; one process can therefore measure one engine only.  Run the
 file twice to compare them honestly on the same machine:
@@ -20,11 +20,11 @@ The corpus is read at bench time from ``../shared`` (or
 from __future__ import annotations
 
 import pytest
-from corpus import CORPUS, cases, load, needs_corpus
+from corpus import CORPUS, cases, load_fixture, needs_corpus
 
 from fastsexpr import sexpr_to_xml
 from fastsexpr.libvirt_xml.writer import write_xml
-from fastsexpr.sexpr import HAS_SPEEDUPS, loads
+from fastsexpr.syntax import HAS_SPEEDUPS, loads
 from fastsexpr.xend.reader import read_sexpr
 
 ENGINE = "compiled" if HAS_SPEEDUPS else "pure"
@@ -39,9 +39,9 @@ REFERENCE_CASES = [c for c in CASES if c.id.rsplit("-v", 1)[0] in REFERENCE]
 def test_sexpr_to_xml(benchmark, source, expected, version):
     benchmark.group = f"sexpr2xml per document ({ENGINE})"
     benchmark.extra_info["engine"] = ENGINE
-    text = load(CORPUS / source)
+    text = load_fixture(CORPUS / source)
     out = benchmark(sexpr_to_xml, text, xend_config_version=version)
-    assert out == load(CORPUS / expected)
+    assert out == load_fixture(CORPUS / expected)
 
 
 @needs_corpus
@@ -50,7 +50,7 @@ def test_sexpr_to_xml(benchmark, source, expected, version):
 def test_stage(benchmark, stage, source, expected, version):
     benchmark.group = f"sexpr2xml stage {stage} ({ENGINE})"
     benchmark.extra_info["engine"] = ENGINE
-    text = load(CORPUS / source)
+    text = load_fixture(CORPUS / source)
     tree = loads(text, dialect="libvirt")
     domain = read_sexpr(tree, version)
     if stage == "parse":
@@ -58,4 +58,4 @@ def test_stage(benchmark, stage, source, expected, version):
     elif stage == "read":
         benchmark(read_sexpr, tree, version)
     else:
-        assert benchmark(write_xml, domain) == load(CORPUS / expected)
+        assert benchmark(write_xml, domain) == load_fixture(CORPUS / expected)

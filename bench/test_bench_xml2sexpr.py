@@ -4,8 +4,8 @@ Engines: this direction touches the SEXPR engine in one place only, the
 ``SexprWriter`` emitter that :mod:`fastsexpr.xend.writer` binds at import
 (the XML side is lxml in both cases).  So both engines are measured in one
 process, side by side, by swapping that one name: ``compiled`` uses
-``fastsexpr._core.SexprWriter`` (skipped when the extension is not built),
-``pure`` uses ``fastsexpr._pycore.SexprWriter``.  Nothing else differs
+``fastsexpr.syntax._core.SexprWriter`` (skipped when the extension is not built),
+``pure`` uses ``fastsexpr.syntax._pycore.SexprWriter``.  Nothing else differs
 between the two runs.
 
     .venv/bin/pytest bench/test_bench_xml2sexpr.py --benchmark-only
@@ -31,14 +31,15 @@ The corpus is read at bench time from ``../shared`` (or
 from __future__ import annotations
 
 import pytest
-from corpus import CORPUS, cases, load, needs_corpus
+from corpus import CORPUS, cases, load_fixture, needs_corpus
 
-from fastsexpr import _pycore, xml_to_sexpr
+from fastsexpr import xml_to_sexpr
+from fastsexpr.syntax import _pycore
 from fastsexpr.libvirt_xml import reader
 from fastsexpr.xend import writer
 
 try:
-    from fastsexpr import _core
+    from fastsexpr.syntax import _core
 except ImportError:        # the extension is not built: measure the twin only
     _core = None
 
@@ -66,9 +67,9 @@ def engine(request, monkeypatch):
 def test_xml_to_sexpr(benchmark, engine, source, expected, version):
     benchmark.group = f"xml2sexpr per document ({engine})"
     benchmark.extra_info["engine"] = engine
-    text = load(CORPUS / source)
+    text = load_fixture(CORPUS / source)
     out = benchmark(xml_to_sexpr, text, xend_config_version=version)
-    assert out == load(CORPUS / expected)
+    assert out == load_fixture(CORPUS / expected)
 
 
 @needs_corpus
@@ -77,11 +78,11 @@ def test_xml_to_sexpr(benchmark, engine, source, expected, version):
 def test_stage(benchmark, engine, stage, source, expected, version):
     benchmark.group = f"xml2sexpr stage {stage} ({engine})"
     benchmark.extra_info["engine"] = engine
-    text = load(CORPUS / source)
+    text = load_fixture(CORPUS / source)
     domain = reader.read_xml(text)
     if stage == "parse":
         benchmark(reader._parse_document, text)
     elif stage == "read":
         benchmark(reader.read_xml, text)
     else:
-        assert benchmark(writer.write_sexpr, domain, version) == load(CORPUS / expected)
+        assert benchmark(writer.write_sexpr, domain, version) == load_fixture(CORPUS / expected)

@@ -11,7 +11,7 @@ import os
 
 import pytest
 
-from fastsexpr import _pycore
+from fastsexpr.syntax import _pycore
 
 PURE_ONLY = os.environ.get("FASTSEXPR_PUREPYTHON", "") not in ("", "0")
 
@@ -20,7 +20,7 @@ if PURE_ONLY:
     COMPILED_SKIP = "FASTSEXPR_PUREPYTHON=1: pure-Python engine only"
 else:
     try:
-        from fastsexpr import _core as compiled_core
+        from fastsexpr.syntax import _core as compiled_core
     except ImportError as exc:  # not built in this checkout
         COMPILED_SKIP = f"compiled core not importable: {exc}"
     else:
@@ -35,5 +35,5 @@ def _engines():
 
 @pytest.fixture(params=_engines())
 def impl(request):
-    """One SEXPR engine module (``fastsexpr._core`` or ``fastsexpr._pycore``)."""
+    """One SEXPR engine module (``fastsexpr.syntax._core`` or ``fastsexpr.syntax._pycore``)."""
     return request.param

@@ -1,9 +1,9 @@
 """fastsexpr: libvirt domain XML <-> Xen xend S-expressions, fast and faithful."""
 from .convert import sexpr_to_xml, xml_to_sexpr
-from .domain import Domain
+from .model import Domain
 from .errors import ConversionError, DomainXMLError, FastSexprError, SexprSyntaxError
 from .libvirt_xml import read_xml, write_xml
-from .sexpr import (
+from .syntax import (
     HAS_SPEEDUPS, dump, dumps, find_key, has, iterload, load, loads, loads_all,
     lookup, strtol, to_int, to_u64, value, value_copy,
 )

@@ -30,7 +30,8 @@ from typing import Iterable, Iterator, List, NamedTuple, Optional, Sequence, Tup
 
 from . import __version__
 from .errors import ConversionError, FastSexprError, SexprSyntaxError
-from .sexpr import HAS_SPEEDUPS, dumps, loads_all
+from .model.scalars import format_uuid
+from .syntax import HAS_SPEEDUPS, dumps, loads_all
 
 __all__ = ["main", "write_atomic", "safe_name"]
 
@@ -471,7 +472,7 @@ def _write_domain(domain, dst: str, version: int) -> str:
 
 def _uuid_of(domain) -> Optional[str]:
     try:
-        return domain.uuid_dashed if getattr(domain, "uuid", None) else None
+        return format_uuid(domain.uuid) if getattr(domain, "uuid", None) else None
     except (AttributeError, TypeError):
         return getattr(domain, "uuid", None)
 

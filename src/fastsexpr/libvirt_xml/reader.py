@@ -20,14 +20,16 @@ from typing import Callable, Dict, List, Optional, Tuple, Union
 
 from lxml import etree
 
-from ..domain import (
+from ..errors import DomainXMLError
+from ..model.domain import (
+    OS, Chr, Clock, Disk, Domain, Graphics, Input, Interface, PciHostdev, Timer,
+)
+from ..model.vocab import (
     CHR_TYPES, CLOCK_OFFSETS, CRASH_ACTIONS, DISK_BUSES, DISK_DEVICES,
     DISK_FORMATS, DISK_TYPES, FEATURES, GRAPHICS_TYPES, INPUT_BUSES,
     INPUT_TYPES, LIFECYCLE_ACTIONS, NET_TYPES, SOUND_MODELS, TCP_PROTOCOLS,
-    TIMER_NAMES, Chr, Clock, Disk, Domain, Graphics, Input, Interface, OS,
-    PciHostdev, Timer,
+    TIMER_NAMES,
 )
-from ..errors import DomainXMLError
 
 __all__ = ["read_xml"]
 

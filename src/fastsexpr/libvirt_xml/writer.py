@@ -11,9 +11,9 @@ interface names, the VNC port).
 """
 from __future__ import annotations
 
-from ..domain import Domain
+from ..model.domain import Domain
 from ..errors import ConversionError
-from ..sexpr import XmlWriter
+from ..syntax import XmlWriter
 
 __all__ = ["write_xml"]
 

@@ -16,18 +16,22 @@ from __future__ import annotations
 import re
 from typing import Optional
 
-from ..domain import (
-    CHR_TYPES, CRASH_ACTIONS, DISK_FORMATS, GRAPHICS_TYPES, LIFECYCLE_ACTIONS,
-    SOUND_MODELS, Chr, Disk, Domain, Graphics, Input, Interface, PciHostdev, Timer,
-)
 from ..errors import ConversionError
-from ..sexpr import (
+from ..model.domain import (
+    Chr, Disk, Domain, Graphics, Input, Interface, PciHostdev, Timer,
+)
+from ..model.scalars import parse_mac as _parse_mac, parse_uuid as _parse_uuid
+from ..model.vocab import (
+    CHR_TYPES, CRASH_ACTIONS, DISK_FORMATS, GRAPHICS_TYPES, LIFECYCLE_ACTIONS, SOUND_MODELS,
+)
+from ..syntax import (
     find_key, first_values, has, loads, lookup, strtol, to_int, to_u64, value, value_copy,
 )
-from .tables import (
-    BOOT_DEVICES, HVM_FEATURES, USB_INPUTS, XEND_CONFIG_VERSIONS, clock_in_image,
-    dev_suffix_parsed, domid_required, hvm_cdrom_in_image, vnc_port_from_domid,
+from ..versions import (
+    check_version, clock_in_image, dev_suffix_parsed, domid_required, hvm_cdrom_in_image,
+    vnc_port_from_domid,
 )
+from .tables import BOOT_DEVICES, HVM_FEATURES, USB_INPUTS
 
 __all__ = ["read_sexpr"]
 
@@ -48,11 +52,6 @@ _DRIVER_STORAGE = {"phy": "block", "file": "file", "tap": "file", "tap2": "file"
 # the field order of fastsexpr.domain: a dataclass __init__ called with
 # keywords costs about twice as much.
 
-_HEX = frozenset("0123456789abcdefABCDEF")
-_UUID_PLAIN = re.compile("[0-9a-fA-F]{32}").fullmatch
-_UUID_DASHED = re.compile(
-    "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}").fullmatch
-_MAC_PLAIN = re.compile("[0-9a-fA-F]{2}(?::[0-9a-fA-F]{2}){5}").fullmatch
 _SOUND_ALL = ("sb16", "es1370")
 _CHR_TYPE_SET = frozenset(CHR_TYPES)
 
@@ -66,64 +65,6 @@ def _lifecycle(word, allowed, path):
     if word not in allowed:
         _fail(f"unknown lifecycle type {word}", path)
     return word
-
-
-def _parse_uuid(text):
-    """libvirt's liberal UUID reading: 32 hex digits, '-' or ' ' between pairs."""
-    # The two spellings xend writes, checked first because they are the rule.
-    n = len(text)
-    if n == 32:
-        if _UUID_PLAIN(text):
-            return text.lower()
-    elif n == 36 and _UUID_DASHED(text):
-        return (text[:8] + text[9:13] + text[14:18] + text[19:23] + text[24:]).lower()
-    s = text.lstrip(" \t\n\v\f\r")
-    n = len(s)
-    i = 0
-    out = []
-    while len(out) < 16:
-        if i >= n:
-            return None
-        c = s[i]
-        if c == "-" or c == " ":
-            i += 1
-            continue
-        if i + 1 >= n or c not in _HEX or s[i + 1] not in _HEX:
-            return None
-        out.append(s[i:i + 2])
-        i += 2
-    if s[i:].strip(" \t\n\v\f\r"):
-        return None
-    return "".join(out).lower()
-
-
-def _parse_mac(text):
-    """libvirt's MAC reading: six 1-2 digit hex groups joined by ':'.
-
-    After the sixth group libvirt stops at any byte <= 0x20 (and, a signed
-    char in C, at any non-ASCII byte), so trailing text from there is
-    ignored.
-    """
-    if len(text) == 17 and _MAC_PLAIN(text):
-        return text.lower()
-    n = len(text)
-    i = 0
-    groups = []
-    while True:
-        j = i
-        while j < n and text[j] in _HEX:
-            j += 1
-        if j == i or j - i > 2:
-            return None
-        groups.append(text[i:j].lower().rjust(2, "0"))
-        nxt = text[j] if j < n else ""
-        if len(groups) == 6:
-            if nxt == "" or nxt <= " " or nxt >= "\x80":
-                return ":".join(groups)
-            return None
-        if nxt != ":":
-            return None
-        i = j + 1
 
 
 def _parse_chr(text, tty, path):
@@ -450,8 +391,7 @@ def read_sexpr(tree_or_text, xend_config_version: int = 4, *,
     domain libvirt refused.
     """
     version = xend_config_version
-    if version not in XEND_CONFIG_VERSIONS or isinstance(version, bool):
-        raise ValueError(f"xend_config_version must be one of 1, 2, 3, 4, not {version!r}")
+    check_version(version)
     if isinstance(tree_or_text, list):
         root = tree_or_text
     else:

@@ -11,14 +11,16 @@ take is almost always a domain XML libvirt refused to convert.
 """
 from __future__ import annotations
 
-from ..domain import GRAPHICS_TYPES, NET_TYPES, Chr, Disk, Domain, Graphics
 from ..errors import ConversionError, DomainXMLError
-from ..sexpr import SexprWriter
-from .tables import (
-    BOOT_LETTERS, HVM_FEATURES, XEND_CONFIG_VERSIONS, clock_in_image,
-    hvm_cdrom_in_image, hvm_disk_ioemu_prefix, hvm_nic_type_ioemu,
-    pv_device_model_written, pv_graphics_as_vfb, vnc_fields_written,
+from ..model.domain import Chr, Disk, Domain, Graphics
+from ..model.scalars import format_uuid
+from ..model.vocab import GRAPHICS_TYPES, NET_TYPES
+from ..syntax import SexprWriter
+from ..versions import (
+    check_version, clock_in_image, hvm_cdrom_in_image, hvm_disk_ioemu_prefix,
+    hvm_nic_type_ioemu, pv_device_model_written, pv_graphics_as_vfb, vnc_fields_written,
 )
+from .tables import BOOT_LETTERS, HVM_FEATURES
 
 __all__ = ["write_sexpr"]
 
@@ -30,14 +32,6 @@ _CHR_BARE = frozenset(("null", "vc", "pty", "stdio"))
 _CHR_PATH_PREFIX = {"file": "file:", "pipe": "pipe:", "dev": ""}
 _LISTEN_SUFFIX = ",server,nowait"
 _U64 = (1 << 64) - 1
-
-
-def _check_version(version) -> int:
-    if version.__class__ is not int or version not in XEND_CONFIG_VERSIONS:
-        raise ConversionError(
-            f"unsupported xend config version {version!r}: expected 1, 2, 3 or 4",
-            "xend_config_version")
-    return version
 
 
 def _kib_to_mib(kib: int) -> int:
@@ -75,7 +69,7 @@ def write_sexpr(domain: Domain, xend_config_version: int = 4) -> str:
     :class:`~fastsexpr.ConversionError` for a version other than 1-4 and
     :class:`~fastsexpr.DomainXMLError` for what xend cannot express.
     """
-    v = _check_version(xend_config_version)
+    v = check_version(xend_config_version)
     d = domain
     hvm = d.os.type == "hvm"
     w = SexprWriter()
@@ -90,7 +84,7 @@ def write_sexpr(domain: Domain, xend_config_version: int = 4) -> str:
     _write_vcpus(w, d)
     if d.cpumask:
         pair("cpus", _format_cpumask(d.cpumask))
-    w.pair_raw("uuid", d.uuid_dashed)
+    w.pair_raw("uuid", format_uuid(d.uuid))
     if d.description is not None:
         pair("description", d.description)
     if d.bootloader is not None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from test_conformance import CORPUS, load_fixture
+from corpus import documents, needs_corpus, require_corpus
 
 import fastsexpr
 
@@ -18,13 +18,8 @@ SNIPPETS = ["(", ")", "'", " ", "0x", "-1", "99999999999999999999", "\\", "''", 
             "(x)", ":", "@", ",server", "\x0b", "\x00", "é", "<", ">", "&", "/>", "<x>"]
 
 
-def _documents(folder: str, suffix: str) -> list:
-    return sorted(load_fixture(p) for p in (CORPUS / folder).glob(f"*.{suffix}"))
-
-
-SEXPR_DOCS = _documents("sexpr2xmldata", "sexpr") if CORPUS.is_dir() else []
-XML_DOCS = _documents("xml2sexprdata", "xml") if CORPUS.is_dir() else []
-needs_corpus = pytest.mark.skipif(not SEXPR_DOCS, reason=f"no conformance corpus at {CORPUS}")
+SEXPR_DOCS = documents("sexpr2xmldata", "sexpr")
+XML_DOCS = documents("xml2sexprdata", "xml")
 
 edits = st.lists(st.tuples(st.floats(0, 1), st.integers(0, 12), st.integers(0, 3),
                            st.sampled_from(SNIPPETS)), min_size=1, max_size=4)
@@ -55,6 +50,7 @@ def _converts_or_refuses(convert, text, version):
 @PROPS
 @given(st.data(), edits, st.integers(1, 4))
 def test_damaged_sexpr_is_converted_or_refused(data, changes, version):
+    require_corpus()
     text = damage(data.draw(st.sampled_from(SEXPR_DOCS)), changes)
     _converts_or_refuses(fastsexpr.sexpr_to_xml, text, version)
 
@@ -63,5 +59,6 @@ def test_damaged_sexpr_is_converted_or_refused(data, changes, version):
 @PROPS
 @given(st.data(), edits, st.integers(1, 4))
 def test_damaged_xml_is_converted_or_refused(data, changes, version):
+    require_corpus()
     text = damage(data.draw(st.sampled_from(XML_DOCS)), changes)
     _converts_or_refuses(fastsexpr.xml_to_sexpr, text, version)

@@ -16,14 +16,13 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from corpus import CORPUS, load_fixture, require_corpus, rows
 from lxml import etree
 
 import fastsexpr
 from fastsexpr import cli
 
-ROOT = Path(__file__).resolve().parents[1]
-CONFORMANCE = Path(os.environ.get("FASTSEXPR_CONFORMANCE_DIR", ROOT.parent / "shared" / "conformance")) \
-    / "libvirt-1.2.10"
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def run(*args, stdin: bytes | None = None, cwd=None, driver: str | None = None):
@@ -427,28 +426,22 @@ def test_ctrl_c_mid_run_leaves_only_complete_files(tmp_path):
 # ----------------------------------------------------------- byte-exact
 
 def test_cli_reproduces_libvirt_sexpr2xml_fixtures(tmp_path):
-    if not (CONFORMANCE / "cases.tsv").exists():
-        if os.environ.get("FASTSEXPR_REQUIRE_CONFORMANCE") == "1":
-            pytest.fail(f"conformance corpus not found at {CONFORMANCE}")
-        pytest.skip("conformance corpus not found")
+    require_corpus()
     by_version = {}
-    for row in (CONFORMANCE / "cases.tsv").read_text().splitlines():
-        cols = row.split("\t")
-        if cols[0] == "sexpr2xml":
-            by_version.setdefault(cols[3], []).append((cols[1], cols[2]))
+    for row in rows("sexpr2xml"):
+        by_version.setdefault(row["xend_config_version"], []).append((row["input"], row["expected"]))
     assert sum(len(v) for v in by_version.values()) == 51
     for version, cases in by_version.items():
         src = tmp_path / f"in{version}"
         src.mkdir()
         for inp, _ in cases:
-            text = (CONFORMANCE / inp).read_text().replace("\\\n", "")
-            (src / Path(inp).name).write_text(text)
+            (src / Path(inp).name).write_text(load_fixture(CORPUS / inp))
         out = tmp_path / f"out{version}"
         proc = run("convert", src, "-r", "-o", out, "--xend-config-version", version, "-q")
         assert proc.returncode == 0, proc.err
         for inp, expected in cases:
             got = (out / (Path(inp).stem + ".xml")).read_text()
-            assert got == (CONFORMANCE / expected).read_text().replace("\\\n", ""), inp
+            assert got == load_fixture(CORPUS / expected), inp
 
 
 # ------------------------------------------------------------------ fmt

@@ -1,7 +1,7 @@
 # cython: language_level=3, boundscheck=False, wraparound=False, initializedcheck=False, cdivision=True
 """The SEXPR syntax engine, compiled.
 
-The twin of :mod:`fastsexpr._pycore`: the same functions and classes with
+The twin of :mod:`fastsexpr.syntax._pycore`: the same functions and classes with
 the same results, errors and positions (see that module's docstring for the
 two reader dialects).  The readers work on the ``str`` buffer itself, keep
 open lists on an explicit stack (deep nesting cannot exhaust the C stack)
@@ -18,7 +18,7 @@ from cpython.ref cimport PyObject, Py_INCREF, Py_DECREF, Py_XDECREF
 from cpython.mem cimport PyMem_Malloc, PyMem_Realloc, PyMem_Free
 from libc.string cimport memcpy, memchr, memcmp, memset
 
-from .errors import SexprSyntaxError
+from ..errors import SexprSyntaxError
 from . import _pycore
 from sys import intern
 

@@ -11,39 +11,23 @@ name, UUID, memory, each disk's source and target, each NIC's MAC.
 """
 from __future__ import annotations
 
-import csv
-import os
-from pathlib import Path
-
 import pytest
+from corpus import CORPUS, load_fixture, require_corpus, rows
 from lxml import etree
 
 from fastsexpr import loads, read_sexpr, write_xml, xml_to_sexpr
-from fastsexpr.xend.tables import domid_required
+from fastsexpr.versions import domid_required
 
-ROOT = Path(__file__).resolve().parent.parent
-CORPUS = Path(os.environ.get(
-    "FASTSEXPR_CONFORMANCE_DIR",
-    ROOT.parent / "shared" / "conformance" / "libvirt-1.2.10"))
 # The reader keeps the backslashes the writer added (SEXPR.md section 5), so
 # a path with a quote or a backslash grows on every pass.
 ESCAPE_CASE = "xml2sexpr-escape"
 
 
-def _load(path):
-    return path.read_bytes().decode("utf-8").replace("\\\n", "")
-
-
 def _cases():
-    table = CORPUS / "cases.tsv"
-    if not table.is_file():
-        return [pytest.param(None, 0, id="corpus-missing", marks=pytest.mark.skip(
-            reason=f"libvirt conformance corpus not found at {CORPUS}"))]
-    with table.open(newline="") as f:
-        rows = [r for r in csv.DictReader(f, delimiter="\t") if r["direction"] == "xml2sexpr"]
-    return [pytest.param(r["input"], int(r["xend_config_version"]),
-                         id=f"{Path(r['input']).stem}-v{r['xend_config_version']}")
-            for r in rows]
+    found = [pytest.param(r["input"], int(r["xend_config_version"]),
+                          id=f"{r['input'].rsplit('/', 1)[-1][:-4]}-v{r['xend_config_version']}")
+             for r in rows("xml2sexpr")]
+    return found or [pytest.param(None, 0, id="corpus-missing")]
 
 
 CASES = _cases()
@@ -88,15 +72,17 @@ def user_facts(xml: str):
 
 @pytest.mark.parametrize("source,version", CASES)
 def test_second_round_trip_changes_nothing(source, version):
+    require_corpus()
     if ESCAPE_CASE in source:
         pytest.skip("backslashes accumulate by design: see test_escaped_path_keeps_backslashes")
-    once = round_trip(_load(CORPUS / source), version)
+    once = round_trip(load_fixture(CORPUS / source), version)
     assert round_trip(once, version) == once
 
 
 @pytest.mark.parametrize("source,version", CASES)
 def test_round_trip_keeps_what_users_rely_on(source, version):
-    original = _load(CORPUS / source)
+    require_corpus()
+    original = load_fixture(CORPUS / source)
     before = user_facts(original)
     after = user_facts(round_trip(original, version))
     if ESCAPE_CASE in source:
@@ -105,18 +91,16 @@ def test_round_trip_keeps_what_users_rely_on(source, version):
 
 
 def test_escaped_path_keeps_backslashes():
-    if not (CORPUS / "cases.tsv").is_file():
-        pytest.skip(f"libvirt conformance corpus not found at {CORPUS}")
-    original = _load(CORPUS / "xml2sexprdata" / "xml2sexpr-escape.xml")
+    require_corpus()
+    original = load_fixture(CORPUS / "xml2sexprdata" / "xml2sexpr-escape.xml")
     facts = user_facts(round_trip(original, 1))
     # /root/'\some.img is written as /root/\'\\some.img and read back raw.
     assert facts["disks"] == [("xvda", "/root/\\'\\\\some.img")]
 
 
 def test_running_domain_comes_back_active():
-    if not (CORPUS / "cases.tsv").is_file():
-        pytest.skip(f"libvirt conformance corpus not found at {CORPUS}")
-    original = _load(CORPUS / "xml2sexprdata" / "xml2sexpr-pv.xml")
+    require_corpus()
+    original = load_fixture(CORPUS / "xml2sexprdata" / "xml2sexpr-pv.xml")
     assert round_trip(original, 2).startswith("<domain type='xen' id='1'>\n")
     # From version 3 xend may report a defined domain without an id.
     assert round_trip(original, 3).startswith("<domain type='xen'>\n")

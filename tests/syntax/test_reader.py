@@ -10,7 +10,7 @@ import os
 import pytest
 
 import fastsexpr
-from fastsexpr import SexprSyntaxError, sexpr
+from fastsexpr import SexprSyntaxError, syntax as sexpr
 
 from conftest import COMPILED_SKIP, PURE_ONLY
 
@@ -30,7 +30,7 @@ def test_has_speedups_tells_which_engine_is_live():
 
 
 def test_both_engines_export_the_same_names(impl):
-    from fastsexpr import _pycore
+    from fastsexpr.syntax import _pycore
     assert sorted(impl.__all__) == sorted(_pycore.__all__)
     for name in _pycore.__all__:
         assert callable(getattr(impl, name))
@@ -403,7 +403,7 @@ def test_vocabulary_atoms_read_like_any_other(impl, dialect):
 @pytest.mark.skipif(COMPILED_SKIP is not None, reason=str(COMPILED_SKIP))
 @pytest.mark.parametrize("dialect", ["xend", "libvirt"])
 def test_every_vocabulary_word_reads_as_in_the_pure_engine(dialect):
-    from fastsexpr import _core, _pycore
+    from fastsexpr.syntax import _core, _pycore
     atoms = [w for word in _core._XEND_VOCAB for w in _near_misses(word)]
     text = "(" + " ".join(f"({a} '{a}')" for a in atoms) + ")"
     tree = _core.loads(text, dialect=dialect)

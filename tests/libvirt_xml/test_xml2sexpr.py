@@ -975,7 +975,7 @@ def test_parsing_from_many_threads():
 
 # ---------------------------------------------------------------- the examples
 
-EXAMPLES = __import__("pathlib").Path(__file__).resolve().parent.parent / "examples"
+EXAMPLES = __import__("pathlib").Path(__file__).resolve().parents[2] / "examples"
 
 
 @pytest.mark.parametrize("name", ["pv-kernel", "pv-pygrub", "hvm-bios", "hvm-kernel"])

@@ -5,7 +5,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from fastsexpr import _pycore
+from fastsexpr.syntax import _pycore
 
 from conftest import COMPILED_SKIP, compiled_core
 

@@ -1,6 +1,6 @@
 """The SEXPR syntax engine in pure Python.
 
-This module is the twin of the compiled ``fastsexpr._core``: the same
+This module is the twin of the compiled ``fastsexpr.syntax._core``: the same
 functions and classes with the same behaviour, errors and positions.  It is
 the fallback where the extension is not built, and the reference the tests
 hold the compiled core against.  It knows quoting, escaping, positions and
@@ -24,7 +24,7 @@ Trees are nested ``list`` of ``str``.
 """
 from __future__ import annotations
 
-from .errors import SexprSyntaxError
+from ..errors import SexprSyntaxError
 
 __all__ = [
     "loads",

@@ -5,10 +5,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from fastsexpr import _pycore
+from fastsexpr.syntax import _pycore
 
 from conftest import COMPILED_SKIP, compiled_core
-from test_sexpr_paths import DOMAIN, PATH_TABLE
+from test_paths import DOMAIN, PATH_TABLE
 
 needs_compiled = pytest.mark.skipif(COMPILED_SKIP is not None, reason=COMPILED_SKIP or "")
 
