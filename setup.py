@@ -3,17 +3,24 @@
 FASTSEXPR_NO_EXTENSIONS=1 at build time installs the pure-Python package.
 """
 import os
+import sys
 
-from setuptools import setup
+from setuptools import Extension, setup
 
 ext_modules = []
 if os.environ.get("FASTSEXPR_NO_EXTENSIONS", "") in ("", "0"):
-    from Cython.Build import cythonize
-    from setuptools import Extension
-
-    ext_modules = cythonize(
-        [Extension("fastsexpr.syntax._core", ["src/fastsexpr/syntax/_core.pyx"])],
-        compiler_directives={"language_level": 3},
-    )
+    ext_modules = [Extension(
+        "fastsexpr.syntax._core", ["src/fastsexpr/syntax/_core.pyx"],
+        # Debug symbols would make the shipped module several times larger.
+        extra_link_args=["-Wl,--strip-all"] if sys.platform.startswith("linux") else [],
+    )]
+    try:
+        from Cython.Build import cythonize
+    except ImportError:
+        # Only while the build backend asks what the build requires: Cython
+        # is one of the answers (_build/backend.py), so the build itself has it.
+        pass
+    else:
+        ext_modules = cythonize(ext_modules, compiler_directives={"language_level": 3})
 
 setup(ext_modules=ext_modules)
