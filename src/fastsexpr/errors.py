@@ -64,15 +64,26 @@ class ConversionError(FastSexprError):
 
     ``path`` names where: a SEXPR path such as ``domain/image/hvm/boot`` or an
     XML element such as ``/domain/devices/disk[2]``; ``reason`` says why.
+    ``lineno`` and ``colno`` (from 1) give the place in the input text when it
+    is known (malformed XML, for example), else None.
     """
 
-    def __init__(self, reason: str, path: Optional[str] = None):
+    def __init__(self, reason: str, path: Optional[str] = None, *,
+                 lineno: Optional[int] = None, colno: Optional[int] = None):
         self.reason = reason
         self.path = path
+        self.lineno = lineno
+        self.colno = colno
         super().__init__(f"{path}: {reason}" if path else reason)
 
     def __reduce__(self):
-        return (self.__class__, (self.reason, self.path))
+        return (_rebuild_conversion_error,
+                (self.__class__, self.reason, self.path, self.lineno, self.colno))
+
+
+def _rebuild_conversion_error(cls, reason, path, lineno, colno):
+    # Errors cross process boundaries (the command's workers) by pickling.
+    return cls(reason, path, lineno=lineno, colno=colno)
 
 
 class DomainXMLError(ConversionError):

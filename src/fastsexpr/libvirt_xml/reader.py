@@ -144,7 +144,8 @@ def _parse_document(xml: Union[str, bytes]) -> etree._Element:
     except etree.XMLSyntaxError as exc:
         line, col = exc.position if exc.position else (exc.lineno, exc.offset)
         raise DomainXMLError(
-            f"malformed XML at line {line}, column {col}: {exc.msg}") from None
+            f"malformed XML at line {line}, column {col}: {exc.msg}",
+            lineno=line, colno=col) from None
     # Encodings the byte scan above cannot see (UTF-16, UTF-32) still end up
     # here; the entities were declared but never expanded.
     if may_have_dtd:

@@ -1,0 +1,33 @@
+"""The error tree as a caller meets it: attributes, messages, pickling."""
+from __future__ import annotations
+
+import pickle
+
+import pytest
+
+import fastsexpr
+from fastsexpr import ConversionError, DomainXMLError
+
+
+def test_malformed_xml_error_has_line_and_column():
+    with pytest.raises(DomainXMLError) as info:
+        fastsexpr.read_xml("<domain type='xen'>\n  <name>x</name>\n  <uuid>\n</domain>")
+    err = info.value
+    # The <uuid> opened on line 3 is closed by </domain> on line 4.
+    assert (err.lineno, err.colno) == (4, 3)
+    assert "line 4" in str(err)
+
+
+def test_rule_error_has_no_position():
+    with pytest.raises(DomainXMLError) as info:
+        fastsexpr.read_xml("<domain type='xen'><uuid>0</uuid></domain>")
+    assert info.value.lineno is None and info.value.colno is None
+
+
+@pytest.mark.parametrize("cls", [ConversionError, DomainXMLError])
+def test_conversion_errors_survive_pickling(cls):
+    err = cls("bad thing", "/domain/devices/disk[2]", lineno=7, colno=3)
+    back = pickle.loads(pickle.dumps(err))
+    assert type(back) is cls
+    assert (back.reason, back.path, back.lineno, back.colno, str(back)) == \
+        ("bad thing", "/domain/devices/disk[2]", 7, 3, str(err))
