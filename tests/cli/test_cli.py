@@ -21,6 +21,7 @@ from lxml import etree
 
 import fastsexpr
 from fastsexpr import cli
+from fastsexpr.cli import files
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -516,15 +517,15 @@ def test_chunks_cover_every_input_once_in_order_smaller_at_the_end(n, jobs):
 def test_dump_directory_made_fresh_or_checked(tmp_path):
     root = tmp_path / "out"
     root.mkdir()
-    assert cli._make_dump_dir(str(root / "new"), str(root)) is None
+    assert files.make_dump_dir(str(root / "new"), str(root)) is None
     assert (root / "new").is_dir()
-    assert cli._make_dump_dir(str(root / "new"), str(root)) is None  # there already: checked
+    assert files.make_dump_dir(str(root / "new"), str(root)) is None  # there already: checked
     (tmp_path / "elsewhere").mkdir()
     (root / "link").symlink_to(tmp_path / "elsewhere")
-    exc = cli._make_dump_dir(str(root / "link"), str(root))
+    exc = files.make_dump_dir(str(root / "link"), str(root))
     assert isinstance(exc, fastsexpr.ConversionError) and "leads outside" in str(exc)
     (root / "file").write_text("x")
-    assert isinstance(cli._make_dump_dir(str(root / "file"), str(root)), FileExistsError)
+    assert isinstance(files.make_dump_dir(str(root / "file"), str(root)), FileExistsError)
 
 
 def test_jobs_2_names_clashing_domains_like_jobs_1(tmp_path):

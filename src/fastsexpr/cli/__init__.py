@@ -26,12 +26,14 @@ import signal
 import sys
 import time
 from dataclasses import dataclass
-from typing import Iterable, Iterator, List, NamedTuple, Optional, Sequence, Tuple
+from typing import Iterator, List, NamedTuple, Optional, Sequence, Tuple
 
-from . import __version__
-from .errors import ConversionError, FastSexprError, SexprSyntaxError
-from .model.scalars import format_uuid
-from .syntax import HAS_SPEEDUPS, dumps, loads_all
+from .. import __version__
+from ..errors import ConversionError, FastSexprError, SexprSyntaxError
+from ..model.scalars import format_uuid
+from ..syntax import HAS_SPEEDUPS, dumps, loads_all
+from .files import (fsync_dirs, install_tmp, is_inside, make_dump_dir, quiet_stdout, sweep,
+                       tmp_name, unlink_quiet, write_atomic, write_stdout, write_tmp)
 
 __all__ = ["main", "write_atomic", "safe_name"]
 
@@ -92,83 +94,6 @@ examples:
 
 
 # ------------------------------------------------------------- atomic writes
-
-def _tmp_name(final_name: str, token: str) -> str:
-    # Hidden, and carrying the run token, so that a cleanup after an
-    # interruption removes exactly this run's leftovers.
-    return f".{final_name[:80]}.{token}.tmp"
-
-
-def _write_tmp(directory: str, tmp_name: str, data: bytes, mode: Optional[int] = None) -> str:
-    """Write ``data`` to a new file in ``directory`` and fsync it.
-
-    On any failure (a full disk, Ctrl-C) the partial file is removed before
-    the exception goes on.
-    """
-    tmp = os.path.join(directory, tmp_name)
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o666)
-    try:
-        view = memoryview(data)
-        while view:
-            view = view[os.write(fd, view):]
-        if mode is not None:
-            os.fchmod(fd, mode)
-        os.fsync(fd)
-    except BaseException:
-        os.close(fd)
-        _unlink_quiet(tmp)
-        raise
-    os.close(fd)
-    return tmp
-
-
-def _unlink_quiet(path: str) -> None:
-    try:
-        os.unlink(path)
-    except OSError:
-        pass
-
-
-def _install(tmp: str, final: str, force: bool) -> None:
-    """Move a complete temporary file to its final name.
-
-    Without ``force`` the final name must not exist; a hard link makes that
-    check and the move one atomic step (no window where another process's
-    file could be replaced).
-    """
-    try:
-        if force:
-            os.replace(tmp, final)
-            return
-        try:
-            os.link(tmp, final)
-        except FileExistsError:
-            raise FileExistsError(errno.EEXIST, "exists (use --force to overwrite)", final) from None
-        except OSError as exc:
-            # Filesystems without hard links: check, then rename.
-            if exc.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EXDEV, errno.EMLINK):
-                raise
-            if os.path.lexists(final):
-                raise FileExistsError(errno.EEXIST, "exists (use --force to overwrite)", final) from None
-            os.replace(tmp, final)
-            return
-    except BaseException:
-        _unlink_quiet(tmp)
-        raise
-    _unlink_quiet(tmp)
-
-
-def write_atomic(path: str, data: bytes, *, force: bool = False, mode: Optional[int] = None) -> None:
-    """Write ``data`` to ``path`` so that it is either complete or absent.
-
-    The bytes go to a temporary file beside ``path``, are fsynced, and the
-    file is then renamed over ``path``.  Without ``force`` an existing
-    ``path`` is kept and :class:`FileExistsError` raised.
-    """
-    directory = os.path.dirname(path) or "."
-    tmp = _write_tmp(directory, _tmp_name(os.path.basename(path), secrets.token_hex(6)), data, mode)
-    _install(tmp, path, force)
-
 
 def safe_name(name: Optional[str]) -> str:
     """A domain name made into one safe file name component.
@@ -438,8 +363,8 @@ def _failure(task: Task, exc: BaseException, data: Optional[bytes] = None,
 
 def _read_domains(data: bytes, src: str, version: int, path: str):
     """Yield (domain or exception) for each domain in the input."""
-    from .libvirt_xml import read_xml
-    from .xend import read_sexpr
+    from ..libvirt_xml import read_xml
+    from ..xend import read_sexpr
 
     if src == "xml":
         yield read_xml(data)
@@ -461,8 +386,8 @@ def _read_domains(data: bytes, src: str, version: int, path: str):
 
 
 def _write_domain(domain, dst: str, version: int) -> str:
-    from .libvirt_xml import write_xml
-    from .xend import write_sexpr
+    from ..libvirt_xml import write_xml
+    from ..xend import write_sexpr
 
     if dst == "xml":
         return write_xml(domain)
@@ -475,11 +400,6 @@ def _uuid_of(domain) -> Optional[str]:
         return format_uuid(domain.uuid) if getattr(domain, "uuid", None) else None
     except (AttributeError, TypeError):
         return getattr(domain, "uuid", None)
-
-
-def _inside(directory: str, root: str) -> bool:
-    real, top = os.path.realpath(directory), os.path.realpath(root)
-    return real == top or real.startswith(top.rstrip(os.sep) + os.sep)
 
 
 def convert_task(settings: Settings, task: Task) -> Optional[List[dict]]:
@@ -542,26 +462,6 @@ def convert_chunk(settings: Settings, tasks: Sequence[Task]) -> List[Optional[Li
     return [convert_task(settings, t) for t in tasks]
 
 
-def _make_dump_dir(directory: str, root: Optional[str]) -> Optional[BaseException]:
-    """Create the directory for the domains of a dump; None, or what went wrong."""
-    try:
-        # The parent checked the directory this one is made in; one created
-        # just now is a real directory in it, so it is inside the output
-        # tree without resolving its path.
-        os.mkdir(directory)
-        return None
-    except OSError:
-        pass
-    try:
-        os.makedirs(directory, exist_ok=True)
-        # It was there already: it may be a symlink leading elsewhere.
-        if root is not None and not _inside(directory, root):
-            raise ConversionError(f"{directory} leads outside the output directory")
-    except (OSError, FastSexprError) as exc:
-        return exc
-    return None
-
-
 def _stage(settings: Settings, task: Task, res: dict, text: str, multi: bool,
            domain, dir_check: List[Optional[BaseException]]) -> dict:
     """Write one output to its temporary file; record where it should go."""
@@ -582,12 +482,12 @@ def _stage(settings: Settings, task: Task, res: dict, text: str, multi: bool,
         if multi and task.by_name_dir is None:
             # The parent checked every directory it planned; this one is new.
             if not dir_check:
-                dir_check.append(_make_dump_dir(directory, task.root))
+                dir_check.append(make_dump_dir(directory, task.root))
             if dir_check[0] is not None:
                 raise dir_check[0]
         label = os.path.basename(final) if final else (safe_name(res["domain"]) or "domain") + ext
         tag = f"{task.index}.{res['domain_index'] or 0}.{settings.token}"
-        res["tmp"] = _write_tmp(directory, _tmp_name(label, tag), text.encode("utf-8"))
+        res["tmp"] = write_tmp(directory, tmp_name(label, tag), text.encode("utf-8"))
     except (OSError, FastSexprError) as exc:
         return _failure(task, exc, None, res["domain_index"], res["domain"])
     res["dir"], res["final"] = directory, final
@@ -597,9 +497,9 @@ def _stage(settings: Settings, task: Task, res: dict, text: str, multi: bool,
         try:
             if settings.force and os.path.exists(final) and task.path != "-" \
                     and os.path.samefile(final, task.path):
-                _unlink_quiet(tmp)
+                unlink_quiet(tmp)
                 raise FileExistsError(errno.EEXIST, f"{final} is the input itself")
-            _install(tmp, final, settings.force)
+            install_tmp(tmp, final, settings.force)
         except OSError as exc:
             fail = _failure(task, exc, None, res["domain_index"], res["domain"])
             if isinstance(exc, FileExistsError) and "input itself" not in fail["message"]:
@@ -613,8 +513,6 @@ def _init_worker() -> None:
     # The parent handles Ctrl-C for the whole run and cleans up after the
     # workers; a worker printing its own KeyboardInterrupt traceback helps nobody.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-
 
 
 # -------------------------------------------------------------------- parent
@@ -672,20 +570,20 @@ class _Installer:
         directory = res.pop("dir", None)
         owner = self.claimed.get(key)
         if owner is not None and owner != task.path:
-            _unlink_quiet(tmp)
+            unlink_quiet(tmp)
             exc = FileExistsError(errno.EEXIST, f"{final} is also the output of {owner}")
             return _failure(task, exc, None, res["domain_index"], res["domain"])
         if task.path != "-" and task.path.endswith(res["ext"]) \
                 and os.path.basename(final) == os.path.basename(task.path) \
                 and os.path.exists(final) and os.path.samefile(final, task.path):
-            _unlink_quiet(tmp)
+            unlink_quiet(tmp)
             exc = FileExistsError(errno.EEXIST, f"{final} is the input itself")
             return _failure(task, exc, None, res["domain_index"], res["domain"])
         # Claimed even if the install fails: a second domain of the same name
         # must not take the name the first one would have had.
         self.claimed[key] = task.path
         try:
-            _install(tmp, final, self.force)
+            install_tmp(tmp, final, self.force)
         except OSError as exc:
             fail = _failure(task, exc, None, res["domain_index"], res["domain"])
             if isinstance(exc, FileExistsError):
@@ -806,23 +704,6 @@ def _staging_dirs(tasks: List[Task], dirs: List[str], output: Optional[str],
     return found
 
 
-def _sweep(dirs: Iterable[str], token: str) -> None:
-    """Remove this run's temporary files (after an interruption)."""
-    suffix = f".{token}.tmp"
-    for d in dirs:
-        try:
-            with os.scandir(d) as it:
-                for entry in it:
-                    if entry.name.startswith(".") and entry.name.endswith(suffix):
-                        _unlink_quiet(entry.path)
-        except OSError:
-            pass
-
-
-def _write_stdout(text: str) -> None:
-    sys.stdout.buffer.write(text.encode("utf-8"))
-
-
 def cmd_convert(args) -> int:
     start = time.perf_counter()
     jobs = args.jobs or os.cpu_count() or 1
@@ -845,7 +726,7 @@ def cmd_convert(args) -> int:
         for d in dirs:
             os.makedirs(d, exist_ok=True)
         if out_is_dir:
-            bad = [d for d in dirs if not _inside(d, args.output)]
+            bad = [d for d in dirs if not is_inside(d, args.output)]
             if bad:
                 return _usage(f"{bad[0]}: leads outside the output directory {args.output}")
     except OSError as exc:
@@ -882,10 +763,10 @@ def cmd_convert(args) -> int:
                     res = installer.install(res, task)
                 elif res["ok"] and "text" in res:
                     try:
-                        _write_stdout(res.pop("text"))
+                        write_stdout(res.pop("text"))
                     except BrokenPipeError:
                         # The reader went away (| head): stop quietly.
-                        _quiet_stdout()
+                        quiet_stdout()
                         return EXIT_FAILED
                 if res["ok"]:
                     domains += 1
@@ -913,14 +794,14 @@ def cmd_convert(args) -> int:
         if report is not None:
             report.close()
         if interrupted or failed:
-            _sweep(_staging_dirs(tasks, dirs, args.output, out_is_dir), settings.token)
+            sweep(_staging_dirs(tasks, dirs, args.output, out_is_dir), settings.token)
     if not to_stdout:
         # Only where something was installed: the workers' renames land in
         # the planned directories, the installer's wherever it put them.
         written = set(dirs) | installer.dirs
         if args.output and not out_is_dir:
             written.add(os.path.dirname(args.output) or ".")
-        _fsync_dirs(sorted(written))
+        fsync_dirs(sorted(written))
     elapsed = time.perf_counter() - start
     if not args.quiet:
         total = converted + failed
@@ -945,32 +826,6 @@ def _report_line(res: dict) -> dict:
         "error": res.get("error"), "message": res.get("message"),
         "line": res.get("line"), "column": res.get("column"), "where": res.get("where"),
     }
-
-
-def _fsync_dirs(dirs: Iterable[str]) -> None:
-    # The renames are durable only once their directory is on disk too.
-    for d in dirs:
-        try:
-            fd = os.open(d, os.O_RDONLY)
-        except OSError:
-            continue
-        try:
-            os.fsync(fd)
-        except OSError:
-            pass
-        finally:
-            os.close(fd)
-
-
-def _quiet_stdout() -> None:
-    # Point stdout at /dev/null so that Python's flush at exit does not
-    # raise BrokenPipeError a second time.
-    try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        os.close(devnull)
-    except OSError:
-        pass
 
 
 def _usage(message: str) -> int:
@@ -1033,7 +888,7 @@ def cmd_fmt(args) -> int:
             continue
         if out == text:
             if not args.in_place and not args.check:
-                _write_stdout(out)
+                write_stdout(out)
             continue
         changed += 1
         if args.check:
@@ -1051,9 +906,9 @@ def cmd_fmt(args) -> int:
                 sys.stderr.write(f"reformatted {label}\n")
         else:
             try:
-                _write_stdout(out)
+                write_stdout(out)
             except BrokenPipeError:
-                _quiet_stdout()
+                quiet_stdout()
                 return EXIT_FAILED
     if io_error:
         return EXIT_USAGE
@@ -1136,7 +991,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         sys.stderr.write("fastsexpr: interrupted\n")
         return EXIT_INTERRUPTED
     except BrokenPipeError:
-        _quiet_stdout()
+        quiet_stdout()
         return EXIT_FAILED
 
 
