@@ -21,7 +21,7 @@ from lxml import etree
 
 import fastsexpr
 from fastsexpr import cli
-from fastsexpr.cli import files
+from fastsexpr.cli import files, plan
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -501,8 +501,8 @@ def test_fmt_refuses_to_drop_comments_or_bad_syntax(tmp_path):
 @pytest.mark.parametrize("rel", ["", "g", "host01/g", "d/e/f.x"])
 def test_under_is_normpath_of_join(base, rel):
     norm = os.path.normpath(base)
-    assert cli._under(norm, rel) == os.path.normpath(os.path.join(base, rel))
-    assert cli._under(norm, rel, cli._prefix(norm)) == cli._under(norm, rel)
+    assert plan.path_under(norm, rel) == os.path.normpath(os.path.join(base, rel))
+    assert plan.path_under(norm, rel, plan.dir_prefix(norm)) == plan.path_under(norm, rel)
 
 
 @pytest.mark.parametrize("n,jobs", [(1, 2), (7, 2), (100, 2), (8091, 2), (5000, 8)])

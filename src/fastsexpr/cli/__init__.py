@@ -26,7 +26,7 @@ import signal
 import sys
 import time
 from dataclasses import dataclass
-from typing import Iterator, List, NamedTuple, Optional, Sequence, Tuple
+from typing import Iterator, List, Optional, Sequence, Tuple
 
 from .. import __version__
 from ..errors import ConversionError, FastSexprError, SexprSyntaxError
@@ -34,24 +34,14 @@ from ..model.scalars import format_uuid
 from ..syntax import HAS_SPEEDUPS, dumps, loads_all
 from .files import (fsync_dirs, install_tmp, is_inside, make_dump_dir, quiet_stdout, sweep,
                        tmp_name, unlink_quiet, write_atomic, write_stdout, write_tmp)
+from .plan import (FORMATS, OTHER, OUT_EXT, SEXPR_EXTS, Task, UsageError, detect_format,
+                   make_tasks, path_key, path_under, plan_inputs, safe_name)
 
 __all__ = ["main", "write_atomic", "safe_name"]
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 EXIT_INTERRUPTED = 130
 
-FORMATS = ("sexpr", "xml")
-# Which file names a directory walk picks up, and as what.
-SEXPR_EXTS = (".sxp", ".sexpr", ".sexp")
-XML_EXTS = (".xml",)
-OUT_EXT = {"xml": ".xml", "sexpr": ".sxp"}
-OTHER = {"xml": "sexpr", "sexpr": "xml"}
-
-# xend's managed-domain store keeps one domain per <uuid>/config.sxp.
-_UUID_DIR = re.compile(
-    r"^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}$")
-_UNSAFE = re.compile(r"[^A-Za-z0-9._+@=-]+")
-_NAME_MAX = 120
 _XML_POS = re.compile(r"\bline (\d+), column (\d+)")
 
 EPILOG_CONVERT = """\
@@ -93,20 +83,6 @@ examples:
 """
 
 
-# ------------------------------------------------------------- atomic writes
-
-def safe_name(name: Optional[str]) -> str:
-    """A domain name made into one safe file name component.
-
-    Path separators, control characters and the like become ``_``; a name
-    cannot start with a dot (no ``..``, no hidden files); empty gives ``""``.
-    """
-    if not name:
-        return ""
-    out = _UNSAFE.sub("_", name).lstrip(".")
-    return out[:_NAME_MAX]
-
-
 # ------------------------------------------------------------------ planning
 
 @dataclass(frozen=True)
@@ -122,207 +98,12 @@ class Settings:
     detail: bool = True
 
 
-class Task(NamedTuple):
-    """One input and where its output(s) go.
-
-    A tuple, not a dataclass: one is built per input and pickled to a worker,
-    and a tuple is several times cheaper at both.
-    """
-    index: int
-    path: str                  # as the user named it; "-" is stdin
-    data: Optional[bytes]      # stdin's bytes, read by the parent
-    out_file: Optional[str]    # -o FILE: exactly this name
-    out_stem: Optional[str]    # mirrored name without extension
-    out_final: Optional[str]   # the mirrored name, when no other input can want it
-    by_name_dir: Optional[str] # outputs named after the domain, in this directory
-    multi_dir: Optional[str]   # where the domains of a multi-domain dump go
-    root: Optional[str]        # the output directory nothing may escape
-
-
 # What a worker sends back for an input that gave one domain, converted and
 # installed under its planned name, when no report wants the details.
 DONE = None
 
 
-def _is_managed(path: str) -> bool:
-    if not path.endswith("config.sxp") or os.path.basename(path) != "config.sxp":
-        return False
-    return bool(_UUID_DIR.match(os.path.basename(os.path.dirname(os.path.abspath(path)))))
-
-
-def _wanted(name: str) -> bool:
-    low = name.lower()
-    return not name.startswith(".") and low.endswith(SEXPR_EXTS + XML_EXTS)
-
-
-def _walk(root: str, skip: Optional[Tuple[int, int]]) -> Iterator[Tuple[str, str]]:
-    """(path, path relative to ``root``) of the files to convert under
-    ``root``, in a stable order, without hidden entries, symlinked
-    directories or the output tree (``skip`` is its inode and device)."""
-    stack = [("", root)]
-    while stack:
-        rel_dir, directory = stack.pop()
-        try:
-            with os.scandir(directory) as it:
-                entries = sorted(it, key=lambda e: e.name)
-        except OSError as exc:
-            raise UsageError(f"{directory}: {exc.strerror}") from None
-        subdirs = []
-        for e in entries:
-            if e.name.startswith("."):
-                continue
-            if e.is_dir(follow_symlinks=False):
-                if skip is not None and e.inode() == skip[0] \
-                        and e.stat(follow_symlinks=False).st_dev == skip[1]:
-                    continue
-                subdirs.append(e)
-            elif _wanted(e.name) and e.is_file():
-                yield e.path, rel_dir + e.name
-        for e in reversed(subdirs):
-            stack.append((rel_dir + e.name + os.sep, e.path))
-
-
-def _key(path: str) -> str:
-    # Every output name is built from the one -o string, so normalising
-    # the text is enough to tell two names apart.
-    return os.path.normcase(os.path.normpath(path))
-
-
-class UsageError(Exception):
-    pass
-
-
-def _plan(paths: Sequence[str], recursive: bool, output: Optional[str]) -> Tuple[List[Tuple[str, Optional[str]]], bool]:
-    """Expand the command line into (file, root directory or None), and say
-    whether the output is a directory."""
-    if not paths:
-        paths = ["-"]
-    if paths.count("-") > 1:
-        raise UsageError("stdin ('-') can be read only once")
-    out_is_dir = False
-    if output is not None:
-        out_is_dir = (output.endswith(("/", os.sep)) or os.path.isdir(output)
-                      or len(paths) > 1 or any(p != "-" and os.path.isdir(p) for p in paths))
-    skip = None
-    if output is not None and out_is_dir and os.path.isdir(output):
-        st = os.stat(output)
-        skip = (st.st_ino, st.st_dev)
-    files: List[Tuple[str, Optional[str]]] = []
-    for p in paths:
-        if p == "-":
-            files.append((p, None))
-        elif os.path.isdir(p):
-            if not recursive:
-                raise UsageError(f"{p}: is a directory (use -r to convert the files under it)")
-            files.extend(_walk(p, skip))
-        elif os.path.exists(p):
-            files.append((p, None))
-        else:
-            raise UsageError(f"{p}: no such file or directory")
-    return files, out_is_dir
-
-
-def _guess_src(path: str) -> Optional[str]:
-    low = path.lower()
-    if low.endswith(SEXPR_EXTS):
-        return "sexpr"
-    if low.endswith(XML_EXTS):
-        return "xml"
-    return None
-
-
-def _prefix(base: str) -> str:
-    """What :func:`_under` puts before a name: ``base`` and a separator
-    (as os.path.join would), nothing for the current directory."""
-    return "" if base == os.curdir else os.path.join(base, "")
-
-
-def _under(base: str, rel: str, prefix: Optional[str] = None) -> str:
-    """``os.path.normpath(os.path.join(base, rel))`` for a normalised
-    ``base`` and a ``rel`` made of plain names (as the walk gives): nothing
-    left to normalise but the leading "./", at a fraction of the cost.
-    ``prefix`` is ``_prefix(base)``, for a caller that makes many names."""
-    if not rel:
-        return base
-    return (_prefix(base) if prefix is None else prefix) + rel
-
-
-def _make_tasks(files, out_is_dir, output, to_stdout, src=None, dst=None):
-    """Tasks, the output directories they need (created by the caller), and
-    the output names reserved for them ({normalised path: input})."""
-    planned = {}
-    tasks: List[Task] = []
-    dirs: List[str] = []
-    seen_dirs = set()
-    root = output if out_is_dir else None
-    base = os.path.normpath(output) if out_is_dir else None
-    prefix = _prefix(base) if out_is_dir else None
-
-    def need(d):
-        if d not in seen_dirs:
-            seen_dirs.add(d)
-            dirs.append(d)
-
-    for i, (path, rel) in enumerate(files):
-        data = None
-        if path == "-":
-            data = sys.stdin.buffer.read()
-        if to_stdout:
-            tasks.append(Task(i, path, data, None, None, None, None, None, None))
-            continue
-        if not out_is_dir:
-            tasks.append(Task(i, path, data, output, None, None, None, None, None))
-            continue
-        if path == "-":
-            need(output)
-            tasks.append(Task(i, path, data, None, None, None, output, output, root))
-            continue
-        if rel is None:
-            rel = os.path.basename(path)
-        if _is_managed(path):
-            d = _under(base, os.path.dirname(os.path.dirname(rel)))
-            need(d)
-            tasks.append(Task(i, path, None, None, None, None, d, d, root))
-            continue
-        stem = _under(base, os.path.splitext(rel)[0], prefix)
-        need(os.path.dirname(stem))
-        # Where the name is known now and no other input can want it, the
-        # worker installs the output itself, sparing the parent a rename
-        # per file; the rest are named by the parent, in input order.
-        final = None
-        guess = src or _guess_src(path)
-        if guess is not None:
-            ext = OUT_EXT[dst or OTHER[guess]]
-            final = stem + ext
-            key = os.path.normcase(final)  # already normalised: _key(final)
-            # Is it the input itself? Only if the names are the same, which
-            # needs the same extension: most inputs are told apart at once.
-            if key in planned or (path.endswith(ext)
-                                  and os.path.basename(final) == os.path.basename(path)
-                                  and os.path.abspath(final) == os.path.abspath(path)):
-                final = None
-            else:
-                planned[key] = path
-        tasks.append(Task(i, path, None, None, stem, final, None, stem, root))
-    return tasks, dirs, planned
-
-
 # -------------------------------------------------------------------- worker
-
-def _detect(data: bytes) -> Optional[str]:
-    """The format from the first significant character."""
-    i = 3 if data.startswith(b"\xef\xbb\xbf") else 0
-    n = len(data)
-    while i < n and data[i] in b" \t\r\n\x0b\x0c":
-        i += 1
-    if i < n:
-        c = data[i:i + 1]
-        if c == b"(":
-            return "sexpr"
-        if c == b"<":
-            return "xml"
-    return None
-
 
 def _position(exc: BaseException, data: Optional[bytes]) -> Tuple[Optional[int], Optional[int]]:
     if isinstance(exc, UnicodeDecodeError) and data is not None:
@@ -420,7 +201,7 @@ def convert_task(settings: Settings, task: Task) -> Optional[List[dict]]:
             # Unbuffered: the whole file is read at once, a buffer only costs.
             with open(task.path, "rb", buffering=0) as fh:
                 data = fh.readall()
-        src = settings.src or _detect(data)
+        src = settings.src or detect_format(data)
         if src is None:
             raise ConversionError("cannot tell the format: the first significant character is "
                                   "neither '(' (SEXPR) nor '<' (XML); use -f")
@@ -523,11 +304,11 @@ class _Installer:
     def __init__(self, force: bool, planned: dict):
         self.force = force
         self.claimed = dict(planned)
-        self.dir_keys: dict = {}   # directory -> its _key, for the names made in it
+        self.dir_keys: dict = {}   # directory -> its path_key, for the names made in it
         self.dirs: set = set()     # where outputs were installed (to fsync)
 
     def _free(self, path: str, owner: Optional[str] = None) -> bool:
-        got = self.claimed.get(_key(path))
+        got = self.claimed.get(path_key(path))
         return got is None or got == owner
 
     def _in_dir(self, directory: str, name: str) -> Tuple[str, str]:
@@ -535,8 +316,8 @@ class _Installer:
         directory is normalised once, not once per name tried."""
         key = self.dir_keys.get(directory)
         if key is None:
-            key = self.dir_keys[directory] = _key(directory)
-        return os.path.join(directory, name), _under(key, os.path.normcase(name))
+            key = self.dir_keys[directory] = path_key(directory)
+        return os.path.join(directory, name), path_under(key, os.path.normcase(name))
 
     def final_for(self, res: dict, task: Task) -> Tuple[str, str]:
         """The final name and its key."""
@@ -544,10 +325,10 @@ class _Installer:
         if res["final"] is not None:
             final = res["final"]
             if self._free(final, task.path) or task.out_stem is None:
-                return final, _key(final)
+                return final, path_key(final)
             # Two inputs with one stem (a.sxp and a.sexpr): keep the full name.
             alt = os.path.join(os.path.dirname(task.out_stem), os.path.basename(task.path) + ext)
-            return alt, _key(alt)
+            return alt, path_key(alt)
         base = safe_name(res["domain"]) or safe_name(res.get("uuid")) or "domain"
         candidates = [base]
         if res.get("uuid"):
@@ -712,7 +493,7 @@ def cmd_convert(args) -> int:
     if args.jobs is not None and args.jobs < 1:
         return _usage("--jobs must be at least 1")
     try:
-        files, out_is_dir = _plan(args.paths, args.recursive, args.output)
+        files, out_is_dir = plan_inputs(args.paths, args.recursive, args.output)
     except UsageError as exc:
         return _usage(str(exc))
     to_stdout = args.output is None
@@ -721,7 +502,7 @@ def cmd_convert(args) -> int:
     if args.output is not None and args.output == "-":
         to_stdout = True
     try:
-        tasks, dirs, planned = _make_tasks(files, out_is_dir, args.output, to_stdout,
+        tasks, dirs, planned = make_tasks(files, out_is_dir, args.output, to_stdout,
                                            args.from_, args.to)
         for d in dirs:
             os.makedirs(d, exist_ok=True)
@@ -856,7 +637,7 @@ def cmd_fmt(args) -> int:
         return _usage("--indent must be at least 0")
     try:
         # Like black, fmt always walks the directories it is given.
-        files, _ = _plan(args.paths, True, None)
+        files, _ = plan_inputs(args.paths, True, None)
     except UsageError as exc:
         return _usage(str(exc))
     files = [f for f, rel in files if rel is None or f.lower().endswith(SEXPR_EXTS)]
