@@ -20,29 +20,25 @@ import functools
 import json
 import multiprocessing
 import os
-import re
 import secrets
-import signal
 import sys
 import time
-from dataclasses import dataclass
 from typing import Iterator, List, Optional, Sequence, Tuple
 
 from .. import __version__
 from ..errors import ConversionError, FastSexprError, SexprSyntaxError
-from ..model.scalars import format_uuid
 from ..syntax import HAS_SPEEDUPS, dumps, loads_all
-from .files import (fsync_dirs, install_tmp, is_inside, make_dump_dir, quiet_stdout, sweep,
-                       tmp_name, unlink_quiet, write_atomic, write_stdout, write_tmp)
-from .plan import (FORMATS, OTHER, OUT_EXT, SEXPR_EXTS, Task, UsageError, detect_format,
-                   make_tasks, path_key, path_under, plan_inputs, safe_name)
+from .files import (fsync_dirs, input_itself, install_tmp, is_inside, is_the_input, quiet_stdout,
+                    sweep, unlink_quiet, write_atomic, write_stdout)
+from .plan import (FORMATS, SEXPR_EXTS, Task, UsageError, make_tasks, path_key, path_under,
+                   plan_inputs, safe_name)
+from .worker import DONE, Settings, convert_chunk, convert_task, failure, init_worker, install_failed
 
 __all__ = ["main", "write_atomic", "safe_name"]
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 EXIT_INTERRUPTED = 130
 
-_XML_POS = re.compile(r"\bline (\d+), column (\d+)")
 
 EPILOG_CONVERT = """\
 examples:
@@ -85,216 +81,9 @@ examples:
 
 # ------------------------------------------------------------------ planning
 
-@dataclass(frozen=True)
-class Settings:
-    src: Optional[str]         # forced input format, or None to detect
-    dst: Optional[str]         # forced output format, or None for the other one
-    version: int
-    token: str                 # names this run's temporary files
-    to_stdout: bool
-    force: bool = False
-    # Whether every result must be sent back in full (for --report); without
-    # it an input converted and installed by a worker comes back as DONE.
-    detail: bool = True
-
-
-# What a worker sends back for an input that gave one domain, converted and
-# installed under its planned name, when no report wants the details.
-DONE = None
 
 
 # -------------------------------------------------------------------- worker
-
-def _position(exc: BaseException, data: Optional[bytes]) -> Tuple[Optional[int], Optional[int]]:
-    if isinstance(exc, UnicodeDecodeError) and data is not None:
-        line = data.count(b"\n", 0, exc.start) + 1
-        return line, exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
-    line = getattr(exc, "lineno", None)
-    col = getattr(exc, "colno", None)
-    if line is None and getattr(exc, "position", None):
-        line, col = exc.position[0], exc.position[1]
-    if line is None and isinstance(exc, ConversionError):
-        # The XML reader puts lxml's position into the reason text.
-        m = _XML_POS.search(exc.reason or "")
-        if m:
-            line, col = int(m.group(1)), int(m.group(2))
-    return (line if isinstance(line, int) else None, col if isinstance(col, int) else None)
-
-
-def _failure(task: Task, exc: BaseException, data: Optional[bytes] = None,
-             unit: Optional[int] = None, domain: Optional[str] = None) -> dict:
-    line, col = _position(exc, data)
-    if isinstance(exc, SexprSyntaxError):
-        message = exc.msg
-    elif isinstance(exc, ConversionError):
-        message = exc.reason
-    elif isinstance(exc, OSError):
-        message = exc.strerror or str(exc)
-    elif isinstance(exc, UnicodeDecodeError):
-        message = f"not UTF-8 text ({exc.reason})"
-    else:
-        message = f"internal error, please report it: {exc}"
-    where = getattr(exc, "path", None) if isinstance(exc, ConversionError) else None
-    io = isinstance(exc, OSError) and not isinstance(exc, FileExistsError)
-    internal = not isinstance(exc, (FastSexprError, OSError, UnicodeDecodeError))
-    return {"path": task.path, "domain_index": unit, "ok": False, "output": None,
-            "domain": domain, "error": type(exc).__name__, "message": message,
-            "line": line, "column": col, "where": where, "io": io, "internal": internal}
-
-
-def _read_domains(data: bytes, src: str, version: int, path: str):
-    """Yield (domain or exception) for each domain in the input."""
-    from ..libvirt_xml import read_xml
-    from ..xend import read_sexpr
-
-    if src == "xml":
-        yield read_xml(data)
-        return
-    text = data.decode("utf-8")
-    if text.startswith("\ufeff"):
-        text = text[1:]
-    trees = loads_all(text, dialect="libvirt")
-    if not trees:
-        raise ConversionError("no domain expression in the input")
-    for tree in trees:
-        if not isinstance(tree, list):
-            yield ConversionError(f"text outside any expression: {tree[:40]!r}")
-            continue
-        try:
-            yield read_sexpr(tree, version)
-        except FastSexprError as exc:
-            yield exc
-
-
-def _write_domain(domain, dst: str, version: int) -> str:
-    from ..libvirt_xml import write_xml
-    from ..xend import write_sexpr
-
-    if dst == "xml":
-        return write_xml(domain)
-    text = write_sexpr(domain, version)
-    return text if text.endswith("\n") else text + "\n"
-
-
-def _uuid_of(domain) -> Optional[str]:
-    try:
-        return format_uuid(domain.uuid) if getattr(domain, "uuid", None) else None
-    except (AttributeError, TypeError):
-        return getattr(domain, "uuid", None)
-
-
-def convert_task(settings: Settings, task: Task) -> Optional[List[dict]]:
-    """Convert one input; never raises for bad input or a failed write.
-
-    An output whose name was reserved when the inputs were planned is
-    installed here.  The others (named after their domain, or wanted by two
-    inputs) are left as complete, fsynced temporary files that the parent
-    names in input order, which keeps name clashes and ``--force`` decisions
-    deterministic however the pool schedules the work.
-
-    Gives one result per domain, or DONE when the single domain of the input
-    was installed here and ``settings.detail`` asks for nothing more.
-    """
-    data = task.data
-    try:
-        if data is None:
-            # Unbuffered: the whole file is read at once, a buffer only costs.
-            with open(task.path, "rb", buffering=0) as fh:
-                data = fh.readall()
-        src = settings.src or detect_format(data)
-        if src is None:
-            raise ConversionError("cannot tell the format: the first significant character is "
-                                  "neither '(' (SEXPR) nor '<' (XML); use -f")
-        dst = settings.dst or OTHER[src]
-        results = []
-        items = list(_read_domains(data, src, settings.version, task.path))
-        multi = len(items) > 1
-        dir_check: List[Optional[BaseException]] = []  # the dump's directory, made once
-        for k, item in enumerate(items):
-            unit = k + 1 if multi else None
-            if isinstance(item, BaseException):
-                results.append(_failure(task, item, data, unit))
-                continue
-            name = getattr(item, "name", None)
-            try:
-                text = _write_domain(item, dst, settings.version)
-            except FastSexprError as exc:
-                results.append(_failure(task, exc, data, unit, name))
-                continue
-            res = {"path": task.path, "domain_index": unit, "ok": True, "output": None,
-                   "domain": name, "ext": OUT_EXT[dst], "count": len(items)}
-            if settings.to_stdout:
-                res["text"] = text
-            else:
-                res = _stage(settings, task, res, text, multi, item, dir_check)
-            results.append(res)
-        if not settings.detail and not multi and results and results[0]["ok"] \
-                and results[0]["output"] is not None:
-            return DONE
-        return results
-    except (FastSexprError, OSError, UnicodeDecodeError) as exc:
-        return [_failure(task, exc, data)]
-    except Exception as exc:  # a bug of ours must not stop the other inputs
-        return [_failure(task, exc, data)]
-
-
-def convert_chunk(settings: Settings, tasks: Sequence[Task]) -> List[Optional[List[dict]]]:
-    """:func:`convert_task` for each of ``tasks``: a worker's unit of work."""
-    return [convert_task(settings, t) for t in tasks]
-
-
-def _stage(settings: Settings, task: Task, res: dict, text: str, multi: bool,
-           domain, dir_check: List[Optional[BaseException]]) -> dict:
-    """Write one output to its temporary file; record where it should go."""
-    ext = res["ext"]
-    if task.out_file is not None:
-        if multi:
-            exc = ConversionError(
-                f"the input holds {res['count']} domains: give -o a directory (a name ending in /)")
-            return _failure(task, exc, None, res["domain_index"], res["domain"])
-        directory, final = os.path.dirname(task.out_file) or ".", task.out_file
-    elif multi or task.by_name_dir is not None:
-        directory = task.multi_dir if multi else task.by_name_dir
-        final = None
-        res["uuid"] = _uuid_of(domain)  # the parent may need it for the name
-    else:
-        directory, final = os.path.dirname(task.out_stem), task.out_stem + ext
-    try:
-        if multi and task.by_name_dir is None:
-            # The parent checked every directory it planned; this one is new.
-            if not dir_check:
-                dir_check.append(make_dump_dir(directory, task.root))
-            if dir_check[0] is not None:
-                raise dir_check[0]
-        label = os.path.basename(final) if final else (safe_name(res["domain"]) or "domain") + ext
-        tag = f"{task.index}.{res['domain_index'] or 0}.{settings.token}"
-        res["tmp"] = write_tmp(directory, tmp_name(label, tag), text.encode("utf-8"))
-    except (OSError, FastSexprError) as exc:
-        return _failure(task, exc, None, res["domain_index"], res["domain"])
-    res["dir"], res["final"] = directory, final
-    if final is not None and final == task.out_final:
-        tmp = res.pop("tmp")
-        del res["dir"], res["final"]
-        try:
-            if settings.force and os.path.exists(final) and task.path != "-" \
-                    and os.path.samefile(final, task.path):
-                unlink_quiet(tmp)
-                raise FileExistsError(errno.EEXIST, f"{final} is the input itself")
-            install_tmp(tmp, final, settings.force)
-        except OSError as exc:
-            fail = _failure(task, exc, None, res["domain_index"], res["domain"])
-            if isinstance(exc, FileExistsError) and "input itself" not in fail["message"]:
-                fail["message"] = f"{final} exists (use --force to overwrite)"
-            return fail
-        res["output"] = final
-    return res
-
-
-def _init_worker() -> None:
-    # The parent handles Ctrl-C for the whole run and cleans up after the
-    # workers; a worker printing its own KeyboardInterrupt traceback helps nobody.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-
 
 # -------------------------------------------------------------------- parent
 
@@ -349,27 +138,23 @@ class _Installer:
         final, key = self.final_for(res, task)
         res.pop("final", None)
         directory = res.pop("dir", None)
+        unit, name = res["domain_index"], res["domain"]
         owner = self.claimed.get(key)
         if owner is not None and owner != task.path:
             unlink_quiet(tmp)
             exc = FileExistsError(errno.EEXIST, f"{final} is also the output of {owner}")
-            return _failure(task, exc, None, res["domain_index"], res["domain"])
-        if task.path != "-" and task.path.endswith(res["ext"]) \
-                and os.path.basename(final) == os.path.basename(task.path) \
-                and os.path.exists(final) and os.path.samefile(final, task.path):
+            return failure(task.path, exc, None, unit, name)
+        if task.path.endswith(res["ext"]) and os.path.basename(final) == os.path.basename(task.path) \
+                and is_the_input(final, task.path):
             unlink_quiet(tmp)
-            exc = FileExistsError(errno.EEXIST, f"{final} is the input itself")
-            return _failure(task, exc, None, res["domain_index"], res["domain"])
+            return failure(task.path, input_itself(final), None, unit, name)
         # Claimed even if the install fails: a second domain of the same name
         # must not take the name the first one would have had.
         self.claimed[key] = task.path
         try:
             install_tmp(tmp, final, self.force)
         except OSError as exc:
-            fail = _failure(task, exc, None, res["domain_index"], res["domain"])
-            if isinstance(exc, FileExistsError):
-                fail["message"] = f"{final} exists (use --force to overwrite)"
-            return fail
+            return install_failed(task.path, exc, final, unit, name)
         self.dirs.add(directory)
         res["output"] = final
         return res
@@ -453,7 +238,7 @@ def _start_pool(jobs: int):
     # fork: the workers inherit the already imported package, so each one
     # starts in milliseconds instead of importing lxml and the converters again.
     ctx = multiprocessing.get_context("fork" if "fork" in methods else None)
-    return ctx.Pool(jobs, initializer=_init_worker)
+    return ctx.Pool(jobs, initializer=init_worker)
 
 
 def _results(settings: Settings, tasks: List[Task], jobs: int) -> Iterator[Optional[List[dict]]]:
@@ -663,8 +448,7 @@ def cmd_fmt(args) -> int:
             io_error = True
             continue
         except (FastSexprError, UnicodeDecodeError) as exc:
-            fake = Task(0, path, None, None, None, None, None, None, None)
-            sys.stderr.write(_format_failure(_failure(fake, exc, data)) + "\n")
+            sys.stderr.write(_format_failure(failure(path, exc, data)) + "\n")
             failed += 1
             continue
         if out == text:

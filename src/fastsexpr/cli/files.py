@@ -90,6 +90,16 @@ def install_tmp(tmp: str, final: str, force: bool) -> None:
     unlink_quiet(tmp)
 
 
+def is_the_input(final: str, path: str) -> bool:
+    """Whether the output name ``final`` is the input file ``path`` itself."""
+    return path != "-" and os.path.exists(final) and os.path.samefile(final, path)
+
+
+def input_itself(final: str) -> FileExistsError:
+    """The error for an output that would replace its own input."""
+    return FileExistsError(errno.EEXIST, f"{final} is the input itself")
+
+
 def write_atomic(path: str, data: bytes, *, force: bool = False, mode: Optional[int] = None) -> None:
     """Write ``data`` to ``path`` so that it is either complete or absent.
 
