@@ -20,8 +20,8 @@ from corpus import CORPUS, load_fixture, require_corpus, rows
 from lxml import etree
 
 import fastsexpr
-from fastsexpr import cli
 from fastsexpr.cli import files, plan
+from fastsexpr.cli.run import _chunks
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -353,7 +353,7 @@ def test_write_atomic_failure_halfway_leaves_nothing(tmp_path, monkeypatch):
 
     monkeypatch.setattr(os, "write", half_then_full_disk)
     with pytest.raises(OSError) as info:
-        cli.write_atomic(str(target), b"<domain>" + b"x" * 1000 + b"</domain>\n")
+        files.write_atomic(str(target), b"<domain>" + b"x" * 1000 + b"</domain>\n")
     assert info.value.errno == errno.ENOSPC
     assert list(tmp_path.iterdir()) == []
 
@@ -367,7 +367,7 @@ def test_write_atomic_failure_keeps_the_old_file(tmp_path, monkeypatch):
 
     monkeypatch.setattr(os, "fsync", interrupted)
     with pytest.raises(KeyboardInterrupt):
-        cli.write_atomic(str(target), b"new\n", force=True)
+        files.write_atomic(str(target), b"new\n", force=True)
     assert [p.name for p in tmp_path.iterdir()] == ["out.xml"]
     assert target.read_text() == "old\n"
 
@@ -507,7 +507,7 @@ def test_under_is_normpath_of_join(base, rel):
 
 @pytest.mark.parametrize("n,jobs", [(1, 2), (7, 2), (100, 2), (8091, 2), (5000, 8)])
 def test_chunks_cover_every_input_once_in_order_smaller_at_the_end(n, jobs):
-    chunks = list(cli._chunks(n, jobs))
+    chunks = list(_chunks(n, jobs))
     assert [i for a, b in chunks for i in range(a, b)] == list(range(n))
     sizes = [b - a for a, b in chunks]
     assert all(a >= b for a, b in zip(sizes, sizes[1:]))
