@@ -27,13 +27,13 @@ def tmp_name(final_name: str, token: str) -> str:
     return f".{final_name[:80]}.{token}.tmp"
 
 
-def write_tmp(directory: str, tmp_name: str, data: bytes, mode: Optional[int] = None) -> str:
+def write_tmp(directory: str, name: str, data: bytes, mode: Optional[int] = None) -> str:
     """Write ``data`` to a new file in ``directory`` and fsync it.
 
     On any failure (a full disk, Ctrl-C) the partial file is removed before
     the exception goes on.
     """
-    tmp = os.path.join(directory, tmp_name)
+    tmp = os.path.join(directory, name)
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o666)
     try:
         view = memoryview(data)
