@@ -27,7 +27,7 @@ from .. import __version__
 from ..syntax import HAS_SPEEDUPS
 from .files import quiet_stdout, write_atomic
 from .fmt import cmd_fmt
-from .plan import FORMATS, UsageError, safe_name
+from .plan import FORMATS, INPUT_EXTS, UsageError, safe_name
 from .run import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_USAGE, cmd_convert
 
 __all__ = ["main", "write_atomic", "safe_name"]
@@ -110,7 +110,7 @@ def _add_convert(sub) -> None:
                       help="output file, or a directory that mirrors the inputs "
                            "(default: stdout for a single input)")
     conv.add_argument("-r", "--recursive", action="store_true",
-                      help="convert the .sxp/.sexpr/.sexp/.xml files under directories")
+                      help=f"convert the {'/'.join(INPUT_EXTS)} files under directories")
     conv.add_argument("--xend-config-version", type=int, default=4, metavar="N",
                       help="xend config version 1..4 (1: 3.0.2, 2: 3.0.3, 3: 3.0.4, 4: 3.1+; "
                            "default 4)")

@@ -8,10 +8,10 @@ import sys
 from typing import Dict, Iterator, List, NamedTuple, Optional, Sequence, Tuple
 
 # Which file names a directory walk picks up, and as what.
-EXTS = {"sexpr": (".sxp", ".sexpr", ".sexp"), "xml": (".xml",)}
-SEXPR_EXTS = EXTS["sexpr"]
-INPUT_EXTS = EXTS["sexpr"] + EXTS["xml"]
-FORMATS = tuple(EXTS)
+EXTS_BY_FORMAT = {"sexpr": (".sxp", ".sexpr", ".sexp"), "xml": (".xml",)}
+SEXPR_EXTS = EXTS_BY_FORMAT["sexpr"]
+INPUT_EXTS = EXTS_BY_FORMAT["sexpr"] + EXTS_BY_FORMAT["xml"]
+FORMATS = tuple(EXTS_BY_FORMAT)
 OUT_EXT = {"xml": ".xml", "sexpr": ".sxp"}
 OTHER = {"xml": "sexpr", "sexpr": "xml"}
 # An input's format, told by its first significant byte.
@@ -71,7 +71,7 @@ def detect_format(data: bytes) -> Optional[str]:
 
 def _format_by_name(path: str) -> Optional[str]:
     low = path.lower()
-    for fmt, exts in EXTS.items():
+    for fmt, exts in EXTS_BY_FORMAT.items():
         if low.endswith(exts):
             return fmt
     return None
@@ -175,7 +175,8 @@ def _stdin_data(path: str) -> Optional[bytes]:
 
 
 def make_tasks(files: Inputs, out_is_dir: bool, output: Optional[str], to_stdout: bool,
-               src: Optional[str] = None, dst: Optional[str] = None):
+               src: Optional[str] = None, dst: Optional[str] = None
+               ) -> Tuple[List[Task], List[str], Dict[str, str]]:
     """Tasks, the output directories they need (created by the caller), and
     the output names reserved for them ({normalised path: input})."""
     if to_stdout or not out_is_dir:
