@@ -1,0 +1,95 @@
+"""The ``fmt`` command: SEXPR files reformatted, readable or compact, with
+nothing lost (a file that would not read back the same is left alone)."""
+from __future__ import annotations
+
+import os
+import sys
+from typing import Optional
+
+from ..errors import ConversionError, FastSexprError, SexprSyntaxError
+from ..syntax import dumps, loads_all
+from .files import write_atomic, write_stdout
+from .plan import SEXPR_EXTS, UsageError, plan_inputs
+from .run import EXIT_FAILED, EXIT_OK, EXIT_USAGE, format_failure
+from .worker import failure
+
+# What became of one file.
+_UNCHANGED, _CHANGED, _FAILED, _IO_FAILED = "unchanged", "changed", "failed", "I/O failed"
+
+
+def format_text(text: str, dialect: str, indent: Optional[int]) -> str:
+    trees = loads_all(text, dialect=dialect)
+    if not trees:
+        raise SexprSyntaxError("no expression in the input", text, 0)
+    out = "\n".join(dumps(t, indent=indent) for t in trees) + "\n"
+    # Nothing lost: the result must read back to the very same trees, and
+    # the xend reader's comments (the only thing dumps cannot keep) must not
+    # silently disappear.
+    if loads_all(out, dialect=dialect) != trees:
+        raise ConversionError(f"the {dialect}-dialect atoms cannot be written back unchanged "
+                              "(dumps writes xend-dialect quoting); left alone")
+    if dialect == "xend" and text.count("#") > out.count("#"):
+        raise ConversionError("the file has # comments, which fmt would drop; left alone")
+    return out
+
+
+def cmd_fmt(args) -> int:
+    if args.indent < 0:
+        raise UsageError("--indent must be at least 0")
+    # Like black, fmt always walks the directories it is given.
+    found, _ = plan_inputs(args.paths, True, None)
+    paths = [f for f, rel in found if rel is None or f.lower().endswith(SEXPR_EXTS)]
+    if args.in_place and "-" in paths:
+        raise UsageError("-i needs files, not stdin")
+    indent = None if args.compact else args.indent
+    outcomes = set()
+    for path in paths:
+        outcomes.add(_fmt_file(path, args, indent))
+    if _IO_FAILED in outcomes:
+        return EXIT_USAGE
+    if _FAILED in outcomes or (args.check and _CHANGED in outcomes):
+        return EXIT_FAILED
+    return EXIT_OK
+
+
+def _read(path: str) -> bytes:
+    if path == "-":
+        return sys.stdin.buffer.read()
+    with open(path, "rb") as fh:
+        return fh.read()
+
+
+def _io_failed(label: str, exc: OSError) -> str:
+    sys.stderr.write(f"{label}: {type(exc).__name__}: {exc.strerror}\n")
+    return _IO_FAILED
+
+
+def _fmt_file(path: str, args, indent: Optional[int]) -> str:
+    """Check, rewrite or print one file; what became of it."""
+    label = "<stdin>" if path == "-" else path
+    data = None
+    try:
+        data = _read(path)
+        text = data.decode("utf-8")
+        out = format_text(text, args.dialect, indent)
+    except OSError as exc:
+        return _io_failed(label, exc)
+    except (FastSexprError, UnicodeDecodeError) as exc:
+        sys.stderr.write(format_failure(failure(path, exc, data)) + "\n")
+        return _FAILED
+    changed = out != text
+    if args.check:
+        if changed:
+            sys.stderr.write(f"would reformat {label}\n")
+    elif args.in_place:
+        if changed:
+            try:
+                write_atomic(path, out.encode("utf-8"), force=True,
+                             mode=os.stat(path).st_mode & 0o7777)
+            except OSError as exc:
+                return _io_failed(label, exc)
+            if not args.quiet:
+                sys.stderr.write(f"reformatted {label}\n")
+    else:
+        write_stdout(out)
+    return _CHANGED if changed else _UNCHANGED

@@ -1,0 +1,235 @@
+"""From the command line to tasks: walking the input trees, telling the
+formats apart, and naming the outputs (safely, never outside ``-o``)."""
+from __future__ import annotations
+
+import os
+import re
+import sys
+from typing import Dict, Iterator, List, NamedTuple, Optional, Sequence, Tuple
+
+# Which file names a directory walk picks up, and as what.
+EXTS_BY_FORMAT = {"sexpr": (".sxp", ".sexpr", ".sexp"), "xml": (".xml",)}
+SEXPR_EXTS = EXTS_BY_FORMAT["sexpr"]
+INPUT_EXTS = EXTS_BY_FORMAT["sexpr"] + EXTS_BY_FORMAT["xml"]
+FORMATS = tuple(EXTS_BY_FORMAT)
+OUT_EXT = {"xml": ".xml", "sexpr": ".sxp"}
+OTHER = {"xml": "sexpr", "sexpr": "xml"}
+# An input's format, told by its first significant byte.
+_FORMAT_BY_FIRST_BYTE = {ord("("): "sexpr", ord("<"): "xml"}
+
+# xend's managed-domain store keeps one domain per <uuid>/config.sxp.
+_UUID_DIR = re.compile(
+    r"^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}$")
+_UNSAFE = re.compile(r"[^A-Za-z0-9._+@=-]+")
+_NAME_MAX = 120
+
+# (input path, path relative to the directory it was found under, or None)
+Inputs = List[Tuple[str, Optional[str]]]
+
+
+class UsageError(Exception):
+    """A command line that cannot be carried out (exit status 2)."""
+
+
+class Task(NamedTuple):
+    """One input and where its output(s) go.
+
+    A tuple, not a dataclass: one is built per input and pickled to a worker,
+    and a tuple is several times cheaper at both.
+    """
+    index: int
+    path: str                  # as the user named it; "-" is stdin
+    data: Optional[bytes]      # stdin's bytes, read by the parent
+    out_file: Optional[str]    # -o FILE: exactly this name
+    out_stem: Optional[str]    # mirrored name without extension
+    out_final: Optional[str]   # the mirrored name, when no other input can want it
+    by_name_dir: Optional[str] # outputs named after the domain, in this directory
+    multi_dir: Optional[str]   # where the domains of a multi-domain dump go
+    root: Optional[str]        # the output directory nothing may escape
+
+
+def safe_name(name: Optional[str]) -> str:
+    """A domain name made into one safe file name component.
+
+    Path separators, control characters and the like become ``_``; a name
+    cannot start with a dot (no ``..``, no hidden files); empty gives ``""``.
+    """
+    if not name:
+        return ""
+    out = _UNSAFE.sub("_", name).lstrip(".")
+    return out[:_NAME_MAX]
+
+
+def detect_format(data: bytes) -> Optional[str]:
+    """The format from the first significant character."""
+    i = 3 if data.startswith(b"\xef\xbb\xbf") else 0
+    n = len(data)
+    while i < n and data[i] in b" \t\r\n\x0b\x0c":
+        i += 1
+    return _FORMAT_BY_FIRST_BYTE.get(data[i]) if i < n else None
+
+
+def _format_by_name(path: str) -> Optional[str]:
+    low = path.lower()
+    for fmt, exts in EXTS_BY_FORMAT.items():
+        if low.endswith(exts):
+            return fmt
+    return None
+
+
+def _is_managed(path: str) -> bool:
+    if not path.endswith("config.sxp") or os.path.basename(path) != "config.sxp":
+        return False
+    return bool(_UUID_DIR.match(os.path.basename(os.path.dirname(os.path.abspath(path)))))
+
+
+def _wanted(name: str) -> bool:
+    return not name.startswith(".") and name.lower().endswith(INPUT_EXTS)
+
+
+def _walk(root: str, skip: Optional[Tuple[int, int]]) -> Iterator[Tuple[str, str]]:
+    """(path, path relative to ``root``) of the files to convert under
+    ``root``, in a stable order, without hidden entries, symlinked
+    directories or the output tree (``skip`` is its inode and device)."""
+    stack = [("", root)]
+    while stack:
+        rel_dir, directory = stack.pop()
+        try:
+            with os.scandir(directory) as it:
+                entries = sorted(it, key=lambda e: e.name)
+        except OSError as exc:
+            raise UsageError(f"{directory}: {exc.strerror}") from None
+        subdirs = []
+        for e in entries:
+            if e.name.startswith("."):
+                continue
+            if e.is_dir(follow_symlinks=False):
+                if skip is not None and e.inode() == skip[0] \
+                        and e.stat(follow_symlinks=False).st_dev == skip[1]:
+                    continue
+                subdirs.append(e)
+            elif _wanted(e.name) and e.is_file():
+                yield e.path, rel_dir + e.name
+        for e in reversed(subdirs):
+            stack.append((rel_dir + e.name + os.sep, e.path))
+
+
+def path_key(path: str) -> str:
+    # Every output name is built from the one -o string, so normalising
+    # the text is enough to tell two names apart.
+    return os.path.normcase(os.path.normpath(path))
+
+
+def _output_is_dir(paths: Sequence[str], output: Optional[str]) -> bool:
+    if output is None:
+        return False
+    return (output.endswith(("/", os.sep)) or os.path.isdir(output)
+            or len(paths) > 1 or any(p != "-" and os.path.isdir(p) for p in paths))
+
+
+def plan_inputs(paths: Sequence[str], recursive: bool, output: Optional[str]) -> Tuple[Inputs, bool]:
+    """Expand the command line into (file, path under its root directory or
+    None), and say whether the output is a directory."""
+    if not paths:
+        paths = ["-"]
+    if paths.count("-") > 1:
+        raise UsageError("stdin ('-') can be read only once")
+    out_is_dir = _output_is_dir(paths, output)
+    skip = None
+    if out_is_dir and os.path.isdir(output):
+        st = os.stat(output)
+        skip = (st.st_ino, st.st_dev)
+    files: Inputs = []
+    for p in paths:
+        if p == "-":
+            files.append((p, None))
+        elif os.path.isdir(p):
+            if not recursive:
+                raise UsageError(f"{p}: is a directory (use -r to convert the files under it)")
+            files.extend(_walk(p, skip))
+        elif os.path.exists(p):
+            files.append((p, None))
+        else:
+            raise UsageError(f"{p}: no such file or directory")
+    return files, out_is_dir
+
+
+def dir_prefix(base: str) -> str:
+    """What :func:`path_under` puts before a name: ``base`` and a separator
+    (as os.path.join would), nothing for the current directory."""
+    return "" if base == os.curdir else os.path.join(base, "")
+
+
+def path_under(base: str, rel: str, prefix: Optional[str] = None) -> str:
+    """``os.path.normpath(os.path.join(base, rel))`` for a normalised
+    ``base`` and a ``rel`` made of plain names (as the walk gives): nothing
+    left to normalise but the leading "./", at a fraction of the cost.
+    ``prefix`` is ``dir_prefix(base)``, for a caller that makes many names."""
+    if not rel:
+        return base
+    return (dir_prefix(base) if prefix is None else prefix) + rel
+
+
+def _stdin_data(path: str) -> Optional[bytes]:
+    return sys.stdin.buffer.read() if path == "-" else None
+
+
+def make_tasks(files: Inputs, out_is_dir: bool, output: Optional[str], to_stdout: bool,
+               src: Optional[str] = None, dst: Optional[str] = None
+               ) -> Tuple[List[Task], List[str], Dict[str, str]]:
+    """Tasks, the output directories they need (created by the caller), and
+    the output names reserved for them ({normalised path: input})."""
+    if to_stdout or not out_is_dir:
+        out_file = None if to_stdout else output
+        return ([Task(i, path, _stdin_data(path), out_file, None, None, None, None, None)
+                 for i, (path, _) in enumerate(files)], [], {})
+    namer = _DirectoryNamer(output, src, dst)
+    tasks = [namer.task(i, path, rel) for i, (path, rel) in enumerate(files)]
+    return tasks, list(namer.dirs), namer.planned
+
+
+class _DirectoryNamer:
+    """Where each input's outputs go in the output directory ``-o``."""
+
+    def __init__(self, output: str, src: Optional[str], dst: Optional[str]):
+        self.root = output
+        self.base = os.path.normpath(output)
+        self.prefix = dir_prefix(self.base)
+        self.src, self.dst = src, dst
+        self.dirs: Dict[str, None] = {}      # the directories needed, in first-use order
+        self.planned: Dict[str, str] = {}    # reserved output key -> input
+
+    def task(self, i: int, path: str, rel: Optional[str]) -> Task:
+        root = self.root
+        if path == "-":
+            self.dirs[root] = None
+            return Task(i, path, _stdin_data(path), None, None, None, root, root, root)
+        if rel is None:
+            rel = os.path.basename(path)
+        if _is_managed(path):
+            d = path_under(self.base, os.path.dirname(os.path.dirname(rel)))
+            self.dirs[d] = None
+            return Task(i, path, None, None, None, None, d, d, root)
+        stem = path_under(self.base, os.path.splitext(rel)[0], self.prefix)
+        self.dirs[os.path.dirname(stem)] = None
+        return Task(i, path, None, None, stem, self._reserve(path, stem), None, stem, root)
+
+    def _reserve(self, path: str, stem: str) -> Optional[str]:
+        """The mirrored output name, reserved now when it is known and no
+        other input can want it, so that the worker installs it itself
+        (sparing the parent a rename per file); None leaves the naming to
+        the parent, in input order."""
+        fmt = self.src or _format_by_name(path)
+        if fmt is None:
+            return None
+        ext = OUT_EXT[self.dst or OTHER[fmt]]
+        final = stem + ext
+        key = os.path.normcase(final)  # already normalised: path_key(final)
+        # Is it the input itself? Only if the names are the same, which
+        # needs the same extension: most inputs are told apart at once.
+        if key in self.planned or (path.endswith(ext)
+                                   and os.path.basename(final) == os.path.basename(path)
+                                   and os.path.abspath(final) == os.path.abspath(path)):
+            return None
+        self.planned[key] = path
+        return final

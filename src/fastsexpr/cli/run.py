@@ -1,0 +1,378 @@
+"""The ``convert`` command's run: the pool, the results taken in input
+order, the installer that names what the workers staged, the report, the
+progress line, the summary and the exit status."""
+from __future__ import annotations
+
+import errno
+import functools
+import itertools
+import json
+import multiprocessing
+import os
+import secrets
+import sys
+import time
+from typing import IO, Iterator, List, Optional, Tuple
+
+from ..errors import ConversionError
+from ..versions import XEND_CONFIG_VERSIONS, check_version
+from .files import (fsync_dirs, input_itself, install_tmp, is_inside, is_the_input, sweep,
+                    unlink_quiet, write_stdout)
+from .plan import Inputs, Task, UsageError, make_tasks, path_key, path_under, plan_inputs, safe_name
+from .worker import DONE, Settings, convert_chunk, convert_task, failure, init_worker, install_failed
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+EXIT_INTERRUPTED = 130
+
+
+class _Installer:
+    """Gives staged outputs their final names, in input order."""
+
+    def __init__(self, force: bool, planned: dict):
+        self.force = force
+        self.claimed = dict(planned)
+        self.dir_keys: dict = {}   # directory -> its path_key, for the names made in it
+        self.dirs: set = set()     # where outputs were installed (to fsync)
+
+    def _in_dir(self, directory: str, name: str) -> Tuple[str, str]:
+        """(path, key) of file ``name`` (a safe name) in ``directory``; the
+        directory is normalised once, not once per name tried."""
+        key = self.dir_keys.get(directory)
+        if key is None:
+            key = self.dir_keys[directory] = path_key(directory)
+        return os.path.join(directory, name), path_under(key, os.path.normcase(name))
+
+    def _mirrored_name(self, final: str, task: Task, ext: str) -> Tuple[str, str]:
+        """The mirrored name and its key, unless another input has it."""
+        key = path_key(final)
+        got = self.claimed.get(key)
+        if got is None or got == task.path or task.out_stem is None:
+            return final, key
+        # Two inputs with one stem (a.sxp and a.sexpr): keep the full name.
+        alt = os.path.join(os.path.dirname(task.out_stem), os.path.basename(task.path) + ext)
+        return alt, path_key(alt)
+
+    def _domain_name(self, res: dict, directory: str, ext: str) -> Tuple[str, str]:
+        """The first free name after the domain: its name, then with its
+        uuid, then numbered."""
+        base = safe_name(res["domain"]) or safe_name(res.get("uuid")) or "domain"
+        candidates = [base]
+        if res.get("uuid"):
+            candidates.append(f"{base}-{safe_name(res['uuid'])}")
+        numbered = (f"{base}-{n}" for n in itertools.count(2))
+        for cand in itertools.chain(candidates, numbered):
+            path, key = self._in_dir(directory, cand + ext)
+            if key not in self.claimed:
+                return path, key
+
+    def install(self, res: dict, task: Task) -> dict:
+        tmp, staged, directory = res.pop("tmp"), res.pop("final"), res.pop("dir")
+        ext = res["ext"]
+        if staged is not None:
+            final, key = self._mirrored_name(staged, task, ext)
+        else:
+            final, key = self._domain_name(res, directory, ext)
+        unit, name = res["domain_index"], res["domain"]
+        owner = self.claimed.get(key)
+        if owner is not None and owner != task.path:
+            unlink_quiet(tmp)
+            exc = FileExistsError(errno.EEXIST, f"{final} is also the output of {owner}")
+            return failure(task.path, exc, None, unit, name)
+        if task.path.endswith(ext) and os.path.basename(final) == os.path.basename(task.path) \
+                and is_the_input(final, task.path):
+            unlink_quiet(tmp)
+            return failure(task.path, input_itself(final), None, unit, name)
+        # Claimed even if the install fails: a second domain of the same name
+        # must not take the name the first one would have had.
+        self.claimed[key] = task.path
+        try:
+            install_tmp(tmp, final, self.force)
+        except OSError as exc:
+            return install_failed(task.path, exc, final, unit, name)
+        self.dirs.add(directory)
+        res["output"] = final
+        return res
+
+
+def format_failure(f: dict) -> str:
+    """One line: file[:line[:column]]: [domain #N 'name': ][where: ]Error: message."""
+    where = f["path"] if f["path"] != "-" else "<stdin>"
+    if f["line"] is not None:
+        where += f":{f['line']}"
+        if f["column"] is not None:
+            where += f":{f['column']}"
+    parts = [where]
+    if f.get("domain_index"):
+        label = f"domain #{f['domain_index']}"
+        if f.get("domain"):
+            label += f" '{f['domain']}'"
+        parts.append(label)
+    if f.get("where"):
+        parts.append(f["where"])
+    parts.append(f"{f['error']}: {f['message']}")
+    return ": ".join(parts)
+
+
+# The fields of a result that --report writes, in this order.
+REPORT_FIELDS = ("path", "domain_index", "ok", "output", "domain", "error", "message",
+                 "line", "column", "where")
+
+
+def report_line(res: dict) -> dict:
+    return {field: res.get(field) for field in REPORT_FIELDS}
+
+
+class _Progress:
+    """tqdm on a terminal when it is installed, else a plain counter."""
+
+    def __init__(self, total: int, enabled: bool):
+        self.total, self.done, self.bar = total, 0, None
+        self.enabled = enabled and total > 1
+        if self.enabled:
+            try:
+                from tqdm import tqdm
+            except ImportError:
+                tqdm = None
+            if tqdm is not None:
+                self.bar = tqdm(total=total, unit="file", file=sys.stderr, leave=False,
+                                dynamic_ncols=True)
+
+    def update(self) -> None:
+        if not self.enabled:
+            return
+        self.done += 1
+        if self.bar is not None:
+            self.bar.update(1)
+        elif self.done == self.total or self.done % 50 == 0:
+            sys.stderr.write(f"\r{self.done}/{self.total}")
+            sys.stderr.flush()
+
+    def write(self, line: str) -> None:
+        if self.bar is not None:
+            self.bar.write(line, file=sys.stderr)
+        elif self.enabled and self.done:
+            sys.stderr.write("\r\x1b[K" + line + "\n")
+        else:
+            sys.stderr.write(line + "\n")
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+        elif self.enabled and self.done:
+            sys.stderr.write("\r\x1b[K")
+            sys.stderr.flush()
+
+
+def _chunks(n: int, jobs: int) -> Iterator[Tuple[int, int]]:
+    """(start, stop) of the chunks the inputs go to the workers in.
+
+    Guided scheduling: each chunk is a share of what is left, so the first
+    ones are large (few round trips) and the last ones small (no core sits
+    idle at the end while another finishes a big chunk).
+    """
+    start = 0
+    while start < n:
+        size = max(8, min(512, (n - start) // (jobs * 4)))
+        yield start, min(n, start + size)
+        start += size
+
+
+def _start_pool(jobs: int):
+    methods = multiprocessing.get_all_start_methods()
+    # fork: the workers inherit the already imported package, so each one
+    # starts in milliseconds instead of importing lxml and the converters again.
+    ctx = multiprocessing.get_context("fork" if "fork" in methods else None)
+    return ctx.Pool(jobs, initializer=init_worker)
+
+
+def _results(settings: Settings, tasks: List[Task], jobs: int) -> Iterator[Optional[List[dict]]]:
+    """Each task's results, in input order."""
+    if jobs <= 1 or len(tasks) <= 1:
+        for t in tasks:
+            yield convert_task(settings, t)
+        return
+    pool = _start_pool(min(jobs, len(tasks)))
+    try:
+        # One message per chunk each way, not per file; the settings ride
+        # once per chunk (inside the partial).
+        chunks = (tasks[i:j] for i, j in _chunks(len(tasks), jobs))
+        for results in pool.imap(functools.partial(convert_chunk, settings), chunks):
+            yield from results
+        pool.close()
+    except BaseException:
+        pool.terminate()
+        raise
+    finally:
+        pool.join()
+
+
+class _Collector:
+    """Takes each input's results in input order: installs what the workers
+    staged, writes to stdout, reports failures, counts."""
+
+    def __init__(self, installer: _Installer, progress: _Progress, report: Optional[IO[str]]):
+        self.installer, self.progress, self.report = installer, progress, report
+        self.converted = self.failed = self.domains = 0
+        self.io_error = self.interrupted = False
+
+    def collect(self, tasks: List[Task], stream, fail_fast: bool) -> None:
+        for task, results in zip(tasks, stream):
+            if results is DONE:
+                # One domain, converted and installed by the worker.
+                self.domains += 1
+                ok = True
+            else:
+                ok = self._take(task, results)
+            self.progress.update()
+            if ok:
+                self.converted += 1
+            else:
+                self.failed += 1
+                if fail_fast:
+                    break
+
+    def _take(self, task: Task, results: List[dict]) -> bool:
+        """Whether every domain of the input was converted."""
+        ok = True
+        for res in results:
+            if res["ok"] and "tmp" in res:
+                res = self.installer.install(res, task)
+            elif res["ok"] and "text" in res:
+                write_stdout(res.pop("text"))
+            if res["ok"]:
+                self.domains += 1
+            else:
+                ok = False
+                self.io_error = self.io_error or res["io"]
+                self.progress.write(format_failure(res))
+            if self.report is not None:
+                self.report.write(json.dumps(report_line(res)) + "\n")
+                self.report.flush()
+        return ok
+
+    def close(self) -> None:
+        self.progress.close()
+        if self.report is not None:
+            self.report.close()
+
+    def summary(self, planned: int, elapsed: float) -> str:
+        total = self.converted + self.failed
+        rate = total / elapsed if elapsed > 0 else 0.0
+        extra = f" ({self.domains} domains)" if self.domains != self.converted else ""
+        state = "interrupted: " if self.interrupted else ""
+        skipped = planned - total
+        more = f", {skipped} not done" if skipped else ""
+        return (f"fastsexpr: {state}converted {self.converted}{extra}, failed {self.failed}{more}"
+                f" in {elapsed:.2f}s ({rate:.0f} files/s)\n")
+
+    def exit_status(self) -> int:
+        if self.interrupted:
+            return EXIT_INTERRUPTED
+        if self.io_error:
+            return EXIT_USAGE
+        return EXIT_FAILED if self.failed else EXIT_OK
+
+
+def _one_of(values) -> str:
+    """'1, 2, 3 or 4'."""
+    *most, last = map(str, values)
+    return f"{', '.join(most)} or {last}"
+
+
+def _check_options(args) -> int:
+    """The number of worker processes, once the options are known good."""
+    jobs = args.jobs or os.cpu_count() or 1
+    try:
+        check_version(args.xend_config_version)
+    except ConversionError:
+        raise UsageError(f"--xend-config-version must be {_one_of(XEND_CONFIG_VERSIONS)}") from None
+    if args.jobs is not None and args.jobs < 1:
+        raise UsageError("--jobs must be at least 1")
+    return jobs
+
+
+def _to_stdout(output: Optional[str], files: Inputs) -> bool:
+    if output is None:
+        if len(files) > 1 or any(rel is not None for _, rel in files):
+            raise UsageError("several inputs need -o DIRECTORY")
+        return True
+    return output == "-"
+
+
+def _prepare_outputs(args, files: Inputs, out_is_dir: bool, to_stdout: bool):
+    """The tasks, with their output directories made and checked."""
+    try:
+        tasks, dirs, planned = make_tasks(files, out_is_dir, args.output, to_stdout,
+                                          args.from_, args.to)
+        for d in dirs:
+            os.makedirs(d, exist_ok=True)
+        if out_is_dir:
+            bad = [d for d in dirs if not is_inside(d, args.output)]
+            if bad:
+                raise UsageError(f"{bad[0]}: leads outside the output directory {args.output}")
+    except OSError as exc:
+        raise UsageError(f"{exc.filename or ''}: {exc.strerror or exc}") from None
+    return tasks, dirs, planned
+
+
+def _open_report(path: Optional[str]) -> Optional[IO[str]]:
+    if not path:
+        return None
+    try:
+        return open(path, "w", encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(f"{path}: {exc.strerror}") from None
+
+
+def _output_file_dir(output: Optional[str], out_is_dir: bool) -> Optional[str]:
+    """The directory of ``-o FILE``."""
+    return (os.path.dirname(output) or ".") if output and not out_is_dir else None
+
+
+def _staging_dirs(tasks: List[Task], dirs: List[str], output: Optional[str],
+                  out_is_dir: bool) -> set:
+    """Every directory a temporary file of this run can be in."""
+    found = {t.multi_dir for t in tasks if t.multi_dir} | set(dirs)
+    file_dir = _output_file_dir(output, out_is_dir)
+    if file_dir:
+        found.add(file_dir)
+    return found
+
+
+def cmd_convert(args) -> int:
+    start = time.perf_counter()
+    jobs = _check_options(args)
+    files, out_is_dir = plan_inputs(args.paths, args.recursive, args.output)
+    to_stdout = _to_stdout(args.output, files)
+    tasks, dirs, planned = _prepare_outputs(args, files, out_is_dir, to_stdout)
+    report = _open_report(args.report)
+    # Workers send back every detail only when the report wants it.
+    settings = Settings(args.from_, args.to, args.xend_config_version,
+                        f"fsx{os.getpid()}{secrets.token_hex(4)}", to_stdout, args.force,
+                        detail=report is not None)
+    collector = _Collector(_Installer(args.force, planned),
+                           _Progress(len(tasks), sys.stderr.isatty() and not args.quiet), report)
+    stream = _results(settings, tasks, jobs)
+    try:
+        collector.collect(tasks, stream, args.fail_fast)
+    except KeyboardInterrupt:
+        collector.interrupted = True
+    finally:
+        # Closing the stream ends the pool (terminating it after --fail-fast
+        # or Ctrl-C) before this run's leftovers are swept.
+        stream.close()
+        collector.close()
+        if collector.interrupted or collector.failed:
+            sweep(_staging_dirs(tasks, dirs, args.output, out_is_dir), settings.token)
+    if not to_stdout:
+        # Only where something was installed: the workers' renames land in
+        # the planned directories, the installer's wherever it put them.
+        written = set(dirs) | collector.installer.dirs
+        file_dir = _output_file_dir(args.output, out_is_dir)
+        if file_dir:
+            written.add(file_dir)
+        fsync_dirs(sorted(written))
+    elapsed = time.perf_counter() - start
+    if not args.quiet:
+        sys.stderr.write(collector.summary(len(tasks), elapsed))
+    return collector.exit_status()

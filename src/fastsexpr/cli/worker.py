@@ -1,0 +1,246 @@
+"""What a worker process does with one input: read it, convert each of its
+domains, and stage or install the outputs; and the failure record every
+error becomes.
+
+Everything a pool pickles lives here or in :mod:`.plan`: :class:`Settings`,
+:func:`convert_chunk`, :class:`~.plan.Task`; the results are plain dicts.
+"""
+from __future__ import annotations
+
+import os
+import re
+import signal
+from dataclasses import dataclass
+from typing import List, Optional, Sequence, Tuple
+
+from ..errors import ConversionError, FastSexprError, SexprSyntaxError
+from ..model.scalars import format_uuid
+from ..syntax import loads_all
+from .files import (input_itself, install_tmp, is_the_input, make_dump_dir, tmp_name,
+                    unlink_quiet, write_tmp)
+from .plan import OTHER, OUT_EXT, Task, detect_format, safe_name
+
+
+@dataclass(frozen=True)
+class Settings:
+    src: Optional[str]         # forced input format, or None to detect
+    dst: Optional[str]         # forced output format, or None for the other one
+    version: int
+    token: str                 # names this run's temporary files
+    to_stdout: bool
+    force: bool = False
+    # Whether every result must be sent back in full (for --report); without
+    # it an input converted and installed by a worker comes back as DONE.
+    detail: bool = True
+
+
+# What a worker sends back for an input that gave one domain, converted and
+# installed under its planned name, when no report wants the details.
+DONE = None
+
+_XML_POS = re.compile(r"\bline (\d+), column (\d+)")
+
+# What each kind of error says, the most specific kind first; any other
+# exception is a bug of ours.
+_MESSAGES = (
+    (SexprSyntaxError, lambda exc: exc.msg),
+    (ConversionError, lambda exc: exc.reason),
+    (OSError, lambda exc: exc.strerror or str(exc)),
+    (UnicodeDecodeError, lambda exc: f"not UTF-8 text ({exc.reason})"),
+)
+
+
+def _message(exc: BaseException) -> str:
+    for kind, message in _MESSAGES:
+        if isinstance(exc, kind):
+            return message(exc)
+    return f"internal error, please report it: {exc}"
+
+
+def _position(exc: BaseException, data: Optional[bytes]) -> Tuple[Optional[int], Optional[int]]:
+    if isinstance(exc, UnicodeDecodeError) and data is not None:
+        line = data.count(b"\n", 0, exc.start) + 1
+        return line, exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+    line = getattr(exc, "lineno", None)
+    col = getattr(exc, "colno", None)
+    if line is None and getattr(exc, "position", None):
+        line, col = exc.position[0], exc.position[1]
+    if line is None and isinstance(exc, ConversionError):
+        # The XML reader puts lxml's position into the reason text.
+        m = _XML_POS.search(exc.reason or "")
+        if m:
+            line, col = int(m.group(1)), int(m.group(2))
+    return (line if isinstance(line, int) else None, col if isinstance(col, int) else None)
+
+
+def failure(path: str, exc: BaseException, data: Optional[bytes] = None,
+            unit: Optional[int] = None, domain: Optional[str] = None) -> dict:
+    """The result for input ``path`` (its domain number ``unit`` when it
+    holds several) that failed with ``exc``; ``data`` places a decoding
+    error."""
+    line, col = _position(exc, data)
+    where = getattr(exc, "path", None) if isinstance(exc, ConversionError) else None
+    io = isinstance(exc, OSError) and not isinstance(exc, FileExistsError)
+    return {"path": path, "domain_index": unit, "ok": False, "output": None,
+            "domain": domain, "error": type(exc).__name__, "message": _message(exc),
+            "line": line, "column": col, "where": where, "io": io}
+
+
+def install_failed(path: str, exc: OSError, final: str, unit: Optional[int],
+                   domain: Optional[str]) -> dict:
+    """The failure to install an output of ``path`` as ``final``."""
+    fail = failure(path, exc, None, unit, domain)
+    if isinstance(exc, FileExistsError):
+        fail["message"] = f"{final} exists (use --force to overwrite)"
+    return fail
+
+
+def _read_domains(data: bytes, src: str, version: int):
+    """Yield (domain or exception) for each domain in the input."""
+    from ..libvirt_xml import read_xml
+    from ..xend import read_sexpr
+
+    if src == "xml":
+        yield read_xml(data)
+        return
+    text = data.decode("utf-8")
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    trees = loads_all(text, dialect="libvirt")
+    if not trees:
+        raise ConversionError("no domain expression in the input")
+    for tree in trees:
+        if not isinstance(tree, list):
+            yield ConversionError(f"text outside any expression: {tree[:40]!r}")
+            continue
+        try:
+            yield read_sexpr(tree, version)
+        except FastSexprError as exc:
+            yield exc
+
+
+def _write_domain(domain, dst: str, version: int) -> str:
+    from ..libvirt_xml import write_xml
+    from ..xend import write_sexpr
+
+    if dst == "xml":
+        return write_xml(domain)
+    text = write_sexpr(domain, version)
+    return text if text.endswith("\n") else text + "\n"
+
+
+def convert_task(settings: Settings, task: Task) -> Optional[List[dict]]:
+    """Convert one input; never raises for bad input or a failed write.
+
+    An output whose name was reserved when the inputs were planned is
+    installed here.  The others (named after their domain, or wanted by two
+    inputs) are left as complete, fsynced temporary files that the parent
+    names in input order, which keeps name clashes and ``--force`` decisions
+    deterministic however the pool schedules the work.
+
+    Gives one result per domain, or DONE when the single domain of the input
+    was installed here and ``settings.detail`` asks for nothing more.
+    """
+    data = task.data
+    try:
+        if data is None:
+            # Unbuffered: the whole file is read at once, a buffer only costs.
+            with open(task.path, "rb", buffering=0) as fh:
+                data = fh.readall()
+        src = settings.src or detect_format(data)
+        if src is None:
+            raise ConversionError("cannot tell the format: the first significant character is "
+                                  "neither '(' (SEXPR) nor '<' (XML); use -f")
+        dst = settings.dst or OTHER[src]
+        results = []
+        items = list(_read_domains(data, src, settings.version))
+        multi = len(items) > 1
+        dump_dir_error: List[Optional[BaseException]] = []  # made at the first domain staged
+        for k, item in enumerate(items):
+            unit = k + 1 if multi else None
+            if isinstance(item, BaseException):
+                results.append(failure(task.path, item, data, unit))
+                continue
+            try:
+                text = _write_domain(item, dst, settings.version)
+            except FastSexprError as exc:
+                results.append(failure(task.path, exc, data, unit, item.name))
+                continue
+            res = {"path": task.path, "domain_index": unit, "ok": True, "output": None,
+                   "domain": item.name, "ext": OUT_EXT[dst]}
+            if settings.to_stdout:
+                res["text"] = text
+            else:
+                res = _stage(settings, task, res, text, len(items), item, dump_dir_error)
+            results.append(res)
+        if not settings.detail and not multi and results and results[0]["ok"] \
+                and results[0]["output"] is not None:
+            return DONE
+        return results
+    except Exception as exc:
+        # Bad input, a failed write or a bug of ours: reported, and the
+        # other inputs go on.
+        return [failure(task.path, exc, data)]
+
+
+def convert_chunk(settings: Settings, tasks: Sequence[Task]) -> List[Optional[List[dict]]]:
+    """:func:`convert_task` for each of ``tasks``: a worker's unit of work."""
+    return [convert_task(settings, t) for t in tasks]
+
+
+def init_worker() -> None:
+    # The parent handles Ctrl-C for the whole run and cleans up after the
+    # workers; a worker printing its own KeyboardInterrupt traceback helps nobody.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _destination(task: Task, res: dict, count: int, domain) -> Tuple[str, Optional[str]]:
+    """(directory, final name or None when the parent names it after the
+    domain) of one output."""
+    if task.out_file is not None:
+        if count > 1:
+            raise ConversionError(
+                f"the input holds {count} domains: give -o a directory (a name ending in /)")
+        return os.path.dirname(task.out_file) or ".", task.out_file
+    if count > 1 or task.by_name_dir is not None:
+        # The parent may need the uuid for the name.
+        res["uuid"] = format_uuid(domain.uuid) if domain.uuid else None
+        return (task.multi_dir if count > 1 else task.by_name_dir), None
+    return os.path.dirname(task.out_stem), task.out_stem + res["ext"]
+
+
+def _stage(settings: Settings, task: Task, res: dict, text: str, count: int,
+           domain, dump_dir_error: List[Optional[BaseException]]) -> dict:
+    """Write one output to its temporary file; record where it should go."""
+    try:
+        directory, final = _destination(task, res, count, domain)
+        if count > 1 and task.by_name_dir is None:
+            # The parent checked every directory it planned; this one is new.
+            if not dump_dir_error:
+                dump_dir_error.append(make_dump_dir(directory, task.root))
+            if dump_dir_error[0] is not None:
+                raise dump_dir_error[0]
+        label = os.path.basename(final) if final else (safe_name(res["domain"]) or "domain") + res["ext"]
+        tag = f"{task.index}.{res['domain_index'] or 0}.{settings.token}"
+        res["tmp"] = write_tmp(directory, tmp_name(label, tag), text.encode("utf-8"))
+    except (OSError, FastSexprError) as exc:
+        return failure(task.path, exc, None, res["domain_index"], res["domain"])
+    if final is not None and final == task.out_final:
+        return _install_reserved(settings, task, res, final)
+    res["dir"], res["final"] = directory, final
+    return res
+
+
+def _install_reserved(settings: Settings, task: Task, res: dict, final: str) -> dict:
+    """Install an output under the name planned for it."""
+    tmp = res.pop("tmp")
+    unit, name = res["domain_index"], res["domain"]
+    try:
+        if settings.force and is_the_input(final, task.path):
+            unlink_quiet(tmp)
+            return failure(task.path, input_itself(final), None, unit, name)
+        install_tmp(tmp, final, settings.force)
+    except OSError as exc:
+        return install_failed(task.path, exc, final, unit, name)
+    res["output"] = final
+    return res
