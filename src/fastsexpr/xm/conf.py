@@ -99,7 +99,9 @@ def read_conf(data: Union[str, bytes], source: Optional[str] = None) -> Conf:
 def _decode(data, source):
     if isinstance(data, str):
         return data
-    raw = bytes(data)  # bytes, bytearray, memoryview; TypeError for others
+    if not isinstance(data, (bytes, bytearray, memoryview)):
+        raise TypeError(f"xm config must be str or bytes, not {type(data).__name__}")
+    raw = bytes(data)
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -108,17 +110,17 @@ def _decode(data, source):
                             f"{exc.start}", doc, pos, source) from None
 
 
-# The scan reads lines of the common shapes (``name = value`` spaced as
-# libvirt writes it, a string, number or one-line list; comment and empty
-# lines) up to endpos, libvirt's end.  Any other line stops it: group 8 takes
-# the rest, and the careful reader reads one statement before the scan goes
-# on.  Looser spacing made it twice as slow; libvirt's list layout has a group.
+# The scan reads statements of the common shapes (``name = value`` spaced as
+# libvirt writes it, a string, number or one-line list; comments), each with
+# libvirt's separator, up to endpos, libvirt's end.  Anything else stops it:
+# group 8 takes the rest, and the careful reader reads one statement before
+# the scan goes on.  Looser spacing made it twice as slow.
 _ITEM = r"""(?:"[^"\r\n]*"|'[^'\r\n]*'|[+-]?[0-9]+)"""
 _SCAN = re.compile(
     r"""(?:([A-Za-z][A-Za-z0-9_]*) = (?:"([^"\r\n]*)"|([+-]?[0-9]+)"""
     r"""|\[ ("[^"\r\n]*(?:", "[^"\r\n]*)*)" \]|'([^'\r\n]*)'"""
     r"""|(\[[ \t]*(?:ITEM[ \t]*(?:,[ \t]*ITEM[ \t]*)*(?:,[ \t]*)?)?\]))"""
-    r"""|(\#[^\r\n]*)|)(?:\n|\Z)|(?s:(.+))""".replace("ITEM", _ITEM))
+    r"""|(\#[^\r\n]*))(?:[\r\n;][ \t\r\n]*|\Z)|[\r\n][ \t\r\n]*|(?s:(.+))""".replace("ITEM", _ITEM))
 _SCAN_ITEM = re.compile(r"""\"([^"\r\n]*)"|'([^'\r\n]*)'|([+-]?[0-9]+)""")
 
 # Each hand-over to the careful reader copies the rest: a bound keeps it linear.
