@@ -311,6 +311,7 @@ def test_deep_nesting_reads_without_recursion(reader):
     ("vif = [ 'mac=%s' % mac ]\n", 1, "`'mac=%s' % mac`"),
     ("disk = [ 'phy:a,hda,w',  # root\n         'phy:b,hdb,w' ]\n", 1, "a comment inside"),
     ("memory = (512)\n", 1, "parentheses"),
+    ("b = [\n" + "  'x' % y,\n" * 40 + "]\n", 1, "`'x' % y`"),  # grown over 42 lines
 ])
 def test_python_code_is_named_as_such(text, lineno, shown):
     error = libvirt_error(read_conf, text)

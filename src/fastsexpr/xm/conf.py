@@ -123,8 +123,7 @@ _SCAN = re.compile(
     r"""|(\#[^\r\n]*))(?:[\r\n;][ \t\r\n]*|\Z)|[\r\n][ \t\r\n]*|(?s:(.+))""".replace("ITEM", _ITEM))
 _SCAN_ITEM = re.compile(r"""\"([^"\r\n]*)"|'([^'\r\n]*)'|([+-]?[0-9]+)""")
 
-# Each hand-over to the careful reader copies the rest: a bound keeps it linear.
-_SCAN_TURNS = 32
+_SCAN_TURNS = 32  # each hand-over to the careful reader copies the rest: bounded
 
 
 def _read_text(text, end, entries, comments, source):
@@ -337,7 +336,7 @@ def _syntax_error(text, start, fail, source):
     return XmSyntaxError(msg, text, pos, source, reason)
 
 
-_PY_MAX_CHARS, _PY_MAX_LINES = 4000, 30  # a failed statement is parsed as Python
+_PY_MAX_CHARS, _PY_MAX_LINES = 4000, 100  # a failed statement is parsed as Python
 _VIRCONF_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*\Z")
 _DECIMAL = re.compile(r"[0-9]+\Z")
 _LAYOUT = {"#": "a comment inside a value", "(": "parentheses around a value"}
@@ -369,7 +368,8 @@ def _python_hint(text, start, pos):
             # Plain literals laid out as libvirt cannot read them.  (Ones it
             # fails on only because they end the text are no Python matter.)
             what = _LAYOUT.get(text[pos:pos + 1], "Python layout libvirt's reader does not accept")
-        return f"{what} on line {text.count(chr(10), 0, first) + 1}" if what else None
+        lineno = text.count("\n", 0, first) + 1
+        return f"{what} on line {lineno}" if what else None
     return None
 
 
