@@ -45,6 +45,10 @@ output names: name.sxp -> name.xml, name.xml -> name.sxp; a managed domain
 <uuid>/config.sxp and each domain of a multi-domain dump are named after the
 domain (made safe for a file name; a clash gets the uuid appended).
 
+messages: failures go to stderr, one line each. A summary line follows when
+the run reads more than one input or writes into a directory; one input
+converted to stdout or to one file prints nothing else (-q: no summary).
+
 exit status: 0 all converted, 1 some inputs failed (the rest were converted),
 2 usage or I/O error, 130 interrupted.
 """

@@ -214,6 +214,8 @@ class _Collector:
         self.installer, self.progress, self.report = installer, progress, report
         self.converted = self.failed = self.domains = 0
         self.io_error = self.interrupted = False
+        # Whether an input gave several domains (a dump): each has its own output.
+        self.split_dump = False
 
     def collect(self, tasks: List[Task], stream, fail_fast: bool) -> None:
         for task, results in zip(tasks, stream):
@@ -234,6 +236,8 @@ class _Collector:
     def _take(self, task: Task, results: List[dict]) -> bool:
         """Whether every domain of the input was converted."""
         ok = True
+        if len(results) > 1:
+            self.split_dump = True
         for res in results:
             if res["ok"] and "tmp" in res:
                 res = self.installer.install(res, task)
@@ -373,6 +377,17 @@ def cmd_convert(args) -> int:
             written.add(file_dir)
         fsync_dirs(sorted(written))
     elapsed = time.perf_counter() - start
-    if not args.quiet:
+    if _wants_summary(args, len(tasks), out_is_dir and not to_stdout, collector):
         sys.stderr.write(collector.summary(len(tasks), elapsed))
     return collector.exit_status()
+
+
+def _wants_summary(args, inputs: int, into_dir: bool, collector: _Collector) -> bool:
+    """The summary line is for runs of more than one input or into a
+    directory; one input converted to stdout or to one file prints nothing
+    but its failures, as pandoc, jq and virsh do."""
+    if args.quiet:
+        return False
+    # A dump's domains written one per file went into a directory -o named.
+    wrote_dir = into_dir or (collector.split_dump and args.output not in (None, "-"))
+    return inputs > 1 or wrote_dir or collector.interrupted
