@@ -66,3 +66,63 @@ def test_trees_and_several_inputs_keep_the_summary_and_help_states_the_rule(tmp_
     assert "summary line" in helptext and "more than one input" in helptext
 
 
+# -------------------------------------------------------- one -o rule
+
+def test_o_names_a_directory_whenever_there_are_several_outputs(tmp_path):
+    dump = tmp_path / "dump.sxp"
+    texts = two_domain_dump(dump)
+    # a dump of two domains: -o without a slash, missing parents included,
+    # gives what -o with a slash gives
+    plain = tmp_path / "a" / "b" / "newdir"
+    proc = run("convert", dump, "-o", plain)
+    assert proc.returncode == 0, proc.err
+    slashed = tmp_path / "slashed"
+    assert run("convert", dump, "-o", f"{slashed}/").returncode == 0
+    assert tree_files(plain) == tree_files(slashed) == ["dump/db.xml", "dump/web.xml"]
+    assert (plain / "dump" / "web.xml").read_text() == fastsexpr.sexpr_to_xml(texts[0])
+    assert (plain / "dump" / "db.xml").read_text() == fastsexpr.sexpr_to_xml(texts[1])
+    assert no_temp_files(tmp_path)
+    # the same dump on stdin: the domains go straight into the directory
+    piped = run("convert", "-", "-o", tmp_path / "fromstdin", stdin=dump.read_bytes())
+    assert piped.returncode == 0, piped.err
+    assert tree_files(tmp_path / "fromstdin") == ["db.xml", "web.xml"]
+    # several inputs: a new directory, with its missing parents
+    (tmp_path / "x.sxp").write_text(pv("x", UUIDS[2]))
+    several = run("convert", dump, tmp_path / "x.sxp", "-o", tmp_path / "c" / "d")
+    assert several.returncode == 0, several.err
+    assert tree_files(tmp_path / "c" / "d") == ["dump/db.xml", "dump/web.xml", "x.xml"]
+
+
+def test_o_names_a_file_for_one_output_unless_a_directory(tmp_path):
+    f = tmp_path / "g.sxp"
+    f.write_text(pv("single", UUIDS[0]))
+    assert run("convert", f, "-o", tmp_path / "newname").returncode == 0
+    assert domain_name((tmp_path / "newname").read_bytes()) == "single"
+    existing = tmp_path / "existing"
+    existing.mkdir()
+    assert run("convert", f, "-o", existing).returncode == 0
+    assert domain_name((existing / "g.xml").read_bytes()) == "single"
+    assert run("convert", f, "-o", f"{tmp_path / 'slash'}/").returncode == 0
+    assert domain_name((tmp_path / "slash" / "g.xml").read_bytes()) == "single"
+
+
+def test_a_dump_cannot_go_into_an_existing_file(tmp_path):
+    dump = tmp_path / "dump.sxp"
+    two_domain_dump(dump)
+    target = tmp_path / "taken.xml"
+    target.write_text("keep me\n")
+    proc = run("convert", dump, "-o", target, "--force")
+    assert proc.returncode == 1
+    assert "2 domains" in proc.err and f"{target} is a file" in proc.err
+    assert target.read_text() == "keep me\n" and no_temp_files(tmp_path)
+    (tmp_path / "x.sxp").write_text(pv("x", UUIDS[2]))
+    several = run("convert", dump, tmp_path / "x.sxp", "-o", target)
+    assert several.returncode == 2
+    assert f"{target}: not a directory" in several.err and "more than one output" in several.err
+    assert target.read_text() == "keep me\n"
+
+
+def test_help_and_readme_state_the_o_rule():
+    helptext = " ".join(run("convert", "--help").stdout.decode().split())
+    assert "more than one output" in helptext and "missing parents" in helptext
+    assert "ends with '/'" in helptext

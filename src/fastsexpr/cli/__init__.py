@@ -41,6 +41,12 @@ examples:
   fastsexpr convert /var/lib/xend/domains -r -o xml/ --report report.jsonl
   fastsexpr convert dump.sxp -o out/           one XML per (domain ...) in the dump
 
+output (-o): a run with more than one output (several inputs, a directory, or
+a dump of several domains) writes into the directory -o names, created with
+its missing parents; a single output goes to the file -o names, unless that is
+an existing directory or ends with '/'. Without -o, a single input goes to
+stdout.
+
 output names: name.sxp -> name.xml, name.xml -> name.sxp; a managed domain
 <uuid>/config.sxp and each domain of a multi-domain dump are named after the
 domain (made safe for a file name; a clash gets the uuid appended).
@@ -111,8 +117,9 @@ def _add_convert(sub) -> None:
     conv.add_argument("-t", "--to", choices=FORMATS,
                       help="output format (default: the other one)")
     conv.add_argument("-o", "--output", metavar="PATH",
-                      help="output file, or a directory that mirrors the inputs "
-                           "(default: stdout for a single input)")
+                      help="the output directory when the run has more than one output, "
+                           "else the output file (see 'output' below; default: stdout "
+                           "for a single input)")
     conv.add_argument("-r", "--recursive", action="store_true",
                       help=f"convert the {'/'.join(INPUT_EXTS)} files under directories")
     conv.add_argument("--xend-config-version", type=int, default=4, metavar="N",

@@ -179,13 +179,25 @@ def make_tasks(files: Inputs, out_is_dir: bool, output: Optional[str], to_stdout
                ) -> Tuple[List[Task], List[str], Dict[str, str]]:
     """Tasks, the output directories they need (created by the caller), and
     the output names reserved for them ({normalised path: input})."""
-    if to_stdout or not out_is_dir:
-        out_file = None if to_stdout else output
-        return ([Task(i, path, _stdin_data(path), out_file, None, None, None, None, None)
+    if to_stdout:
+        return ([Task(i, path, _stdin_data(path), None, None, None, None, None, None)
                  for i, (path, _) in enumerate(files)], [], {})
+    if not out_is_dir:
+        return [_file_task(i, path, output) for i, (path, _) in enumerate(files)], [], {}
     namer = _DirectoryNamer(output, src, dst)
     tasks = [namer.task(i, path, rel) for i, (path, rel) in enumerate(files)]
     return tasks, list(namer.dirs), namer.planned
+
+
+def _file_task(i: int, path: str, output: str) -> Task:
+    """The task of a single input whose output is the file ``-o`` names.
+
+    Should the input turn out to hold several domains, ``-o`` names a
+    directory after all, laid out as it would be with a trailing slash; the
+    worker creates it then, since only reading the input tells.
+    """
+    as_dir = _DirectoryNamer(output, None, None).task(i, path, None)
+    return as_dir._replace(out_file=output, out_stem=None, out_final=None, by_name_dir=None)
 
 
 class _DirectoryNamer:

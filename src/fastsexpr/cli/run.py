@@ -305,15 +305,19 @@ def _to_stdout(output: Optional[str], files: Inputs) -> bool:
 
 def _prepare_outputs(args, files: Inputs, out_is_dir: bool, to_stdout: bool):
     """The tasks, with their output directories made and checked."""
+    output = args.output
+    if out_is_dir and not to_stdout and os.path.lexists(output) and not os.path.isdir(output):
+        raise UsageError(f"{output}: not a directory (-o names the directory the outputs go "
+                         "in when the run has more than one output or -o ends with '/')")
     try:
-        tasks, dirs, planned = make_tasks(files, out_is_dir, args.output, to_stdout,
+        tasks, dirs, planned = make_tasks(files, out_is_dir, output, to_stdout,
                                           args.from_, args.to)
         for d in dirs:
             os.makedirs(d, exist_ok=True)
         if out_is_dir:
-            bad = [d for d in dirs if not is_inside(d, args.output)]
+            bad = [d for d in dirs if not is_inside(d, output)]
             if bad:
-                raise UsageError(f"{bad[0]}: leads outside the output directory {args.output}")
+                raise UsageError(f"{bad[0]}: leads outside the output directory {output}")
     except OSError as exc:
         raise UsageError(f"{exc.filename or ''}: {exc.strerror or exc}") from None
     return tasks, dirs, planned

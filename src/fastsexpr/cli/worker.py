@@ -198,10 +198,13 @@ def _destination(task: Task, res: dict, count: int, domain) -> Tuple[str, Option
     """(directory, final name or None when the parent names it after the
     domain) of one output."""
     if task.out_file is not None:
-        if count > 1:
-            raise ConversionError(
-                f"the input holds {count} domains: give -o a directory (a name ending in /)")
-        return os.path.dirname(task.out_file) or ".", task.out_file
+        if count == 1:
+            return os.path.dirname(task.out_file) or ".", task.out_file
+        # Several outputs: -o names the directory they go in (task.multi_dir
+        # in it), which must not replace a file.
+        if os.path.lexists(task.out_file) and not os.path.isdir(task.out_file):
+            raise ConversionError(f"the input holds {count} domains, which need -o to name "
+                                  f"a directory, and {task.out_file} is a file")
     if count > 1 or task.by_name_dir is not None:
         # The parent may need the uuid for the name.
         res["uuid"] = format_uuid(domain.uuid) if domain.uuid else None
