@@ -126,3 +126,64 @@ def test_help_and_readme_state_the_o_rule():
     helptext = " ".join(run("convert", "--help").stdout.decode().split())
     assert "more than one output" in helptext and "missing parents" in helptext
     assert "ends with '/'" in helptext
+    readme = " ".join((ROOT / "README.md").read_text().split())
+    assert "more than one output" in readme and "ends with `/`" in readme
+
+
+# ------------------------------------------------------ fmt --diff, -v
+
+MESSY = "(domain   (name 'web 1')\n\n (memory 512)  )\n"
+
+
+@pytest.mark.skipif(shutil.which("patch") is None, reason="needs the patch command")
+def test_fmt_diff_is_a_unified_diff_that_patch_applies(tmp_path):
+    messy = tmp_path / "messy.sxp"
+    messy.write_text(MESSY)
+    tidy = tmp_path / "tidy.sxp"
+    tidy.write_text("(domain\n  (name 'web 1'))\n")
+    formatted = run("fmt", messy).stdout
+
+    proc = run("fmt", "--diff", messy, tidy)
+    assert proc.returncode == 1, proc.err
+    diff = proc.stdout.decode()
+    assert diff.startswith(f"--- {messy}\n+++ {messy}\n@@ ")
+    assert str(tidy) not in diff
+    assert messy.read_text() == MESSY                  # --diff changes nothing
+    copy = tmp_path / "copy.sxp"
+    copy.write_text(MESSY)
+    patched = subprocess.run(["patch", "-s", str(copy)], input=proc.stdout, capture_output=True)
+    assert patched.returncode == 0, patched.stderr
+    assert copy.read_bytes() == formatted
+
+    clean = run("fmt", "--diff", tidy)
+    assert clean.returncode == 0 and clean.stdout == b"" and clean.err == ""
+    no_newline = tmp_path / "nonl.sxp"
+    no_newline.write_text("(domain (name a))")
+    nonl = run("fmt", "--diff", no_newline)
+    assert nonl.returncode == 1 and "\\ No newline at end of file" in nonl.stdout.decode()
+    assert run("fmt", "--diff", "-i", messy).returncode == 2
+
+
+def make_mixed_tree(top: Path) -> None:
+    top.mkdir()
+    (top / "a.sxp").write_text(pv("a", UUIDS[0]))
+    (top / "b.xml").write_text(XML)
+    (top / "README.txt").write_text("notes\n")
+    (top / ".hidden.sxp").write_text(pv("h", UUIDS[1]))
+
+
+def test_verbose_lists_what_convert_and_fmt_skip(tmp_path):
+    src = tmp_path / "in"
+    make_mixed_tree(src)
+    quiet = run("convert", src, "-r", "-o", tmp_path / "out1")
+    assert quiet.returncode == 0 and "README.txt" not in quiet.err
+    loud = run("convert", src, "-r", "-o", tmp_path / "out2", "-v")
+    assert loud.returncode == 0, loud.err
+    assert f"skipped {src / 'README.txt'}: " in loud.err
+    assert f"skipped {src / '.hidden.sxp'}: hidden" in loud.err
+    assert str(src / "a.sxp") not in loud.err
+    fmt = run("fmt", "--check", "--verbose", src)
+    assert fmt.returncode == 1 and f"would reformat {src / 'a.sxp'}" in fmt.err
+    assert f"skipped {src / 'b.xml'}: " in fmt.err and f"skipped {src / 'README.txt'}: " in fmt.err
+
+

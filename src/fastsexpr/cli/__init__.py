@@ -65,6 +65,7 @@ examples:
   fastsexpr fmt --compact guest.sxp        one line per expression
   fastsexpr fmt -i configs/                rewrite the .sxp/.sexpr/.sexp files in place
   fastsexpr fmt --check configs/           exit 1 if any file would change
+  fastsexpr fmt --diff configs/            what would change, as a unified diff
 
 fmt reads with the xend dialect (' and " quotes, backslash escapes, # comments)
 and writes xend-dialect quoting. A file whose comments would be dropped, or
@@ -133,6 +134,7 @@ def _add_convert(sub) -> None:
                       help="write one JSON line per input (per domain of a dump)")
     conv.add_argument("-q", "--quiet", action="store_true",
                       help="no progress and no summary line (failures are still reported)")
+    _add_verbose(conv)
 
 
 def _add_fmt(sub) -> None:
@@ -148,11 +150,21 @@ def _add_fmt(sub) -> None:
                      help="rewrite the files (atomically) instead of printing")
     fmt.add_argument("--check", action="store_true",
                      help="change nothing; exit 1 if a file would be reformatted")
+    fmt.add_argument("--diff", action="store_true",
+                     help="change nothing; print a unified diff of each file that would be "
+                          "reformatted, and exit 1 if any would")
     fmt.add_argument("--dialect", choices=("xend", "libvirt"), default="xend",
                      help="how to read (default xend)")
     fmt.add_argument("-r", "--recursive", action="store_true",
                      help="accepted for symmetry with convert: directories are always walked")
     fmt.add_argument("-q", "--quiet", action="store_true", help="do not list reformatted files")
+    _add_verbose(fmt)
+
+
+def _add_verbose(cmd) -> None:
+    cmd.add_argument("-v", "--verbose", action="store_true",
+                     help="list what the directory walks leave out, and why (hidden entries, "
+                          "other extensions, symbolic links to directories)")
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:

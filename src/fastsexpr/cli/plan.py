@@ -25,6 +25,8 @@ _NAME_MAX = 120
 
 # (input path, path relative to the directory it was found under, or None)
 Inputs = List[Tuple[str, Optional[str]]]
+# (path, why a directory walk left it out), for -v
+Skipped = List[Tuple[str, str]]
 
 
 class UsageError(Exception):
@@ -83,14 +85,27 @@ def _is_managed(path: str) -> bool:
     return bool(_UUID_DIR.match(os.path.basename(os.path.dirname(os.path.abspath(path)))))
 
 
-def _wanted(name: str) -> bool:
-    return not name.startswith(".") and name.lower().endswith(INPUT_EXTS)
+def one_of(values) -> str:
+    """'a, b or c'."""
+    *most, last = map(str, values)
+    return f"{', '.join(most)} or {last}" if most else last
 
 
-def _walk(root: str, skip: Optional[Tuple[int, int]]) -> Iterator[Tuple[str, str]]:
-    """(path, path relative to ``root``) of the files to convert under
+def _skip_reason(entry: os.DirEntry, exts: Tuple[str, ...]) -> str:
+    """Why the walk leaves a file out (for -v)."""
+    if entry.is_dir():
+        return "a symbolic link to a directory (not followed)"
+    if not entry.name.lower().endswith(exts):
+        return f"not a {one_of(exts)} file"
+    return "not a regular file"
+
+
+def _walk(root: str, skip: Optional[Tuple[int, int]], exts: Tuple[str, ...],
+          skipped: Optional[Skipped]) -> Iterator[Tuple[str, str]]:
+    """(path, path relative to ``root``) of the files named ``*exts`` under
     ``root``, in a stable order, without hidden entries, symlinked
-    directories or the output tree (``skip`` is its inode and device)."""
+    directories or the output tree (``skip`` is its inode and device); what
+    is left out goes to ``skipped`` with the reason, when it is a list."""
     stack = [("", root)]
     while stack:
         rel_dir, directory = stack.pop()
@@ -102,14 +117,20 @@ def _walk(root: str, skip: Optional[Tuple[int, int]]) -> Iterator[Tuple[str, str
         subdirs = []
         for e in entries:
             if e.name.startswith("."):
+                if skipped is not None:
+                    skipped.append((e.path, "hidden"))
                 continue
             if e.is_dir(follow_symlinks=False):
                 if skip is not None and e.inode() == skip[0] \
                         and e.stat(follow_symlinks=False).st_dev == skip[1]:
+                    if skipped is not None:
+                        skipped.append((e.path, "the output directory"))
                     continue
                 subdirs.append(e)
-            elif _wanted(e.name) and e.is_file():
+            elif e.name.lower().endswith(exts) and e.is_file():
                 yield e.path, rel_dir + e.name
+            elif skipped is not None:
+                skipped.append((e.path, _skip_reason(e, exts)))
         for e in reversed(subdirs):
             stack.append((rel_dir + e.name + os.sep, e.path))
 
@@ -127,9 +148,13 @@ def _output_is_dir(paths: Sequence[str], output: Optional[str]) -> bool:
             or len(paths) > 1 or any(p != "-" and os.path.isdir(p) for p in paths))
 
 
-def plan_inputs(paths: Sequence[str], recursive: bool, output: Optional[str]) -> Tuple[Inputs, bool]:
+def plan_inputs(paths: Sequence[str], recursive: bool, output: Optional[str],
+                exts: Tuple[str, ...] = INPUT_EXTS, skipped: Optional[Skipped] = None
+                ) -> Tuple[Inputs, bool]:
     """Expand the command line into (file, path under its root directory or
-    None), and say whether the output is a directory."""
+    None), and say whether the output is a directory. Directories give their
+    files named ``*exts``; what they hold besides goes to ``skipped``, with
+    the reason, when it is a list."""
     if not paths:
         paths = ["-"]
     if paths.count("-") > 1:
@@ -146,12 +171,17 @@ def plan_inputs(paths: Sequence[str], recursive: bool, output: Optional[str]) ->
         elif os.path.isdir(p):
             if not recursive:
                 raise UsageError(f"{p}: is a directory (use -r to convert the files under it)")
-            files.extend(_walk(p, skip))
+            files.extend(_walk(p, skip, exts, skipped))
         elif os.path.exists(p):
             files.append((p, None))
         else:
             raise UsageError(f"{p}: no such file or directory")
     return files, out_is_dir
+
+
+def write_skipped(skipped: Skipped) -> None:
+    """List what the directory walks left out (-v)."""
+    sys.stderr.write("".join(f"skipped {path}: {why}\n" for path, why in skipped))
 
 
 def dir_prefix(base: str) -> str:

@@ -18,7 +18,8 @@ from ..errors import ConversionError
 from ..versions import XEND_CONFIG_VERSIONS, check_version
 from .files import (fsync_dirs, input_itself, install_tmp, is_inside, is_the_input, sweep,
                     unlink_quiet, write_stdout)
-from .plan import Inputs, Task, UsageError, make_tasks, path_key, path_under, plan_inputs, safe_name
+from .plan import (Inputs, Task, UsageError, make_tasks, one_of, path_key, path_under,
+                   plan_inputs, safe_name, write_skipped)
 from .worker import DONE, Settings, convert_chunk, convert_task, failure, init_worker, install_failed
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -277,19 +278,13 @@ class _Collector:
         return EXIT_FAILED if self.failed else EXIT_OK
 
 
-def _one_of(values) -> str:
-    """'1, 2, 3 or 4'."""
-    *most, last = map(str, values)
-    return f"{', '.join(most)} or {last}"
-
-
 def _check_options(args) -> int:
     """The number of worker processes, once the options are known good."""
     jobs = args.jobs or os.cpu_count() or 1
     try:
         check_version(args.xend_config_version)
     except ConversionError:
-        raise UsageError(f"--xend-config-version must be {_one_of(XEND_CONFIG_VERSIONS)}") from None
+        raise UsageError(f"--xend-config-version must be {one_of(XEND_CONFIG_VERSIONS)}") from None
     if args.jobs is not None and args.jobs < 1:
         raise UsageError("--jobs must be at least 1")
     return jobs
@@ -350,7 +345,10 @@ def _staging_dirs(tasks: List[Task], dirs: List[str], output: Optional[str],
 def cmd_convert(args) -> int:
     start = time.perf_counter()
     jobs = _check_options(args)
-    files, out_is_dir = plan_inputs(args.paths, args.recursive, args.output)
+    skipped: Optional[list] = [] if args.verbose else None
+    files, out_is_dir = plan_inputs(args.paths, args.recursive, args.output, skipped=skipped)
+    if skipped:
+        write_skipped(skipped)
     to_stdout = _to_stdout(args.output, files)
     tasks, dirs, planned = _prepare_outputs(args, files, out_is_dir, to_stdout)
     report = _open_report(args.report)
