@@ -187,3 +187,21 @@ def test_verbose_lists_what_convert_and_fmt_skip(tmp_path):
     assert f"skipped {src / 'b.xml'}: " in fmt.err and f"skipped {src / 'README.txt'}: " in fmt.err
 
 
+# ------------------------------------------------ usage of the command
+
+@pytest.mark.parametrize("command", ["convert", "fmt"])
+def test_a_bad_flag_shows_the_subcommands_usage(command):
+    proc = run(command, "--bogus")
+    assert proc.returncode == 2
+    assert proc.err.startswith(f"usage: fastsexpr {command} ")
+    assert f"fastsexpr {command}: error: unrecognized arguments: --bogus" in proc.err
+
+
+def test_paths_may_follow_options(tmp_path):
+    (tmp_path / "a.sxp").write_text(pv("a", UUIDS[0]))
+    (tmp_path / "b.sxp").write_text(pv("b", UUIDS[1]))
+    proc = run("convert", tmp_path / "a.sxp", "-o", tmp_path / "out", tmp_path / "b.sxp")
+    assert proc.returncode == 0, proc.err
+    assert tree_files(tmp_path / "out") == ["a.xml", "b.xml"]
+
+

@@ -103,7 +103,7 @@ def _command(sub, name: str, func, *, help: str, description: str, epilog: str):
                          formatter_class=argparse.RawDescriptionHelpFormatter)
     cmd.add_argument("paths", nargs="*", metavar="PATH",
                      help="files or directories; '-' or nothing reads stdin")
-    cmd.set_defaults(func=func)
+    cmd.set_defaults(func=func, command_parser=cmd)
     return cmd
 
 
@@ -167,8 +167,35 @@ def _add_verbose(cmd) -> None:
                           "other extensions, symbolic links to directories)")
 
 
+def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
+    """The command line; a bad flag shows the usage of its command, and
+    paths may come after options (``convert a.sxp -o out/ b.sxp``), as in
+    black or ruff."""
+    args, extras = build_parser().parse_known_args(argv)
+    args.paths += _late_paths(args.command_parser, extras)
+    return args
+
+
+def _late_paths(parser: argparse.ArgumentParser, extras: Sequence[str]) -> list:
+    """The paths argparse left over after the options (it takes the first
+    run of them only); any other word left over is a flag the command does
+    not know, reported with the command's usage."""
+    paths, unknown = [], []
+    rest = iter(extras)
+    for arg in rest:
+        if arg == "--":
+            paths.extend(rest)
+        elif arg == "-" or not arg.startswith("-"):
+            paths.append(arg)
+        else:
+            unknown.append(arg)
+    if unknown:
+        parser.error(f"unrecognized arguments: {' '.join(unknown)}")
+    return paths
+
+
 def main(argv: Optional[Sequence[str]] = None) -> int:
-    args = build_parser().parse_args(argv)
+    args = parse_args(argv)
     try:
         return args.func(args)
     except UsageError as exc:
