@@ -205,3 +205,55 @@ def test_paths_may_follow_options(tmp_path):
     assert tree_files(tmp_path / "out") == ["a.xml", "b.xml"]
 
 
+# ------------------------------------------------------------- stdin
+
+def run_on_a_terminal(*args, typed: bytes):
+    """Run the command with a terminal (a pty) as stdin; type ``typed`` and Ctrl-D."""
+    master, slave = pty.openpty()
+    proc = subprocess.Popen([sys.executable, "-m", "fastsexpr", *map(str, args)], stdin=slave,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    os.close(slave)
+    try:
+        os.write(master, typed + b"\x04")
+        # Keep the pty's echo from filling up while the command runs.
+        deadline = time.monotonic() + 120
+        while proc.poll() is None and time.monotonic() < deadline:
+            if select.select([master], [], [], 0.1)[0]:
+                try:
+                    os.read(master, 4096)
+                except OSError:
+                    break
+        out, err = proc.communicate(timeout=120)
+    finally:
+        os.close(master)
+    return proc.returncode, out, err.decode()
+
+
+def test_reading_stdin_from_a_terminal_says_so():
+    code, out, err = run_on_a_terminal("convert", typed=pv("typed", UUIDS[0]).encode())
+    assert code == 0, err
+    assert domain_name(out) == "typed"
+    assert "reading domain definitions from standard input (Ctrl-D to end)" in err
+    code, out, err = run_on_a_terminal("fmt", typed=b"(domain (name a))\n")
+    assert code == 0 and out == b"(domain\n  (name a))\n"
+    assert "from standard input (Ctrl-D to end)" in err
+    # from a pipe, no hint
+    piped = run("convert", stdin=pv("piped", UUIDS[0]).encode())
+    assert piped.returncode == 0 and piped.err == ""
+
+
+def test_empty_input_says_empty_input(tmp_path):
+    stdin = run("convert", stdin=b"")
+    assert stdin.returncode == 1
+    assert stdin.err.splitlines() == ["<stdin>: ConversionError: empty input: "
+                                      "nothing was read from standard input"]
+    blank = tmp_path / "blank.sxp"
+    blank.write_text("\n  \n")
+    proc = run("convert", blank)
+    assert proc.returncode == 1 and f"{blank}: ConversionError: empty input" in proc.err
+    forced = run("convert", "-f", "xml", blank)
+    assert forced.returncode == 1 and "empty input" in forced.err
+    fmt = run("fmt", stdin=b"")
+    assert fmt.returncode == 1 and "<stdin>: ConversionError: empty input" in fmt.err
+
+

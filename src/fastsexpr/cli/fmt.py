@@ -10,7 +10,8 @@ from typing import List, Optional
 from ..errors import ConversionError, FastSexprError, SexprSyntaxError
 from ..syntax import dumps, loads_all
 from .files import write_atomic, write_stdout
-from .plan import SEXPR_EXTS, UsageError, plan_inputs, write_skipped
+from .plan import (SEXPR_EXTS, UsageError, empty_input, is_blank, plan_inputs, read_stdin,
+                   write_skipped)
 from .run import EXIT_FAILED, EXIT_OK, EXIT_USAGE, format_failure
 from .worker import failure
 
@@ -75,7 +76,7 @@ def cmd_fmt(args) -> int:
 
 def _read(path: str) -> bytes:
     if path == "-":
-        return sys.stdin.buffer.read()
+        return read_stdin("SEXPR")
     with open(path, "rb") as fh:
         return fh.read()
 
@@ -91,6 +92,8 @@ def _fmt_file(path: str, args, indent: Optional[int]) -> str:
     data = None
     try:
         data = _read(path)
+        if is_blank(data):
+            raise ConversionError(empty_input(path, data))
         text = data.decode("utf-8")
         out = format_text(text, args.dialect, indent)
     except OSError as exc:

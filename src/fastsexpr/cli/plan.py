@@ -62,13 +62,46 @@ def safe_name(name: Optional[str]) -> str:
     return out[:_NAME_MAX]
 
 
-def detect_format(data: bytes) -> Optional[str]:
-    """The format from the first significant character."""
+def _first_significant(data: bytes) -> int:
+    """Where the text starts after a byte order mark and white space
+    (``len(data)`` when there is nothing else)."""
     i = 3 if data.startswith(b"\xef\xbb\xbf") else 0
     n = len(data)
     while i < n and data[i] in b" \t\r\n\x0b\x0c":
         i += 1
-    return _FORMAT_BY_FIRST_BYTE.get(data[i]) if i < n else None
+    return i
+
+
+def detect_format(data: bytes) -> Optional[str]:
+    """The format from the first significant character; "empty" when there
+    is none."""
+    i = _first_significant(data)
+    if i == len(data):
+        return "empty"
+    return _FORMAT_BY_FIRST_BYTE.get(data[i])
+
+
+def empty_input(path: str, data: bytes) -> str:
+    """The message for an input with nothing but white space in it."""
+    if path == "-":
+        what = "only white space was" if data else "nothing was"
+        return f"empty input: {what} read from standard input"
+    return f"empty input: the file {'holds only white space' if data else 'is empty'}"
+
+
+def is_blank(data: bytes) -> bool:
+    return _first_significant(data) == len(data)
+
+
+def read_stdin(what: str) -> bytes:
+    """All of standard input. On a terminal, a hint first: a command run
+    without a file name otherwise just sits there, looking hung."""
+    if sys.stdin is None:
+        raise UsageError("standard input is closed")
+    if sys.stdin.isatty():
+        sys.stderr.write(f"fastsexpr: reading {what} from standard input (Ctrl-D to end)\n")
+        sys.stderr.flush()
+    return sys.stdin.buffer.read()
 
 
 def _format_by_name(path: str) -> Optional[str]:
@@ -201,7 +234,7 @@ def path_under(base: str, rel: str, prefix: Optional[str] = None) -> str:
 
 
 def _stdin_data(path: str) -> Optional[bytes]:
-    return sys.stdin.buffer.read() if path == "-" else None
+    return read_stdin("domain definitions") if path == "-" else None
 
 
 def make_tasks(files: Inputs, out_is_dir: bool, output: Optional[str], to_stdout: bool,

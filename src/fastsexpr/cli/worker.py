@@ -18,7 +18,7 @@ from ..model.scalars import format_uuid
 from ..syntax import loads_all
 from .files import (input_itself, install_tmp, is_the_input, make_dump_dir, tmp_name,
                     unlink_quiet, write_tmp)
-from .plan import OTHER, OUT_EXT, Task, detect_format, safe_name
+from .plan import OTHER, OUT_EXT, Task, detect_format, empty_input, safe_name
 
 
 @dataclass(frozen=True)
@@ -147,7 +147,10 @@ def convert_task(settings: Settings, task: Task) -> Optional[List[dict]]:
             # Unbuffered: the whole file is read at once, a buffer only costs.
             with open(task.path, "rb", buffering=0) as fh:
                 data = fh.readall()
-        src = settings.src or detect_format(data)
+        detected = detect_format(data)
+        if detected == "empty":
+            raise ConversionError(empty_input(task.path, data))
+        src = settings.src or detected
         if src is None:
             raise ConversionError("cannot tell the format: the first significant character is "
                                   "neither '(' (SEXPR) nor '<' (XML); use -f")
