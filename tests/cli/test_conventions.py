@@ -257,3 +257,80 @@ def test_empty_input_says_empty_input(tmp_path):
     assert fmt.returncode == 1 and "<stdin>: ConversionError: empty input" in fmt.err
 
 
+# ------------------------------------------ what a file is, when not a domain
+
+XM_CONFIG = """\
+# Xen guest made by hand
+kernel = "/boot/vmlinuz-xen"
+memory = 512
+name = "mail01"
+disk = [ 'phy:/dev/vg0/mail01,xvda,w' ]
+vif = [ 'bridge=xenbr0' ]
+"""
+
+XEND_CONFIG = """\
+# -*- sh -*-
+#
+# Xend configuration file.
+#
+#(logfile /var/log/xen/xend.log)
+#(xend-http-server no)
+(xend-relocation-server yes)
+(xend-relocation-hosts-allow '^localhost$')
+(network-script network-bridge)
+(dom0-min-mem 196)
+"""
+
+
+def test_an_xm_config_file_is_named_as_such(tmp_path):
+    f = tmp_path / "mail01.cfg"
+    f.write_text(XM_CONFIG)
+    proc = run("convert", f)
+    assert proc.returncode == 1
+    assert proc.err.splitlines() == [f"{f}: ConversionError: an xm/xl config file: "
+                                     "not supported yet"]
+    bare = tmp_path / "bare"
+    bare.write_text('name = "x"\nmemory = 256\n')
+    assert "an xm/xl config file" in run("convert", bare).err
+
+
+def test_the_xend_daemon_config_is_named_as_such(tmp_path):
+    f = tmp_path / "xend-config.sxp"
+    f.write_text(XEND_CONFIG)
+    proc = run("convert", f)
+    assert proc.returncode == 1
+    lines = proc.err.splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"{f}: ConversionError: ")
+    assert "xend daemon's configuration" in lines[0] and "not a domain" in lines[0]
+    uncommented = tmp_path / "plain.sxp"
+    uncommented.write_text("(xend-unix-server yes)\n(xend-port 8000)\n")
+    again = run("convert", uncommented)
+    assert again.returncode == 1 and len(again.err.splitlines()) == 1
+    assert "xend daemon's configuration" in again.err
+
+
+def test_a_creation_request_is_named_as_such(tmp_path):
+    f = tmp_path / "request.sxp"
+    f.write_text(fastsexpr.xml_to_sexpr(XML) + "\n")
+    proc = run("convert", f)
+    assert proc.returncode == 1 and "domain creation request" in proc.err
+
+
+def test_two_xml_documents_in_one_file_say_where_the_second_starts(tmp_path):
+    one = XML.rstrip("\n").splitlines()
+    both = tmp_path / "both.xml"
+    both.write_text(XML + XML)
+    proc = run("convert", both)
+    assert proc.returncode == 1
+    second = len(one) + 1
+    assert f"two XML documents in one file: the second starts at line {second}" in proc.err
+    declared = tmp_path / "declared.xml"
+    decl = '<?xml version="1.0"?>\n'
+    declared.write_text(decl + XML + "\n" + decl + XML)
+    again = run("convert", declared)
+    assert again.returncode == 1
+    assert f"the second starts at line {len(one) + 3}" in again.err
+    # extra text after the document is still reported as lxml says
+    trailing = tmp_path / "trailing.xml"
+    trailing.write_text(XML + "garbage\n")
+    assert "two XML documents" not in run("convert", trailing).err

@@ -53,7 +53,8 @@ domain (made safe for a file name; a clash gets the uuid appended).
 
 messages: failures go to stderr, one line each. A summary line follows when
 the run reads more than one input or writes into a directory; one input
-converted to stdout or to one file prints nothing else (-q: no summary).
+converted to stdout or to one file prints nothing else (-q: no summary; -v:
+list what the directory walks leave out).
 
 exit status: 0 all converted, 1 some inputs failed (the rest were converted),
 2 usage or I/O error, 130 interrupted.

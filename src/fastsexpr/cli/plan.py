@@ -17,6 +17,27 @@ OTHER = {"xml": "sexpr", "sexpr": "xml"}
 # An input's format, told by its first significant byte.
 _FORMAT_BY_FIRST_BYTE = {ord("("): "sexpr", ord("<"): "xml"}
 
+# Files detect_format recognises that are not domain definitions in a format
+# we read, by the kind it names them, and what to tell the user.
+NOT_CONVERTIBLE = {
+    "xm": "an xm/xl config file: not supported yet",
+    "xend-config": "the xend daemon's configuration (xend-config.sxp), not a domain; the "
+                   "domains are in /var/lib/xend/domains/*/config.sxp, or 'xm list --long'",
+}
+# An xm/xl config is Python: `key = value` lines, and a domain's has some of these keys.
+_XM_ASSIGNMENT = re.compile(rb"[A-Za-z_][A-Za-z0-9_]*[ \t]*=")
+_XM_DOMAIN_KEY = re.compile(
+    rb"^[ \t]*(?:name|memory|maxmem|vcpus|kernel|bootloader|builder|disk|vif|uuid)[ \t]*=", re.M)
+# xend-config.sxp: one (setting value) list per line, the settings named
+# xend-* or one of these.
+_SEXPR_HEAD = re.compile(rb"\([ \t\r\n]*([A-Za-z0-9_.-]+)")
+_XEND_DAEMON_SETTINGS = frozenset(b"""
+    logfile loglevel network-script vif-script dom0-min-mem dom0-cpus enable-dom0-ballooning
+    total_available_memory vncpasswd vnc-listen vnc-tls vnc-x509-cert-dir vnc-x509-verify
+    keymap external-migration-tool enable-dump device-create-timeout device-destroy-timeout
+    console-limit xen-api-server xsm_module_name pci-passthrough-strict-check
+    resource-label-change-script qemu-dm-logrotate-count""".split())
+
 # xend's managed-domain store keeps one domain per <uuid>/config.sxp.
 _UUID_DIR = re.compile(
     r"^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}$")
@@ -62,23 +83,64 @@ def safe_name(name: Optional[str]) -> str:
     return out[:_NAME_MAX]
 
 
-def _first_significant(data: bytes) -> int:
-    """Where the text starts after a byte order mark and white space
-    (``len(data)`` when there is nothing else)."""
-    i = 3 if data.startswith(b"\xef\xbb\xbf") else 0
+def _skip_space(data: bytes, i: int) -> int:
     n = len(data)
     while i < n and data[i] in b" \t\r\n\x0b\x0c":
         i += 1
     return i
 
 
+def _first_significant(data: bytes) -> int:
+    """Where the text starts after a byte order mark and white space
+    (``len(data)`` when there is nothing else)."""
+    return _skip_space(data, 3 if data.startswith(b"\xef\xbb\xbf") else 0)
+
+
 def detect_format(data: bytes) -> Optional[str]:
-    """The format from the first significant character; "empty" when there
-    is none."""
+    """What the input is: "sexpr" or "xml" (from the first significant
+    character), "empty", a kind of file we know but do not convert (a key of
+    NOT_CONVERTIBLE), or None."""
     i = _first_significant(data)
     if i == len(data):
         return "empty"
-    return _FORMAT_BY_FIRST_BYTE.get(data[i])
+    fmt = _FORMAT_BY_FIRST_BYTE.get(data[i])
+    if fmt == "sexpr":
+        return "xend-config" if _is_xend_config(data, i) else fmt
+    if fmt is None:
+        # Config files start with comments; what follows them tells.
+        i = _past_comments(data, i)
+        if _is_xm_config(data, i):
+            return "xm"
+        if data.startswith(b"(", i) and _is_xend_config(data, i):
+            return "xend-config"
+    return fmt
+
+
+def _past_comments(data: bytes, i: int) -> int:
+    """Where the first line that is neither blank nor a # comment starts."""
+    while data.startswith(b"#", i):
+        end = data.find(b"\n", i)
+        if end < 0:
+            return len(data)
+        i = _skip_space(data, end + 1)
+    return i
+
+
+def _is_xm_config(data: bytes, i: int) -> bool:
+    """Whether the text from ``i`` reads as an xm/xl domain config
+    (``name = "web01"``, ``memory = 512``): it starts with an assignment
+    and sets a domain's keys. The one place that recognises the format."""
+    return _XM_ASSIGNMENT.match(data, i) is not None and _XM_DOMAIN_KEY.search(data, i) is not None
+
+
+def _is_xend_config(data: bytes, i: int) -> bool:
+    """Whether the expression at ``i`` is a setting of xend's own
+    configuration file rather than a domain."""
+    m = _SEXPR_HEAD.match(data, i)
+    if m is None:
+        return False
+    head = m.group(1)
+    return head.startswith(b"xend-") or head in _XEND_DAEMON_SETTINGS
 
 
 def empty_input(path: str, data: bytes) -> str:

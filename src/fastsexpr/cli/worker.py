@@ -13,12 +13,12 @@ import signal
 from dataclasses import dataclass
 from typing import List, Optional, Sequence, Tuple
 
-from ..errors import ConversionError, FastSexprError, SexprSyntaxError
+from ..errors import ConversionError, DomainXMLError, FastSexprError, SexprSyntaxError
 from ..model.scalars import format_uuid
 from ..syntax import loads_all
 from .files import (input_itself, install_tmp, is_the_input, make_dump_dir, tmp_name,
                     unlink_quiet, write_tmp)
-from .plan import OTHER, OUT_EXT, Task, detect_format, empty_input, safe_name
+from .plan import NOT_CONVERTIBLE, OTHER, OUT_EXT, Task, detect_format, empty_input, safe_name
 
 
 @dataclass(frozen=True)
@@ -101,7 +101,10 @@ def _read_domains(data: bytes, src: str, version: int):
     from ..xend import read_sexpr
 
     if src == "xml":
-        yield read_xml(data)
+        try:
+            yield read_xml(data)
+        except DomainXMLError as exc:
+            raise _second_document(exc, data) or exc
         return
     text = data.decode("utf-8")
     if text.startswith("\ufeff"):
@@ -117,6 +120,32 @@ def _read_domains(data: bytes, src: str, version: int):
             yield read_sexpr(tree, version)
         except FastSexprError as exc:
             yield exc
+
+
+# libxml2's words for what follows the root element, and where it points:
+# at the extra markup, or just past an "<?xml". Where that is markup, a
+# second document starts there.
+_AFTER_ROOT = {"Extra content at the end of the document": b"<",
+               "XML declaration allowed only at the start of the document": b"<?xml"}
+
+
+def _second_document(exc: DomainXMLError, data: bytes) -> Optional[DomainXMLError]:
+    """The error for two XML documents in one file (virsh dumpxml >> file),
+    saying where the second starts; None for any other malformed XML."""
+    start = next((s for words, s in _AFTER_ROOT.items() if words in exc.reason), None)
+    if start is None or exc.lineno is None or exc.colno is None:
+        return None
+    line_start = 0
+    for _ in range(exc.lineno - 1):
+        line_start = data.find(b"\n", line_start) + 1
+        if line_start == 0:
+            return None
+    col = exc.colno - 1 - (len(start) if start == b"<?xml" else 0)
+    if col < 0 or not data.startswith(start, line_start + col):
+        return None
+    return DomainXMLError(f"two XML documents in one file: the second starts at line "
+                          f"{exc.lineno}; give each domain its own file",
+                          lineno=exc.lineno, colno=col + 1)
 
 
 def _write_domain(domain, dst: str, version: int) -> str:
@@ -150,6 +179,8 @@ def convert_task(settings: Settings, task: Task) -> Optional[List[dict]]:
         detected = detect_format(data)
         if detected == "empty":
             raise ConversionError(empty_input(task.path, data))
+        if settings.src is None and detected in NOT_CONVERTIBLE:
+            raise ConversionError(NOT_CONVERTIBLE[detected])
         src = settings.src or detected
         if src is None:
             raise ConversionError("cannot tell the format: the first significant character is "
