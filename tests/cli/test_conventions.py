@@ -334,3 +334,10 @@ def test_two_xml_documents_in_one_file_say_where_the_second_starts(tmp_path):
     trailing = tmp_path / "trailing.xml"
     trailing.write_text(XML + "garbage\n")
     assert "two XML documents" not in run("convert", trailing).err
+
+
+def test_readme_shows_the_new_options():
+    readme = (ROOT / "README.md").read_text()
+    command = readme[readme.index("## The command"):readme.index("## The library")]
+    assert "fmt --diff" in command and "-v" in command.split() and "Ctrl-D" in command
+    assert "xm/xl config file" in command and "xend-config.sxp" in command
