@@ -49,7 +49,8 @@ stdout.
 
 output names: name.sxp -> name.xml, name.xml -> name.sxp; a managed domain
 <uuid>/config.sxp and each domain of a multi-domain dump are named after the
-domain (made safe for a file name; a clash gets the uuid appended).
+domain (made safe for a file name; a clash gets the uuid appended), the
+domains of dump.sxp in dump/ (of stdin, in the -o directory itself).
 
 messages: failures go to stderr, one line each. A summary line follows when
 the run reads more than one input or writes into a directory; one input
