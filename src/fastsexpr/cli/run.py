@@ -18,7 +18,8 @@ from ..errors import ConversionError
 from ..versions import XEND_CONFIG_VERSIONS, check_version
 from .files import (fsync_dirs, input_itself, install_tmp, is_inside, is_the_input, sweep,
                     unlink_quiet, write_stdout)
-from .plan import Inputs, Task, UsageError, make_tasks, path_key, path_under, plan_inputs, safe_name
+from .plan import (Inputs, Task, UsageError, make_tasks, one_of, path_key, path_under,
+                   plan_inputs, safe_name, write_skipped)
 from .worker import DONE, Settings, convert_chunk, convert_task, failure, init_worker, install_failed
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -214,6 +215,8 @@ class _Collector:
         self.installer, self.progress, self.report = installer, progress, report
         self.converted = self.failed = self.domains = 0
         self.io_error = self.interrupted = False
+        # Whether an input gave several domains (a dump): each has its own output.
+        self.split_dump = False
 
     def collect(self, tasks: List[Task], stream, fail_fast: bool) -> None:
         for task, results in zip(tasks, stream):
@@ -234,6 +237,8 @@ class _Collector:
     def _take(self, task: Task, results: List[dict]) -> bool:
         """Whether every domain of the input was converted."""
         ok = True
+        if len(results) > 1:
+            self.split_dump = True
         for res in results:
             if res["ok"] and "tmp" in res:
                 res = self.installer.install(res, task)
@@ -273,19 +278,13 @@ class _Collector:
         return EXIT_FAILED if self.failed else EXIT_OK
 
 
-def _one_of(values) -> str:
-    """'1, 2, 3 or 4'."""
-    *most, last = map(str, values)
-    return f"{', '.join(most)} or {last}"
-
-
 def _check_options(args) -> int:
     """The number of worker processes, once the options are known good."""
     jobs = args.jobs or os.cpu_count() or 1
     try:
         check_version(args.xend_config_version)
     except ConversionError:
-        raise UsageError(f"--xend-config-version must be {_one_of(XEND_CONFIG_VERSIONS)}") from None
+        raise UsageError(f"--xend-config-version must be {one_of(XEND_CONFIG_VERSIONS)}") from None
     if args.jobs is not None and args.jobs < 1:
         raise UsageError("--jobs must be at least 1")
     return jobs
@@ -301,15 +300,19 @@ def _to_stdout(output: Optional[str], files: Inputs) -> bool:
 
 def _prepare_outputs(args, files: Inputs, out_is_dir: bool, to_stdout: bool):
     """The tasks, with their output directories made and checked."""
+    output = args.output
+    if out_is_dir and not to_stdout and os.path.lexists(output) and not os.path.isdir(output):
+        raise UsageError(f"{output}: not a directory (-o names the directory the outputs go "
+                         "in when the run has more than one output or -o ends with '/')")
     try:
-        tasks, dirs, planned = make_tasks(files, out_is_dir, args.output, to_stdout,
+        tasks, dirs, planned = make_tasks(files, out_is_dir, output, to_stdout,
                                           args.from_, args.to)
         for d in dirs:
             os.makedirs(d, exist_ok=True)
         if out_is_dir:
-            bad = [d for d in dirs if not is_inside(d, args.output)]
+            bad = [d for d in dirs if not is_inside(d, output)]
             if bad:
-                raise UsageError(f"{bad[0]}: leads outside the output directory {args.output}")
+                raise UsageError(f"{bad[0]}: leads outside the output directory {output}")
     except OSError as exc:
         raise UsageError(f"{exc.filename or ''}: {exc.strerror or exc}") from None
     return tasks, dirs, planned
@@ -342,7 +345,10 @@ def _staging_dirs(tasks: List[Task], dirs: List[str], output: Optional[str],
 def cmd_convert(args) -> int:
     start = time.perf_counter()
     jobs = _check_options(args)
-    files, out_is_dir = plan_inputs(args.paths, args.recursive, args.output)
+    skipped: Optional[list] = [] if args.verbose else None
+    files, out_is_dir = plan_inputs(args.paths, args.recursive, args.output, skipped=skipped)
+    if skipped:
+        write_skipped(skipped)
     to_stdout = _to_stdout(args.output, files)
     tasks, dirs, planned = _prepare_outputs(args, files, out_is_dir, to_stdout)
     report = _open_report(args.report)
@@ -373,6 +379,17 @@ def cmd_convert(args) -> int:
             written.add(file_dir)
         fsync_dirs(sorted(written))
     elapsed = time.perf_counter() - start
-    if not args.quiet:
+    if _wants_summary(args, len(tasks), out_is_dir and not to_stdout, collector):
         sys.stderr.write(collector.summary(len(tasks), elapsed))
     return collector.exit_status()
+
+
+def _wants_summary(args, inputs: int, into_dir: bool, collector: _Collector) -> bool:
+    """The summary line is for runs of more than one input or into a
+    directory; one input converted to stdout or to one file prints nothing
+    but its failures, as pandoc, jq and virsh do."""
+    if args.quiet:
+        return False
+    # A dump's domains written one per file went into a directory -o named.
+    wrote_dir = into_dir or (collector.split_dump and args.output not in (None, "-"))
+    return inputs > 1 or wrote_dir or collector.interrupted
