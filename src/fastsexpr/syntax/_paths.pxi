@@ -1,0 +1,185 @@
+from cpython.ref cimport PyObject, Py_INCREF, Py_DECREF, Py_XDECREF
+from cpython.mem cimport PyMem_Malloc, PyMem_Realloc, PyMem_Free
+from libc.string cimport memcpy, memchr, memcmp, memset
+from ._cpython cimport *
+
+
+# ---------------------------------------------------------------- path helpers
+
+cdef bint _tok_eq(object head, str path, Py_ssize_t a, Py_ssize_t b, bint negate) except -1:
+    """``head == path[a:b]`` as the reference compares a head with a token."""
+    cdef Py_ssize_t n = b - a, i
+    cdef int hk, pk
+    cdef const void* hd
+    cdef const void* pd
+    if not U_EXACT(head):
+        if negate:
+            return not (head != path[a:b])
+        return bool(head == path[a:b])
+    if U_LEN(head) != n:
+        return False
+    hk = U_KIND(head)
+    pk = U_KIND(path)
+    hd = U_DATA(head)
+    pd = U_DATA(path)
+    if hk == pk:
+        return memcmp(hd, <const char*>pd + a * pk, n * pk) == 0
+    for i in range(n):
+        if U_READ(hk, hd, i) != U_READ(pk, pd, a + i):
+            return False
+    return True
+
+
+cdef inline Py_ssize_t _next_slash(str path, Py_ssize_t a, Py_ssize_t n) noexcept:
+    cdef int pk = U_KIND(path)
+    cdef const void* pd = U_DATA(path)
+    cdef const void* p
+    if pk == 1:
+        p = memchr(<const char*>pd + a, 47, n - a)
+        return n if p == NULL else <Py_ssize_t>(<const char*>p - <const char*>pd)
+    while a < n and U_READ(pk, pd, a) != 47:
+        a += 1
+    return a
+
+
+cdef object _find(object node, str path):
+    """``find_key`` on an exact ``str`` path without splitting it."""
+    cdef Py_ssize_t n = U_LEN(path), a, b, k, tl
+    cdef int pk = U_KIND(path)
+    cdef const char* pd = <const char*>U_DATA(path)
+    cdef PyObject* cur
+    cdef PyObject* m
+    cdef PyObject* h
+    cdef PyObject* found
+    cdef object keep, mo, ho
+    if not L_CHECK(node) or L_SIZE(node) == 0:
+        return None
+    b = _next_slash(path, 0, n)
+    if not _tok_eq(<object>L_ITEM(node, 0), path, 0, b, True):
+        return None
+    keep = node
+    cur = <PyObject*>node
+    while b < n:
+        a = b + 1
+        b = _next_slash(path, a, n)
+        tl = b - a
+        found = NULL
+        k = 1
+        while k < L_SIZE_P(cur):
+            m = L_ITEM_P(cur, k)
+            k += 1
+            if not L_CHECK_P(m) or L_SIZE_P(m) == 0:
+                continue
+            h = L_ITEM_P(m, 0)
+            if U_EXACT_P(h):
+                if U_LEN_P(h) != tl:
+                    continue
+                if U_KIND_P(h) == pk:
+                    if memcmp(RAW_DATA(h), pd + a * pk, tl * pk) == 0:
+                        found = m
+                        break
+                    continue
+            # Other kinds or types: Python code may run (``__eq__``), so hold
+            # references to what the comparison touches.
+            mo = <object>m
+            ho = <object>h
+            if _tok_eq(ho, path, a, b, False):
+                found = m
+                break
+        if found == NULL:
+            return None
+        keep = <object>found
+        cur = found
+    return <object>cur
+
+
+cdef inline object _find_any(object node, object path):
+    if U_EXACT(path):
+        return _find(node, <str>path)
+    return _pycore.find_key(node, path)
+
+
+def find_key(node, path):
+    """The ``(key ...)`` list at ``path`` (``/``-separated), or None.
+
+    The first token must be the head of ``node``; each next token picks the
+    first member list whose head atom equals it.
+    """
+    return _find_any(node, path)
+
+
+def has(node, path):
+    return _find_any(node, path) is not None
+
+
+def lookup(node, path):
+    """The tail of the key list at ``path`` if it has one, else None."""
+    found = _find_any(node, path)
+    if found is None or len(found) < 2:
+        return None
+    return found[1:]
+
+
+cdef object _value(object node, object path):
+    found = _find_any(node, path)
+    if found is None:
+        return None
+    if L_CHECK(found):
+        if L_SIZE(found) < 2:
+            return None
+        v = <object>L_ITEM(found, 1)
+    else:
+        if len(found) < 2:
+            return None
+        v = found[1]
+    return v if isinstance(v, str) else None
+
+
+def value(node, path):
+    """The first tail member at ``path`` if it is an atom, else None."""
+    return _value(node, path)
+
+
+def value_copy(node, path):
+    """Like :func:`value`, but the empty atom counts as absent."""
+    v = _value(node, path)
+    return v if v else None
+
+
+def first_values(node):
+    """Every member key of ``node`` with its value, in one pass.
+
+    For each head atom among the member lists of ``node`` (its items after
+    the head), the first list with that head counts, as in :func:`find_key`;
+    the key maps to that list's first tail member if it is an atom, else to
+    None.  So, with ``h = node[0]``, ``first_values(node).get(k)`` is
+    ``value(node, h + "/" + k)`` and ``k in first_values(node)`` is
+    ``has(node, h + "/" + k)``: a reader that asks a list for many keys
+    walks it once.  Anything but a list has no members: ``{}``.
+    """
+    cdef dict out = {}
+    cdef Py_ssize_t k
+    cdef object m, head, v
+    if type(node) is not list:
+        return _pycore.first_values(node)
+    # Exact lists with exact str heads only: the dictionary then runs no
+    # Python code (no __eq__/__hash__ of a str subclass, no overridden
+    # __getitem__), so the pure twin's answer is the same by construction.
+    for k in range(1, L_SIZE(node)):
+        m = <object>L_ITEM(node, k)
+        if not L_CHECK(m):
+            continue
+        if type(m) is not list:
+            return _pycore.first_values(node)
+        if L_SIZE(m) == 0:
+            continue
+        head = <object>L_ITEM(m, 0)
+        if not U_CHECK(head):
+            continue
+        if not U_EXACT(head):
+            return _pycore.first_values(node)
+        if head in out:
+            continue
+        v = <object>L_ITEM(m, 1) if L_SIZE(m) > 1 else None
+        out[head] = v if U_CHECK(v) else None
+    return out
