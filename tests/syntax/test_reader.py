@@ -11,8 +11,9 @@ import pytest
 
 import fastsexpr
 from fastsexpr import SexprSyntaxError, syntax as sexpr
+from fastsexpr.syntax import _pycore
 
-from conftest import COMPILED_SKIP, PURE_ONLY
+from conftest import COMPILED_SKIP, PURE_ONLY, compiled_core
 
 
 # ------------------------------------------------------------- the extension
@@ -26,11 +27,11 @@ def test_speedups_present_when_required():
 
 def test_has_speedups_tells_which_engine_is_live():
     assert fastsexpr.HAS_SPEEDUPS == (not PURE_ONLY and COMPILED_SKIP is None)
-    assert sexpr.loads.__module__.endswith("._core" if fastsexpr.HAS_SPEEDUPS else "._pycore")
+    live = compiled_core if fastsexpr.HAS_SPEEDUPS else _pycore
+    assert sexpr.loads is live.loads and sexpr.SexprWriter is live.SexprWriter
 
 
 def test_both_engines_export_the_same_names(impl):
-    from fastsexpr.syntax import _pycore
     assert sorted(impl.__all__) == sorted(_pycore.__all__)
     for name in _pycore.__all__:
         assert callable(getattr(impl, name))
