@@ -1,14 +1,22 @@
 """Character classes of the pure engine (the twin of ``_chars.pxi``)."""
 from __future__ import annotations
 
-# libvirt skips only these four before an element, but ends a bare atom at
-# any C isspace() character: VT and FF stop an atom without being skipped.
-_LV_SKIP = frozenset(" \t\n\r")
-_LV_STOP = frozenset(" \t\n\r\x0b\x0c()")
+# C's isspace() in the "C" locale (fastsexpr.model.scalars.C_SPACE): xend
+# skips it between elements, both dialects end a bare atom at it, strtol
+# skips it before the number.
+C_SPACE = " \t\n\v\f\r"
+# libvirt's reader skips only these before an element: a VT or FF ends an
+# atom there without being skipped.
+LIBVIRT_SPACE = " \t\n\r"
+# dumps quotes an atom that holds one of these, a control character, space
+# or DEL; any other atom reads back the same written bare.
+ATOM_SPECIALS = "()'\"\\#"
 
-_XEND_SPACE = frozenset(" \t\n\r\x0b\x0c")
-_XEND_STOP = frozenset(" \t\n\r\x0b\x0c()")
-_OCTAL = frozenset("01234567")
-_HEX = frozenset("0123456789abcdefABCDEF")
+# The classes as sets of characters, as the readers and dumps test them.
+C_SPACE_SET = frozenset(C_SPACE)
+LIBVIRT_SPACE_SET = frozenset(LIBVIRT_SPACE)
+ENDS_ATOM = frozenset(C_SPACE + "()")
+NEEDS_QUOTES = frozenset(ATOM_SPECIALS + "\x7f" + "".join(map(chr, range(33))))
 
-_C_SPACE = " \t\n\x0b\x0c\r"
+OCTAL_DIGITS = frozenset("01234567")
+HEX_DIGITS = frozenset("0123456789abcdefABCDEF")

@@ -1,20 +1,24 @@
-"""A tree back to SEXPR text, pure Python (the twin of ``_dumps.pxi``)."""
+"""dumps: a tree back to SEXPR text that the xend reader reads back the
+same, pure Python (the twin of ``_dumps.pxi``)."""
 from __future__ import annotations
 
-_PLAIN_STOP = frozenset(" \t\n\r\x0b\x0c()'\"\\#")
-_WRITE_ESCAPES = {"\\": "\\\\", "'": "\\'", "\n": "\\n", "\t": "\\t", "\r": "\\r"}
+from ._pychars import NEEDS_QUOTES
+
+# What a quoted atom writes for these characters; other controls and DEL
+# become \xHH.
+_ATOM_ESCAPES = {"\\": "\\\\", "'": "\\'", "\n": "\\n", "\t": "\\t", "\r": "\\r"}
 
 
 def _atom_text(atom):
     """An atom as the xend reader reads it back: bare when it can be."""
     if not isinstance(atom, str):
         raise TypeError(f"SEXPR atoms must be str, not {type(atom).__name__}")
-    if atom and not any(c in _PLAIN_STOP or c < " " or c == "\x7f" for c in atom):
+    if atom and not any(c in NEEDS_QUOTES for c in atom):
         return atom
     out = ["'"]
     for c in atom:
-        if c in _WRITE_ESCAPES:
-            out.append(_WRITE_ESCAPES[c])
+        if c in _ATOM_ESCAPES:
+            out.append(_ATOM_ESCAPES[c])
         elif c < " " or c == "\x7f":
             out.append(f"\\x{ord(c):02x}")
         else:

@@ -1,7 +1,9 @@
-"""C's strtol family, pure Python (the twin of ``_numbers.pxi``)."""
+"""C's strtol and strtoull with base 0, over the whole string, and the two
+integer readings SEXPR.md builds on them (int and u64), pure Python (the
+twin of ``_numbers.pxi``)."""
 from __future__ import annotations
 
-from ._pychars import _C_SPACE, _HEX, _OCTAL
+from ._pychars import C_SPACE, HEX_DIGITS, OCTAL_DIGITS
 
 
 def strtol(s, unsigned=False):
@@ -14,21 +16,21 @@ def strtol(s, unsigned=False):
     if s is None:
         return None
     i, n = 0, len(s)
-    while i < n and s[i] in _C_SPACE:
+    while i < n and s[i] in C_SPACE:
         i += 1
     neg = False
     if i < n and s[i] in "+-":
         neg = s[i] == "-"
         i += 1
     base = 10
-    if i + 1 < n and s[i] == "0" and s[i + 1] in "xX" and i + 2 < n and s[i + 2] in _HEX:
+    if i + 1 < n and s[i] == "0" and s[i + 1] in "xX" and i + 2 < n and s[i + 2] in HEX_DIGITS:
         base, i = 16, i + 2
     elif i < n and s[i] == "0":
         base = 8
     digits = s[i:]
     if not digits:
         return None
-    allowed = _HEX if base == 16 else (_OCTAL if base == 8 else "0123456789")
+    allowed = HEX_DIGITS if base == 16 else (OCTAL_DIGITS if base == 8 else "0123456789")
     for c in digits:
         if c not in allowed:
             return None

@@ -1,8 +1,9 @@
-"""The SEXPR readers, pure Python (the twin of ``_reader.pxi``)."""
+"""The two readers (libvirt's and xend's) and the public loads / loads_all,
+pure Python (the twin of ``_reader.pxi``)."""
 from __future__ import annotations
 
 from ..errors import SexprSyntaxError
-from ._pychars import _HEX, _LV_SKIP, _LV_STOP, _OCTAL, _XEND_SPACE, _XEND_STOP
+from ._pychars import C_SPACE_SET, ENDS_ATOM, HEX_DIGITS, LIBVIRT_SPACE_SET, OCTAL_DIGITS
 
 DIALECTS = ("xend", "libvirt")
 
@@ -40,7 +41,7 @@ def _libvirt_one(text, pos, n, source):
     """Read one element at ``pos`` the way libvirt does; return (node, pos)."""
     stack = []
     while True:
-        while pos < n and text[pos] in _LV_SKIP:
+        while pos < n and text[pos] in LIBVIRT_SPACE_SET:
             pos += 1
         if stack:
             if pos >= n:
@@ -68,7 +69,7 @@ def _libvirt_one(text, pos, n, source):
             pos = i + 1 if i < n else n
         else:
             start = pos
-            while pos < n and text[pos] not in _LV_STOP:
+            while pos < n and text[pos] not in ENDS_ATOM:
                 pos += 1
             atom = text[start:pos]
             if stack and pos == start:
@@ -81,6 +82,7 @@ def _libvirt_one(text, pos, n, source):
 
 
 def _libvirt_end(text):
+    """Where libvirt's C string ends: at the first NUL, or the end."""
     nul = text.find("\0")
     return len(text) if nul < 0 else nul
 
@@ -91,7 +93,7 @@ def _xend_skip(text, pos, n):
     """Skip white space and ``#`` comments."""
     while pos < n:
         c = text[pos]
-        if c in _XEND_SPACE:
+        if c in C_SPACE_SET:
             pos += 1
         elif c == "#":
             nl = text.find("\n", pos)
@@ -126,15 +128,15 @@ def _xend_string(text, pos, n, source):
             i += 2
         elif e == "x":
             j = i + 2
-            while j < n and j < i + 4 and text[j] in _HEX:
+            while j < n and j < i + 4 and text[j] in HEX_DIGITS:
                 j += 1
             if j == i + 2:
                 raise SexprSyntaxError("invalid \\x escape", text, i, source)
             out.append(chr(int(text[i + 2:j], 16)))
             i = j
-        elif e in _OCTAL:
+        elif e in OCTAL_DIGITS:
             j = i + 1
-            while j < n and j < i + 4 and text[j] in _OCTAL:
+            while j < n and j < i + 4 and text[j] in OCTAL_DIGITS:
                 j += 1
             out.append(chr(int(text[i + 1:j], 8)))
             i = j
@@ -177,7 +179,7 @@ def _xend_one(text, pos, n, source):
             atom, pos = _xend_string(text, pos, n, source)
         else:
             start = pos
-            while pos < n and text[pos] not in _XEND_STOP:
+            while pos < n and text[pos] not in ENDS_ATOM:
                 pos += 1
             atom = text[start:pos]
         if not stack:
@@ -208,27 +210,36 @@ def loads_all(data, *, dialect="xend", source=None):
     """Read every top-level expression of ``data`` into a list."""
     _check_dialect(dialect)
     text = _text(data, source)
-    out = []
     if dialect == "libvirt":
-        n = _libvirt_end(text)
-        pos = 0
-        while True:
-            while pos < n and text[pos] in _LV_SKIP:
-                pos += 1
-            if pos >= n:
-                return out
-            if text[pos] == ")":
-                # A closer with no list open: libvirt ignores whatever follows
-                # its one expression, and real dumps close a list too many.
-                pos += 1
-                continue
-            node, new = _libvirt_one(text, pos, n, source)
-            if new == pos:
-                raise SexprSyntaxError(
-                    "vertical tab or form feed where an expression should start",
-                    text, pos, source)
-            out.append(node)
-            pos = new
+        return _libvirt_loads_all(text, source)
+    return _xend_loads_all(text, source)
+
+
+def _libvirt_loads_all(text, source):
+    out = []
+    n = _libvirt_end(text)
+    pos = 0
+    while True:
+        while pos < n and text[pos] in LIBVIRT_SPACE_SET:
+            pos += 1
+        if pos >= n:
+            return out
+        if text[pos] == ")":
+            # A closer with no list open: libvirt ignores whatever follows
+            # its one expression, and real dumps close a list too many.
+            pos += 1
+            continue
+        node, new = _libvirt_one(text, pos, n, source)
+        if new == pos:
+            raise SexprSyntaxError(
+                "vertical tab or form feed where an expression should start",
+                text, pos, source)
+        out.append(node)
+        pos = new
+
+
+def _xend_loads_all(text, source):
+    out = []
     n = len(text)
     pos = _xend_skip(text, 0, n)
     while pos < n:
