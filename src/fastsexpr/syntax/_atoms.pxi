@@ -1,10 +1,8 @@
-from cpython.ref cimport PyObject, Py_INCREF, Py_DECREF, Py_XDECREF
-from cpython.mem cimport PyMem_Malloc, PyMem_Realloc, PyMem_Free
-from libc.string cimport memcpy, memchr, memcmp, memset
-from ._cpython cimport *
-
-
-# --------------------------------------------------------------- known atoms
+# Atoms shared instead of built per parse: xend's vocabulary for the life of
+# the process, the one-character strs, and a small per-parse cache.
+from cpython.ref cimport PyObject, Py_INCREF, Py_DECREF
+from libc.string cimport memcpy
+from ._cpython cimport U_DATA, U_DATA_P, U_LEN_P, U_NEW, U_SUBSTR
 
 # xend's vocabulary: the keys of ``xm list --long`` / ``/xend/domain`` output
 # and the words its values are usually spelled with (spec files, libvirt's
@@ -47,14 +45,14 @@ _XEND_VOCAB = (
 
 cdef enum:
     VOCAB_SLOTS = 512   # open addressing, a power of two; mostly empty so misses end soon
-    VOCAB_MAX = 24      # no word is longer
+    VOCAB_MAX_LEN = 24  # no word is longer
 
 cdef PyObject* _VOCAB[VOCAB_SLOTS]
 # The one-character ASCII strs (CPython's own shared objects).
-cdef PyObject* _CHAR1[128]
+cdef PyObject* _ASCII_CHARS[128]
 
 
-cdef inline unsigned int _ahash(const unsigned char* s, Py_ssize_t n) noexcept nogil:
+cdef inline unsigned int _atom_hash(const unsigned char* s, Py_ssize_t n) noexcept nogil:
     # A few sampled bytes are enough (n >= 2): a collision only costs a probe.
     return <unsigned int>n * 131 + s[0] * 31 + s[n - 1] * 7 + s[n >> 1] * 3 + s[1]
 
@@ -63,17 +61,16 @@ cdef void _init_vocab() except *:
     cdef int i
     cdef unsigned int h
     cdef str w
-    cdef PyObject* p
     for i in range(VOCAB_SLOTS):
         _VOCAB[i] = NULL
     for i in range(128):
         w = chr(i)
         Py_INCREF(w)
-        _CHAR1[i] = <PyObject*>w
+        _ASCII_CHARS[i] = <PyObject*>w
     for w in _XEND_VOCAB:
-        assert 2 <= len(w) <= VOCAB_MAX and w.isascii()
+        assert 2 <= len(w) <= VOCAB_MAX_LEN and w.isascii()
         w = intern(w)
-        h = _ahash(<const unsigned char*>U_DATA(w), len(w)) & (VOCAB_SLOTS - 1)
+        h = _atom_hash(<const unsigned char*>U_DATA(w), len(w)) & (VOCAB_SLOTS - 1)
         while _VOCAB[h] != NULL and <object>_VOCAB[h] != w:
             h = (h + 1) & (VOCAB_SLOTS - 1)
         if _VOCAB[h] == NULL:
@@ -84,7 +81,7 @@ cdef void _init_vocab() except *:
 _init_vocab()
 
 
-cdef inline bint _same(const void* a, const void* b, Py_ssize_t n) noexcept nogil:
+cdef inline bint _same_bytes(const void* a, const void* b, Py_ssize_t n) noexcept nogil:
     # Atoms are short: a plain loop beats a call to memcmp.
     cdef const unsigned char* x = <const unsigned char*>a
     cdef const unsigned char* y = <const unsigned char*>b
@@ -95,74 +92,65 @@ cdef inline bint _same(const void* a, const void* b, Py_ssize_t n) noexcept nogi
     return True
 
 
-cdef inline PyObject* _known(const unsigned char* s, Py_ssize_t n, unsigned int h) noexcept:
-    """A new reference to the shared atom spelled ``s[:n]``, or NULL."""
+cdef inline PyObject* _vocab_atom(const unsigned char* s, Py_ssize_t n, unsigned int h) noexcept:
+    """A new reference to the vocabulary's atom spelled ``s[:n]``, or NULL."""
     cdef PyObject* p
     h &= VOCAB_SLOTS - 1
     while True:
         p = _VOCAB[h]
         if p == NULL:
             return NULL
-        if U_LEN_P(p) == n and _same(RAW_DATA(p), s, n):
+        if U_LEN_P(p) == n and _same_bytes(U_DATA_P(p), s, n):
             Py_INCREF(<object>p)
             return p
         h = (h + 1) & (VOCAB_SLOTS - 1)
 
 
-cdef inline PyObject* _atom(Ctx* c, Py_ssize_t a, Py_ssize_t b) except NULL:
+cdef inline PyObject* _new_atom(Input* inp, Py_ssize_t a, Py_ssize_t b) except NULL:
+    """A new str of the text's characters a to b."""
     cdef Py_ssize_t n = b - a
     cdef PyObject* p
-    if c.ascii and n > 1:
+    if inp.ascii and n > 1:
         p = U_NEW(n, 127)
-        memcpy(RAW_DATA(p), <const char*>c.data + a, n)
+        memcpy(U_DATA_P(p), <const char*>inp.data + a, n)
         return p
-    return U_SUBSTR(c.text, a, b)
+    return U_SUBSTR(inp.text, a, b)
 
 
-cdef inline PyObject* _catom(Ctx* c, Stack* st, Py_ssize_t a, Py_ssize_t b) except NULL:
-    """Like ``_atom``, but short ASCII atoms are shared: xend's vocabulary
-    from the module's table, others from the per-call cache."""
-    cdef Py_ssize_t n = b - a, i
+cdef inline PyObject* _shared_atom(Input* inp, Stack* st, Py_ssize_t a, Py_ssize_t b) except NULL:
+    """Like ``_new_atom``, but short ASCII atoms are shared: xend's vocabulary
+    from the module's table, others from the per-parse cache."""
+    cdef Py_ssize_t n = b - a
     cdef const unsigned char* s
     cdef unsigned int h
     cdef PyObject* p
-    if not c.ascii:
-        return _atom(c, a, b)
-    s = <const unsigned char*>c.data + a
+    if not inp.ascii:
+        return _new_atom(inp, a, b)
+    s = <const unsigned char*>inp.data + a
     if n == 1:
-        p = _CHAR1[s[0]]
+        p = _ASCII_CHARS[s[0]]
         Py_INCREF(<object>p)
         return p
-    if n < 2 or n > VOCAB_MAX:
-        return _atom(c, a, b)
-    h = _ahash(s, n)
-    p = _known(s, n, h)
+    if n < 2 or n > VOCAB_MAX_LEN:
+        return _new_atom(inp, a, b)
+    h = _atom_hash(s, n)
+    p = _vocab_atom(s, n, h)
     if p != NULL:
         return p
-    if n > ACACHE_MAX:
-        return _atom(c, a, b)
-    h &= ACACHE - 1
-    p = st.cache[h]
-    if p != NULL and U_LEN_P(p) == n and _same(RAW_DATA(p), s, n):
+    if n > ATOM_CACHE_MAX_LEN:
+        return _new_atom(inp, a, b)
+    h &= ATOM_CACHE_SLOTS - 1
+    p = st.atom_cache[h]
+    if p != NULL and U_LEN_P(p) == n and _same_bytes(U_DATA_P(p), s, n):
         Py_INCREF(<object>p)
         return p
     p = U_NEW(n, 127)
-    memcpy(RAW_DATA(p), s, n)
-    if st.cache[h] == NULL:
-        st.used[st.nused] = <unsigned char>h
-        st.nused += 1
+    memcpy(U_DATA_P(p), s, n)
+    if st.atom_cache[h] == NULL:
+        st.cache_used[st.ncache_used] = <unsigned char>h
+        st.ncache_used += 1
     else:
-        Py_DECREF(<object>st.cache[h])
+        Py_DECREF(<object>st.atom_cache[h])
     Py_INCREF(<object>p)
-    st.cache[h] = p
+    st.atom_cache[h] = p
     return p
-
-
-cdef int _fail(Ctx* c, str msg, Py_ssize_t pos) except -1:
-    raise SexprSyntaxError(msg, <object>c.text, pos, <object>c.source)
-
-
-cdef object _steal(PyObject* p):
-    cdef object r = <object>p
-    Py_DECREF(r)
-    return r

@@ -1,10 +1,9 @@
-from cpython.ref cimport PyObject, Py_INCREF, Py_DECREF, Py_XDECREF
+# Out, the growing character buffer every writer fills (the _o_ functions):
+# it starts 1 byte per character and widens to 2 or 4 when a wider character
+# comes, so the result is built as the str it becomes.
 from cpython.mem cimport PyMem_Malloc, PyMem_Realloc, PyMem_Free
-from libc.string cimport memcpy, memchr, memcmp, memset
-from ._cpython cimport *
-
-
-# ---------------------------------------------------------------- output buffer
+from libc.string cimport memcpy, memset
+from ._cpython cimport Py_UCS1, U_DATA, U_FROM_KIND, U_KIND, U_LEN, U_READ, U_WRITE, _steal
 
 cdef struct Out:
     char* data
@@ -72,7 +71,7 @@ cdef inline int _kind_of(Py_UCS4 ch) noexcept nogil:
     return 4
 
 
-cdef inline int _o_ch(Out* o, Py_UCS4 ch) except -1:
+cdef inline int _o_char(Out* o, Py_UCS4 ch) except -1:
     if o.kind < 4 and _kind_of(ch) > o.kind:
         _o_widen(o, _kind_of(ch))
     _o_reserve(o, 1)
@@ -123,102 +122,29 @@ cdef int _o_str(Out* o, str s) except -1:
     return 0
 
 
-cdef int _o_esc(Out* o, str s) except -1:
-    """``esc(s)`` into the buffer."""
-    cdef int sk = U_KIND(s)
-    cdef Py_ssize_t n = U_LEN(s), i, j
-    cdef const void* sd = U_DATA(s)
-    cdef const Py_UCS1* b
-    cdef char* dst
-    cdef Py_UCS4 ch
-    if sk > o.kind:
-        _o_widen(o, sk)
-    _o_reserve(o, 2 * n)
-    if o.kind == 1:
-        b = <const Py_UCS1*>sd
-        dst = o.data
-        j = o.len
-        for i in range(n):
-            if b[i] == 39 or b[i] == 92:
-                dst[j] = 92
-                j += 1
-            dst[j] = <char>b[i]
-            j += 1
-        o.len = j
-        return 0
-    j = o.len
-    for i in range(n):
-        ch = U_READ(sk, sd, i)
-        if ch == 39 or ch == 92:
-            U_WRITE(o.kind, o.data, j, 92)
-            j += 1
-        U_WRITE(o.kind, o.data, j, ch)
-        j += 1
-    o.len = j
-    return 0
-
-
-cdef bint _xml_special(str s) noexcept:
-    cdef int sk = U_KIND(s)
-    cdef Py_ssize_t n = U_LEN(s), i
-    cdef const void* sd = U_DATA(s)
-    cdef const Py_UCS1* b
-    cdef Py_UCS4 ch
-    if sk == 1:
-        b = <const Py_UCS1*>sd
-        for i in range(n):
-            ch = b[i]
-            if ch <= 62 and (ch == 38 or ch == 60 or ch == 62 or ch == 34 or ch == 39):
-                return True
-        return False
-    for i in range(n):
-        ch = U_READ(sk, sd, i)
-        if ch <= 62 and (ch == 38 or ch == 60 or ch == 62 or ch == 34 or ch == 39):
-            return True
-    return False
-
-
-cdef int _o_xml_escaped(Out* o, str s) except -1:
-    """The escaping branch of ``xml_escape`` (s holds a special character)."""
-    cdef int sk = U_KIND(s)
-    cdef Py_ssize_t n = U_LEN(s), i
-    cdef const void* sd = U_DATA(s)
-    cdef Py_UCS4 ch
-    if sk > o.kind:
-        _o_widen(o, sk)
-    _o_reserve(o, 6 * n)
-    for i in range(n):
-        ch = U_READ(sk, sd, i)
-        if ch <= 62:
-            if ch == 38:
-                _o_ascii(o, b"&amp;", 5)
-                continue
-            if ch == 60:
-                _o_ascii(o, b"&lt;", 4)
-                continue
-            if ch == 62:
-                _o_ascii(o, b"&gt;", 4)
-                continue
-            if ch == 34:
-                _o_ascii(o, b"&quot;", 6)
-                continue
-            if ch == 39:
-                _o_ascii(o, b"&apos;", 6)
-                continue
-            if ch < 32 and ch != 9 and ch != 10 and ch != 13:
-                continue
-        U_WRITE(o.kind, o.data, o.len, ch)
-        o.len += 1
-    return 0
-
-
-cdef inline int _o_xml(Out* o, str s) except -1:
-    if _xml_special(s):
-        return _o_xml_escaped(o, s)
-    return _o_str(o, s)
-
-
 cdef str _o_value(Out* o):
     if o.len == 0:
         return ""
     return <str>_steal(U_FROM_KIND(o.kind, o.data, o.len))
+
+
+# A character's replacement in a table built at import (an escape, an
+# entity): its ASCII text, or len 0 where the character is written as it is.
+cdef struct Replacement:
+    unsigned char len
+    char text[7]
+
+
+cdef void _fill_replacements(Replacement* table, Py_ssize_t size, dict replacements) except *:
+    cdef Py_UCS4 ch
+    cdef bytes text
+    memset(table, 0, size * sizeof(Replacement))
+    for ch, replacement in replacements.items():
+        text = replacement.encode("ascii")
+        assert ch < size and 0 < len(text) <= 7
+        memcpy(table[ch].text, <const char*>text, len(text))
+        table[ch].len = <unsigned char>len(text)
+
+
+cdef inline int _o_replacement(Out* o, const Replacement* r) except -1:
+    return _o_ascii(o, r.text, r.len)

@@ -1,54 +1,57 @@
-from cpython.ref cimport PyObject, Py_INCREF, Py_DECREF, Py_XDECREF
-from cpython.mem cimport PyMem_Malloc, PyMem_Realloc, PyMem_Free
-from libc.string cimport memcpy, memchr, memcmp, memset
-from ._cpython cimport *
+# Character classes: one table that the readers, strtol and dumps consult.
+from libc.string cimport memset
 
+# C's isspace() in the "C" locale (fastsexpr.model.scalars.C_SPACE): xend
+# skips it between elements, both dialects end a bare atom at it, strtol
+# skips it before the number.
+C_SPACE = " \t\n\v\f\r"
+# libvirt's reader skips only these before an element: a VT or FF ends an
+# atom there without being skipped.
+LIBVIRT_SPACE = " \t\n\r"
+# dumps quotes an atom that holds one of these, a control character, space
+# or DEL; any other atom reads back the same written bare.
+ATOM_SPECIALS = "()'\"\\#"
 
-# ------------------------------------------------------------- character classes
-
-# Character classes of the 1-byte kind as table bits (filled at import).
 cdef enum:
-    C_LVSKIP = 1
-    C_STOP = 2          # the same set ends a bare atom in both dialects
-    C_XSPACE = 4
+    CC_C_SPACE = 1
+    CC_LIBVIRT_SPACE = 2
+    CC_ENDS_ATOM = 4    # C_SPACE and both parens, in both dialects
+    CC_NEEDS_QUOTES = 8
 
-cdef unsigned char _CLS[256]
-
-
-cdef void _init_classes() noexcept:
-    cdef int i
-    for i in range(256):
-        _CLS[i] = 0
-    for i in (32, 9, 10, 13):
-        _CLS[i] |= C_LVSKIP
-    for i in (32, 9, 10, 11, 12, 13, 40, 41):
-        _CLS[i] |= C_STOP
-    for i in (32, 9, 10, 11, 12, 13):
-        _CLS[i] |= C_XSPACE
+# The classes of each character below 256 (filled at import); a wider
+# character is in none.
+cdef unsigned char _CHAR_CLASS[256]
 
 
-_init_classes()
+cdef void _init_char_classes() except *:
+    cdef Py_UCS4 ch
+    memset(_CHAR_CLASS, 0, sizeof(_CHAR_CLASS))
+    for ch in C_SPACE:
+        _CHAR_CLASS[ch] |= CC_C_SPACE | CC_ENDS_ATOM
+    for ch in LIBVIRT_SPACE:
+        _CHAR_CLASS[ch] |= CC_LIBVIRT_SPACE
+    for ch in "()":
+        _CHAR_CLASS[ch] |= CC_ENDS_ATOM
+    for ch in range(33):
+        _CHAR_CLASS[ch] |= CC_NEEDS_QUOTES
+    for ch in ATOM_SPECIALS + "\x7f":
+        _CHAR_CLASS[ch] |= CC_NEEDS_QUOTES
 
 
-cdef inline bint _lv_skip(Py_UCS4 c) noexcept nogil:
-    # libvirt skips only space, TAB, LF and CR.
-    return c == 32 or c == 10 or c == 9 or c == 13
+_init_char_classes()
 
-cdef inline bint _lv_stop(Py_UCS4 c) noexcept nogil:
-    # C isspace() plus both parens; VT and FF end an atom without being skipped.
-    return c <= 41 and (c == 32 or c == 40 or c == 41 or (9 <= c <= 13))
 
-cdef inline bint _x_space(Py_UCS4 c) noexcept nogil:
-    return c == 32 or (9 <= c <= 13)
+cdef inline bint _in_class(Py_UCS4 ch, unsigned char classes) noexcept nogil:
+    # The range test vanishes where ch comes from a 1-byte str.
+    return ch < 256 and (_CHAR_CLASS[ch] & classes) != 0
 
-cdef inline bint _x_stop(Py_UCS4 c) noexcept nogil:
-    return c <= 41 and (c == 32 or c == 40 or c == 41 or (9 <= c <= 13))
 
-cdef inline int _hexval(unsigned int c) noexcept nogil:
-    if 48 <= c <= 57:
-        return c - 48
-    if 97 <= c <= 102:
-        return c - 87
-    if 65 <= c <= 70:
-        return c - 55
+cdef inline int _hex_value(unsigned int ch) noexcept nogil:
+    """The value of a hex digit, or -1."""
+    if 48 <= ch <= 57:
+        return ch - 48
+    if 97 <= ch <= 102:
+        return ch - 87
+    if 65 <= ch <= 70:
+        return ch - 55
     return -1

@@ -14,37 +14,24 @@ both give the same answer on every input; only exact ``str`` takes the fast
 path.
 """
 
-from ..errors import SexprSyntaxError
-from . import _pycore
 from sys import intern
 
-__all__ = [
-    "loads",
-    "loads_all",
-    "dumps",
-    "esc",
-    "find_key",
-    "has",
-    "lookup",
-    "value",
-    "value_copy",
-    "first_values",
-    "strtol",
-    "to_int",
-    "to_u64",
-    "xml_escape",
-    "SexprWriter",
-    "XmlWriter",
-]
+from ..errors import SexprSyntaxError
+# The twin: the reference for inputs of unusual types (see above).
+from . import _pycore
+
+__all__ = list(_pycore.__all__)   # the twins export the same names
 
 DIALECTS = ("xend", "libvirt")
 
-include "_chars.pxi"
-include "_readstate.pxi"
-include "_atoms.pxi"
-include "_reader.pxi"
-include "_buffer.pxi"
-include "_dumps.pxi"
-include "_paths.pxi"
-include "_numbers.pxi"
-include "_emit.pxi"
+# The C-API declarations the parts cimport are in _cpython.pxd.  Order
+# matters: a part uses what the parts before it declare.
+include "_chars.pxi"        # C_SPACE and the character class table
+include "_readstate.pxi"    # the text being read and the stack of open lists
+include "_atoms.pxi"        # xend's vocabulary and the atom cache, shared across reads
+include "_reader.pxi"       # the libvirt and xend readers; loads, loads_all
+include "_buffer.pxi"       # Out, the growing character buffer of every writer
+include "_dumps.pxi"        # dumps
+include "_paths.pxi"        # find_key, has, lookup, value, value_copy, first_values
+include "_numbers.pxi"      # strtol, to_int, to_u64
+include "_emit.pxi"         # esc, xml_escape, SexprWriter, XmlWriter

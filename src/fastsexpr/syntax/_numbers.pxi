@@ -1,18 +1,11 @@
-from cpython.ref cimport PyObject, Py_INCREF, Py_DECREF, Py_XDECREF
-from cpython.mem cimport PyMem_Malloc, PyMem_Realloc, PyMem_Free
-from libc.string cimport memcpy, memchr, memcmp, memset
-from ._cpython cimport *
+# C's strtol and strtoull with base 0, over the whole string, and the two
+# integer readings SEXPR.md builds on them (int and u64).
+from ._cpython cimport U_DATA, U_EXACT, U_KIND, U_LEN, U_READ
 
 
-# ------------------------------------------------------------------ numbers
-
-cdef enum:
-    N_FAIL = 0
-    N_OK = 1
-
-
-cdef int _strtol_c(str s, bint unsigned_, long long* sv, unsigned long long* uv) noexcept:
-    """C strtol/strtoull base 0 over the whole string; N_OK or N_FAIL."""
+cdef bint _c_strtol(str s, bint unsigned_, long long* sv, unsigned long long* uv) noexcept:
+    """C strtol (into sv) or strtoull (into uv), base 0, over the whole
+    string; False where the string is not entirely a number that fits."""
     cdef int sk = U_KIND(s)
     cdef const void* sd = U_DATA(s)
     cdef Py_ssize_t n = U_LEN(s), i = 0
@@ -22,7 +15,7 @@ cdef int _strtol_c(str s, bint unsigned_, long long* sv, unsigned long long* uv)
     cdef int dv
     cdef unsigned long long mag = 0
     cdef unsigned long long limit = 0xFFFFFFFFFFFFFFFFULL
-    while i < n and (U_READ(sk, sd, i) == 32 or 9 <= U_READ(sk, sd, i) <= 13):
+    while i < n and _in_class(U_READ(sk, sd, i), CC_C_SPACE):
         i += 1
     if i < n:
         ch = U_READ(sk, sd, i)
@@ -30,34 +23,34 @@ cdef int _strtol_c(str s, bint unsigned_, long long* sv, unsigned long long* uv)
             neg = ch == 45
             i += 1
     if (i + 2 < n and U_READ(sk, sd, i) == 48 and (<unsigned int>U_READ(sk, sd, i + 1) | 32) == 120
-            and _hexval(U_READ(sk, sd, i + 2)) >= 0):
+            and _hex_value(U_READ(sk, sd, i + 2)) >= 0):
         base = 16
         i += 2
     elif i < n and U_READ(sk, sd, i) == 48:
         base = 8
     if i >= n:
-        return N_FAIL
+        return False
     while i < n:
         ch = U_READ(sk, sd, i)
-        dv = _hexval(ch)
+        dv = _hex_value(ch)
         if dv < 0 or <unsigned int>dv >= base:
-            return N_FAIL
+            return False
         if mag > (limit - <unsigned int>dv) / base:
-            return N_FAIL
+            return False
         mag = mag * base + <unsigned int>dv
         i += 1
     if unsigned_:
         uv[0] = (0ULL - mag) if neg else mag
-        return N_OK
+        return True
     if neg:
         if mag > 0x8000000000000000ULL:
-            return N_FAIL
+            return False
         sv[0] = <long long>(0ULL - mag)
     else:
         if mag > 0x7FFFFFFFFFFFFFFFULL:
-            return N_FAIL
+            return False
         sv[0] = <long long>mag
-    return N_OK
+    return True
 
 
 def strtol(s, *args, **kwargs):
@@ -86,10 +79,10 @@ def strtol(s, *args, **kwargs):
     if not U_EXACT(s):
         return _pycore.strtol(s, unsigned)
     if unsigned:
-        if _strtol_c(<str>s, True, &sv, &uv) == N_OK:
+        if _c_strtol(<str>s, True, &sv, &uv):
             return uv
         return None
-    if _strtol_c(<str>s, False, &sv, &uv) == N_OK:
+    if _c_strtol(<str>s, False, &sv, &uv):
         return sv
     return None
 
@@ -100,7 +93,7 @@ def to_int(s):
     cdef unsigned long long uv = 0
     if not U_EXACT(s):
         return _pycore.to_int(s)
-    if _strtol_c(<str>s, False, &sv, &uv) == N_OK and -2147483648 <= sv <= 2147483647:
+    if _c_strtol(<str>s, False, &sv, &uv) and -2147483648 <= sv <= 2147483647:
         return sv
     return 0
 
@@ -111,6 +104,6 @@ def to_u64(s):
     cdef unsigned long long uv = 0
     if not U_EXACT(s):
         return _pycore.to_u64(s)
-    if _strtol_c(<str>s, True, &sv, &uv) == N_OK:
+    if _c_strtol(<str>s, True, &sv, &uv):
         return uv
     return 0

@@ -1,19 +1,22 @@
-from cpython.ref cimport PyObject, Py_INCREF, Py_DECREF, Py_XDECREF
-from cpython.mem cimport PyMem_Malloc, PyMem_Realloc, PyMem_Free
-from libc.string cimport memcpy, memchr, memcmp, memset
-from ._cpython cimport *
+# Path helpers: find_key and what is built on it, over the trees the
+# readers build.  Exact lists and strs take the fast path; anything else
+# goes to the pure twin, whose answer is the reference.
+from cpython.ref cimport PyObject
+from libc.string cimport memchr, memcmp
+from ._cpython cimport (L_CHECK, L_CHECK_P, L_ITEM, L_ITEM_P, L_SIZE, L_SIZE_P, U_CHECK,
+                        U_DATA, U_DATA_P, U_EXACT, U_EXACT_P, U_KIND, U_KIND_P, U_LEN,
+                        U_LEN_P, U_READ)
 
 
-# ---------------------------------------------------------------- path helpers
-
-cdef bint _tok_eq(object head, str path, Py_ssize_t a, Py_ssize_t b, bint negate) except -1:
-    """``head == path[a:b]`` as the reference compares a head with a token."""
+cdef bint _head_equals(object head, str path, Py_ssize_t a, Py_ssize_t b, bint via_ne) except -1:
+    """``head == path[a:b]`` as the pure twin compares a head with a token:
+    through ``!=`` for the first token, through ``==`` for the others."""
     cdef Py_ssize_t n = b - a, i
     cdef int hk, pk
     cdef const void* hd
     cdef const void* pd
     if not U_EXACT(head):
-        if negate:
+        if via_ne:
             return not (head != path[a:b])
         return bool(head == path[a:b])
     if U_LEN(head) != n:
@@ -42,7 +45,7 @@ cdef inline Py_ssize_t _next_slash(str path, Py_ssize_t a, Py_ssize_t n) noexcep
     return a
 
 
-cdef object _find(object node, str path):
+cdef object _find_key_exact(object node, str path):
     """``find_key`` on an exact ``str`` path without splitting it."""
     cdef Py_ssize_t n = U_LEN(path), a, b, k, tl
     cdef int pk = U_KIND(path)
@@ -55,9 +58,9 @@ cdef object _find(object node, str path):
     if not L_CHECK(node) or L_SIZE(node) == 0:
         return None
     b = _next_slash(path, 0, n)
-    if not _tok_eq(<object>L_ITEM(node, 0), path, 0, b, True):
+    if not _head_equals(<object>L_ITEM(node, 0), path, 0, b, True):
         return None
-    keep = node
+    keep = node           # holds cur while Python code may run
     cur = <PyObject*>node
     while b < n:
         a = b + 1
@@ -75,7 +78,7 @@ cdef object _find(object node, str path):
                 if U_LEN_P(h) != tl:
                     continue
                 if U_KIND_P(h) == pk:
-                    if memcmp(RAW_DATA(h), pd + a * pk, tl * pk) == 0:
+                    if memcmp(U_DATA_P(h), pd + a * pk, tl * pk) == 0:
                         found = m
                         break
                     continue
@@ -83,7 +86,7 @@ cdef object _find(object node, str path):
             # references to what the comparison touches.
             mo = <object>m
             ho = <object>h
-            if _tok_eq(ho, path, a, b, False):
+            if _head_equals(ho, path, a, b, False):
                 found = m
                 break
         if found == NULL:
@@ -93,9 +96,9 @@ cdef object _find(object node, str path):
     return <object>cur
 
 
-cdef inline object _find_any(object node, object path):
+cdef inline object _find_key(object node, object path):
     if U_EXACT(path):
-        return _find(node, <str>path)
+        return _find_key_exact(node, <str>path)
     return _pycore.find_key(node, path)
 
 
@@ -105,33 +108,31 @@ def find_key(node, path):
     The first token must be the head of ``node``; each next token picks the
     first member list whose head atom equals it.
     """
-    return _find_any(node, path)
+    return _find_key(node, path)
 
 
 def has(node, path):
-    return _find_any(node, path) is not None
+    """Whether ``find_key`` finds a list at ``path``."""
+    return _find_key(node, path) is not None
 
 
 def lookup(node, path):
     """The tail of the key list at ``path`` if it has one, else None."""
-    found = _find_any(node, path)
+    found = _find_key(node, path)
     if found is None or len(found) < 2:
         return None
     return found[1:]
 
 
 cdef object _value(object node, object path):
-    found = _find_any(node, path)
+    found = _find_key(node, path)
     if found is None:
         return None
     if L_CHECK(found):
-        if L_SIZE(found) < 2:
-            return None
-        v = <object>L_ITEM(found, 1)
+        v = <object>L_ITEM(found, 1) if L_SIZE(found) > 1 else None
     else:
-        if len(found) < 2:
-            return None
-        v = found[1]
+        # Only from the pure twin: an object that passes isinstance(x, list).
+        v = found[1] if len(found) > 1 else None
     return v if isinstance(v, str) else None
 
 
@@ -144,6 +145,7 @@ def value_copy(node, path):
     """Like :func:`value`, but the empty atom counts as absent."""
     v = _value(node, path)
     return v if v else None
+
 
 
 def first_values(node):
@@ -183,3 +185,4 @@ def first_values(node):
         v = <object>L_ITEM(m, 1) if L_SIZE(m) > 1 else None
         out[head] = v if U_CHECK(v) else None
     return out
+

@@ -1,24 +1,25 @@
-from cpython.ref cimport PyObject, Py_INCREF, Py_DECREF, Py_XDECREF
+# The two readers (libvirt's and xend's), each compiled once per width of a
+# str's characters, and the public loads / loads_all that pick one.
+from cpython.ref cimport PyObject
 from cpython.mem cimport PyMem_Malloc, PyMem_Realloc, PyMem_Free
-from libc.string cimport memcpy, memchr, memcmp, memset
-from ._cpython cimport *
+from libc.string cimport memchr, memset
+from ._cpython cimport Py_UCS1, Py_UCS2, U_DATA, U_FROM_KIND, U_IS_ASCII, U_KIND, U_LEN, _steal
 
 ctypedef fused uchar:
     Py_UCS1
     Py_UCS2
     Py_UCS4
 
-
 cdef enum:
-    D_XEND = 0
-    D_LIBVIRT = 1
+    DIALECT_XEND = 0
+    DIALECT_LIBVIRT = 1
 
 
 cdef int _dialect(object dialect) except -1:
     if dialect == "xend":
-        return D_XEND
+        return DIALECT_XEND
     if dialect == "libvirt":
-        return D_LIBVIRT
+        return DIALECT_LIBVIRT
     raise ValueError(f"unknown dialect {dialect!r}: expected 'xend' or 'libvirt'")
 
 
@@ -42,76 +43,78 @@ cdef str _text(object data, object source):
 
 # ---------------------------------------------------------------- libvirt reader
 
-cdef object _lv_one(const uchar* d, Ctx* c, Stack* st, Py_ssize_t pos, Py_ssize_t n,
-                    Py_ssize_t* out):
-    """Read one element at ``pos`` the way libvirt does (``st`` starts empty)."""
-    cdef Py_UCS4 ch
-    cdef Py_ssize_t start, i
-    cdef PyObject* node
+cdef inline Py_ssize_t _libvirt_quote_end(const uchar* d, Py_ssize_t start,
+                                          Py_ssize_t n) noexcept nogil:
+    """The closing ``'`` of the quoted atom starting at ``start``, or n.  A
+    backslash skips the character after it, which stays in the atom."""
+    cdef Py_ssize_t i = start
     cdef const Py_UCS1* q
-    while True:
-        if uchar is Py_UCS1:
-            while pos < n and _CLS[d[pos]] & C_LVSKIP:
-                pos += 1
+    if uchar is Py_UCS1:
+        # Most quoted atoms hold no backslash: find the quote at once.
+        q = <const Py_UCS1*>memchr(d + start, 39, n - start)
+        i = n if q == NULL else q - d
+        if memchr(d + start, 92, i - start) == NULL:
+            return i
+        i = start
+    while i < n and d[i] != 39:
+        if d[i] == 92 and i + 1 < n:
+            i += 2
         else:
-            while pos < n and _lv_skip(d[pos]):
-                pos += 1
+            i += 1
+    return i
+
+
+cdef object _libvirt_one(const uchar* d, Input* inp, Stack* st, Py_ssize_t pos, Py_ssize_t n,
+                         Py_ssize_t* out):
+    """Read one element at ``pos`` the way libvirt does (``st`` starts empty)."""
+    cdef Py_ssize_t start
+    cdef PyObject* node
+    while True:
+        while pos < n and _in_class(d[pos], CC_LIBVIRT_SPACE):
+            pos += 1
         if st.depth:
             if pos >= n:
                 # End of input closes every open list.
                 while True:
-                    node = _st_close(st)
+                    node = _stack_close(st)
                     if st.depth == 0:
                         out[0] = pos
                         return _steal(node)
-                    _st_push(st, node)
+                    _stack_push(st, node)
             if d[pos] == 41:
                 pos += 1
-                node = _st_close(st)
+                node = _stack_close(st)
                 if st.depth == 0:
                     out[0] = pos
                     return _steal(node)
-                _st_push(st, node)
+                _stack_push(st, node)
                 continue
-        ch = d[pos] if pos < n else 0
-        if pos < n and ch == 40:
-            _st_open(st, pos)
+        if pos < n and d[pos] == 40:
+            _stack_open(st, pos)
             pos += 1
             continue
-        if pos < n and ch == 39:
-            start = i = pos + 1
-            if uchar is Py_UCS1:
-                # Most quoted atoms hold no backslash: find the quote at once.
-                q = <const Py_UCS1*>memchr(d + start, 39, n - start)
-                i = n if q == NULL else q - d
-                if memchr(d + start, 92, i - start) != NULL:
-                    i = start
-            while i < n and d[i] != 39:
-                if d[i] == 92 and i + 1 < n:
-                    i += 2
-                else:
-                    i += 1
-            node = _catom(c, st, start, i)
-            pos = i + 1 if i < n else n
+        if pos < n and d[pos] == 39:
+            start = pos + 1
+            pos = _libvirt_quote_end(d, start, n)
+            node = _shared_atom(inp, st, start, pos)
+            if pos < n:
+                pos += 1
         else:
             start = pos
-            if uchar is Py_UCS1:
-                while pos < n and not (_CLS[d[pos]] & C_STOP):
-                    pos += 1
-            else:
-                while pos < n and not _lv_stop(d[pos]):
-                    pos += 1
+            while pos < n and not _in_class(d[pos], CC_ENDS_ATOM):
+                pos += 1
             if st.depth and pos == start:
-                _fail(c, "vertical tab or form feed where an atom should start "
-                         "(libvirt would loop forever here)", pos)
-            node = _catom(c, st, start, pos)
+                _raise_syntax_error(inp, "vertical tab or form feed where an atom should start "
+                                         "(libvirt would loop forever here)", pos)
+            node = _shared_atom(inp, st, start, pos)
         if st.depth == 0:
             out[0] = pos
             return _steal(node)
-        _st_push(st, node)
+        _stack_push(st, node)
 
 
-cdef Py_ssize_t _lv_end(const uchar* d, Py_ssize_t n) noexcept nogil:
+cdef Py_ssize_t _libvirt_end(const uchar* d, Py_ssize_t n) noexcept nogil:
+    """Where libvirt's C string ends: at the first NUL, or n."""
     cdef const void* p
     cdef Py_ssize_t i
     if uchar is Py_UCS1:
@@ -124,25 +127,25 @@ cdef Py_ssize_t _lv_end(const uchar* d, Py_ssize_t n) noexcept nogil:
         return n
 
 
-cdef object _lv_loads(const uchar* d, Ctx* c, Py_ssize_t n):
+cdef object _libvirt_loads(const uchar* d, Input* inp, Py_ssize_t n):
     cdef Stack st
     cdef Py_ssize_t pos = 0
-    _st_init(&st)
+    _stack_init(&st)
     try:
-        return _lv_one(d, c, &st, 0, _lv_end(d, n), &pos)
+        return _libvirt_one(d, inp, &st, 0, _libvirt_end(d, n), &pos)
     finally:
-        _st_free(&st)
+        _stack_free(&st)
 
 
-cdef list _lv_loads_all(const uchar* d, Ctx* c, Py_ssize_t n):
+cdef list _libvirt_loads_all(const uchar* d, Input* inp, Py_ssize_t n):
     cdef Stack st
     cdef Py_ssize_t pos = 0, new = 0
     cdef list res = []
-    n = _lv_end(d, n)
-    _st_init(&st)
+    n = _libvirt_end(d, n)
+    _stack_init(&st)
     try:
         while True:
-            while pos < n and _lv_skip(d[pos]):
+            while pos < n and _in_class(d[pos], CC_LIBVIRT_SPACE):
                 pos += 1
             if pos >= n:
                 return res
@@ -151,23 +154,41 @@ cdef list _lv_loads_all(const uchar* d, Ctx* c, Py_ssize_t n):
                 # its one expression, and real dumps close a list too many.
                 pos += 1
                 continue
-            node = _lv_one(d, c, &st, pos, n, &new)
+            node = _libvirt_one(d, inp, &st, pos, n, &new)
             if new == pos:
-                _fail(c, "vertical tab or form feed where an expression should start", pos)
+                _raise_syntax_error(
+                    inp, "vertical tab or form feed where an expression should start", pos)
             res.append(node)
             pos = new
     finally:
-        _st_free(&st)
+        _stack_free(&st)
 
 
 # ------------------------------------------------------------------- xend reader
 
-cdef Py_ssize_t _x_skip(const uchar* d, Py_ssize_t pos, Py_ssize_t n) noexcept nogil:
+# The one-letter escapes of xend's quoted atoms: the letter's code point
+# holds the character it stands for; 0 where a letter is not one.
+cdef Py_UCS4 _XEND_ESCAPES[128]
+
+
+cdef void _init_xend_escapes() except *:
+    cdef Py_UCS4 letter, meaning
+    memset(_XEND_ESCAPES, 0, sizeof(_XEND_ESCAPES))
+    for letter, meaning in {
+            "a": "\a", "b": "\b", "t": "\t", "n": "\n", "v": "\v", "f": "\f",
+            "r": "\r", "\\": "\\", "'": "'", '"': '"'}.items():
+        _XEND_ESCAPES[letter] = meaning
+
+
+_init_xend_escapes()
+
+
+cdef Py_ssize_t _xend_skip(const uchar* d, Py_ssize_t pos, Py_ssize_t n) noexcept nogil:
     """Skip white space and ``#`` comments."""
     cdef Py_UCS4 ch
     while pos < n:
         ch = d[pos]
-        if (_CLS[ch] & C_XSPACE) if uchar is Py_UCS1 else _x_space(ch):
+        if _in_class(ch, CC_C_SPACE):
             pos += 1
         elif ch == 35:
             while pos < n and d[pos] != 10:
@@ -179,37 +200,39 @@ cdef Py_ssize_t _x_skip(const uchar* d, Py_ssize_t pos, Py_ssize_t n) noexcept n
     return pos
 
 
-cdef PyObject* _x_string(const uchar* d, Ctx* c, Stack* st, Py_ssize_t pos, Py_ssize_t n,
-                         Py_ssize_t* out) except NULL:
+cdef PyObject* _xend_string(const uchar* d, Input* inp, Stack* st, Py_ssize_t pos, Py_ssize_t n,
+                            Py_ssize_t* out) except NULL:
     """The quoted atom whose quote is at ``pos``; ``out`` gets the position after it."""
-    cdef Py_UCS4 q = d[pos]
-    cdef Py_UCS4 ch, e
-    cdef Py_ssize_t i = pos + 1, j, blen = 0, bcap
-    cdef Py_UCS4* buf
-    cdef Py_UCS4* nb
-    cdef unsigned int v
-    cdef PyObject* r
-    cdef const Py_UCS1* e1
+    cdef Py_UCS4 quote = d[pos]
+    cdef Py_UCS4 ch
+    cdef Py_ssize_t i = pos + 1
+    cdef const Py_UCS1* end
     if uchar is Py_UCS1:
         # Most quoted atoms hold no backslash: find the quote at once.
-        e1 = <const Py_UCS1*>memchr(d + i, q, n - i)
-        if e1 != NULL and memchr(d + i, 92, e1 - (d + i)) == NULL:
-            out[0] = (e1 - d) + 1
-            return _catom(c, st, pos + 1, e1 - d)
+        end = <const Py_UCS1*>memchr(d + i, quote, n - i)
+        if end != NULL and memchr(d + i, 92, end - (d + i)) == NULL:
+            out[0] = (end - d) + 1
+            return _shared_atom(inp, st, pos + 1, end - d)
     while i < n:
         ch = d[i]
-        if ch == q:
+        if ch == quote:
             out[0] = i + 1
-            return _catom(c, st, pos + 1, i)
+            return _shared_atom(inp, st, pos + 1, i)
         if ch == 92:
-            break
+            return _xend_unescape(d, inp, pos, i, n, out)
         i += 1
-    if i >= n:
-        _fail(c, "unterminated string", pos)
-    # Escapes present: decode into a buffer, left to right, so that errors
-    # come out in the same order as the reference reader raises them.
-    bcap = (i - pos) + 64
-    buf = <Py_UCS4*>PyMem_Malloc(bcap * sizeof(Py_UCS4))
+    _raise_syntax_error(inp, "unterminated string", pos)
+
+
+cdef PyObject* _xend_unescape(const uchar* d, Input* inp, Py_ssize_t pos, Py_ssize_t i,
+                              Py_ssize_t n, Py_ssize_t* out) except NULL:
+    """The quoted atom at ``pos`` whose first backslash is at ``i``, decoded left
+    to right so that errors come out in the order the reference reader raises them."""
+    cdef Py_UCS4 quote = d[pos]
+    cdef Py_UCS4 ch
+    cdef Py_ssize_t j, blen = 0, bcap = (i - pos) + 64
+    cdef Py_UCS4* buf = <Py_UCS4*>PyMem_Malloc(bcap * sizeof(Py_UCS4))
+    cdef Py_UCS4* grown
     if buf == NULL:
         raise MemoryError()
     try:
@@ -218,144 +241,129 @@ cdef PyObject* _x_string(const uchar* d, Ctx* c, Stack* st, Py_ssize_t pos, Py_s
             blen += 1
         while True:
             if i >= n:
-                _fail(c, "unterminated string", pos)
+                _raise_syntax_error(inp, "unterminated string", pos)
             if blen + 1 >= bcap:
                 bcap *= 2
-                nb = <Py_UCS4*>PyMem_Realloc(buf, bcap * sizeof(Py_UCS4))
-                if nb == NULL:
+                grown = <Py_UCS4*>PyMem_Realloc(buf, bcap * sizeof(Py_UCS4))
+                if grown == NULL:
                     raise MemoryError()
-                buf = nb
+                buf = grown
             ch = d[i]
-            if ch == q:
-                r = U_FROM_KIND(4, buf, blen)
+            if ch == quote:
                 out[0] = i + 1
-                return r
+                return U_FROM_KIND(4, buf, blen)
             if ch != 92:
                 buf[blen] = ch
-                blen += 1
                 i += 1
-                continue
-            if i + 1 >= n:
-                _fail(c, "unterminated string", pos)
-            e = d[i + 1]
-            if e == 97:
-                buf[blen] = 7
-            elif e == 98:
-                buf[blen] = 8
-            elif e == 116:
-                buf[blen] = 9
-            elif e == 110:
-                buf[blen] = 10
-            elif e == 118:
-                buf[blen] = 11
-            elif e == 102:
-                buf[blen] = 12
-            elif e == 114:
-                buf[blen] = 13
-            elif e == 92 or e == 39 or e == 34:
-                buf[blen] = e
-            elif e == 120:
-                j = i + 2
-                v = 0
-                while j < n and j < i + 4 and _hexval(d[j]) >= 0:
-                    v = v * 16 + _hexval(d[j])
-                    j += 1
-                if j == i + 2:
-                    _fail(c, "invalid \\x escape", i)
-                buf[blen] = v
-                blen += 1
-                i = j
-                continue
-            elif 48 <= e <= 55:
-                j = i + 1
-                v = 0
-                while j < n and j < i + 4 and 48 <= d[j] <= 55:
-                    v = v * 8 + (<unsigned int>d[j] - 48)
-                    j += 1
-                buf[blen] = v
-                blen += 1
-                i = j
-                continue
+            elif i + 1 >= n:
+                _raise_syntax_error(inp, "unterminated string", pos)
             else:
-                # An unknown escape keeps the character, as xend's reader does.
-                buf[blen] = e
+                i = _xend_escape(d, inp, i, n, &buf[blen])
             blen += 1
-            i += 2
     finally:
         PyMem_Free(buf)
 
 
-cdef object _x_one(const uchar* d, Ctx* c, Stack* st, Py_ssize_t pos, Py_ssize_t n,
-                   Py_ssize_t* out):
+cdef Py_ssize_t _xend_escape(const uchar* d, Input* inp, Py_ssize_t i, Py_ssize_t n,
+                             Py_UCS4* decoded) except -1:
+    """Decode the escape whose backslash is at ``i`` (a character follows it)
+    into ``decoded``; return the position after it."""
+    cdef Py_UCS4 e = d[i + 1]
+    cdef Py_ssize_t j
+    cdef unsigned int v = 0
+    if e < 128 and _XEND_ESCAPES[e]:
+        decoded[0] = _XEND_ESCAPES[e]
+        return i + 2
+    if e == 120:
+        # \x and one or two hex digits
+        j = i + 2
+        while j < n and j < i + 4 and _hex_value(d[j]) >= 0:
+            v = v * 16 + _hex_value(d[j])
+            j += 1
+        if j == i + 2:
+            _raise_syntax_error(inp, "invalid \\x escape", i)
+        decoded[0] = v
+        return j
+    if 48 <= e <= 55:
+        # one to three octal digits
+        j = i + 1
+        while j < n and j < i + 4 and 48 <= d[j] <= 55:
+            v = v * 8 + (<unsigned int>d[j] - 48)
+            j += 1
+        decoded[0] = v
+        return j
+    # An unknown escape keeps the character, as xend's reader does.
+    decoded[0] = e
+    return i + 2
+
+
+cdef object _xend_one(const uchar* d, Input* inp, Stack* st, Py_ssize_t pos, Py_ssize_t n,
+                      Py_ssize_t* out):
     """Read one complete element at ``pos`` (``st`` starts empty)."""
     cdef Py_UCS4 ch
     cdef Py_ssize_t start
     cdef PyObject* node
     while True:
-        pos = _x_skip(d, pos, n)
+        pos = _xend_skip(d, pos, n)
         if pos >= n:
             if st.depth:
-                _fail(c, "unclosed '('", st.opens[st.depth - 1])
-            _fail(c, "expected an expression", pos)
+                _raise_syntax_error(inp, "unclosed '('", st.opens[st.depth - 1])
+            _raise_syntax_error(inp, "expected an expression", pos)
         ch = d[pos]
         if ch == 40:
-            _st_open(st, pos)
+            _stack_open(st, pos)
             pos += 1
             continue
         if ch == 41:
             if st.depth == 0:
-                _fail(c, "unexpected ')'", pos)
+                _raise_syntax_error(inp, "unexpected ')'", pos)
             pos += 1
-            node = _st_close(st)
+            node = _stack_close(st)
             if st.depth == 0:
                 out[0] = pos
                 return _steal(node)
-            _st_push(st, node)
+            _stack_push(st, node)
             continue
         if ch == 39 or ch == 34:
-            node = _x_string(d, c, st, pos, n, &pos)
+            node = _xend_string(d, inp, st, pos, n, &pos)
         else:
             start = pos
-            if uchar is Py_UCS1:
-                while pos < n and not (_CLS[d[pos]] & C_STOP):
-                    pos += 1
-            else:
-                while pos < n and not _x_stop(d[pos]):
-                    pos += 1
-            node = _catom(c, st, start, pos)
+            while pos < n and not _in_class(d[pos], CC_ENDS_ATOM):
+                pos += 1
+            node = _shared_atom(inp, st, start, pos)
         if st.depth == 0:
             out[0] = pos
             return _steal(node)
-        _st_push(st, node)
+        _stack_push(st, node)
 
 
-cdef object _x_loads(const uchar* d, Ctx* c, Py_ssize_t n):
+cdef object _xend_loads(const uchar* d, Input* inp, Py_ssize_t n):
     cdef Stack st
     cdef Py_ssize_t pos = 0
-    _st_init(&st)
+    _stack_init(&st)
     try:
-        node = _x_one(d, c, &st, 0, n, &pos)
+        node = _xend_one(d, inp, &st, 0, n, &pos)
     finally:
-        _st_free(&st)
-    pos = _x_skip(d, pos, n)
+        _stack_free(&st)
+    pos = _xend_skip(d, pos, n)
     if pos < n:
-        _fail(c, "extra data after the expression", pos)
+        _raise_syntax_error(inp, "extra data after the expression", pos)
     return node
 
 
-cdef list _x_loads_all(const uchar* d, Ctx* c, Py_ssize_t n):
+cdef list _xend_loads_all(const uchar* d, Input* inp, Py_ssize_t n):
     cdef Stack st
     cdef Py_ssize_t pos
     cdef list res = []
-    _st_init(&st)
+    _stack_init(&st)
     try:
-        pos = _x_skip(d, 0, n)
+        pos = _xend_skip(d, 0, n)
         while pos < n:
-            res.append(_x_one(d, c, &st, pos, n, &pos))
-            pos = _x_skip(d, pos, n)
+            res.append(_xend_one(d, inp, &st, pos, n, &pos))
+            pos = _xend_skip(d, pos, n)
         return res
     finally:
-        _st_free(&st)
+        _stack_free(&st)
 
 
 # ------------------------------------------------------------------ public read
@@ -373,33 +381,33 @@ def loads_all(data, *, dialect="xend", source=None):
     return _read(data, dialect, source, True)
 
 
-cdef object _lv_read(const uchar* d, Ctx* c, Py_ssize_t n, bint every):
-    return _lv_loads_all(d, c, n) if every else _lv_loads(d, c, n)
+cdef object _libvirt_read(const uchar* d, Input* inp, Py_ssize_t n, bint every):
+    return _libvirt_loads_all(d, inp, n) if every else _libvirt_loads(d, inp, n)
 
 
-cdef object _x_read(const uchar* d, Ctx* c, Py_ssize_t n, bint every):
-    return _x_loads_all(d, c, n) if every else _x_loads(d, c, n)
+cdef object _xend_read(const uchar* d, Input* inp, Py_ssize_t n, bint every):
+    return _xend_loads_all(d, inp, n) if every else _xend_loads(d, inp, n)
 
 
 cdef object _read(data, dialect, source, bint every):
     """Pick the reader for the dialect and for the width of the str's characters."""
     cdef int dia = _dialect(dialect)
     cdef str text = _text(data, source)
-    cdef Ctx c
+    cdef Input inp
     cdef int kind = U_KIND(text)
     cdef Py_ssize_t n = U_LEN(text)
-    c.text = <PyObject*>text
-    c.source = <PyObject*>source
-    c.data = U_DATA(text)
-    c.ascii = U_IS_ASCII(text)
-    if dia == D_LIBVIRT:
+    inp.text = <PyObject*>text
+    inp.source = <PyObject*>source
+    inp.data = U_DATA(text)
+    inp.ascii = U_IS_ASCII(text)
+    if dia == DIALECT_LIBVIRT:
         if kind == 1:
-            return _lv_read(<const Py_UCS1*>c.data, &c, n, every)
+            return _libvirt_read(<const Py_UCS1*>inp.data, &inp, n, every)
         if kind == 2:
-            return _lv_read(<const Py_UCS2*>c.data, &c, n, every)
-        return _lv_read(<const Py_UCS4*>c.data, &c, n, every)
+            return _libvirt_read(<const Py_UCS2*>inp.data, &inp, n, every)
+        return _libvirt_read(<const Py_UCS4*>inp.data, &inp, n, every)
     if kind == 1:
-        return _x_read(<const Py_UCS1*>c.data, &c, n, every)
+        return _xend_read(<const Py_UCS1*>inp.data, &inp, n, every)
     if kind == 2:
-        return _x_read(<const Py_UCS2*>c.data, &c, n, every)
-    return _x_read(<const Py_UCS4*>c.data, &c, n, every)
+        return _xend_read(<const Py_UCS2*>inp.data, &inp, n, every)
+    return _xend_read(<const Py_UCS4*>inp.data, &inp, n, every)
