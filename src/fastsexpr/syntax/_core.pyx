@@ -32,6 +32,6 @@ include "_atoms.pxi"        # xend's vocabulary and the atom cache, shared acros
 include "_reader.pxi"       # the libvirt and xend readers; loads, loads_all
 include "_buffer.pxi"       # Out, the growing character buffer of every writer
 include "_dumps.pxi"        # dumps
-include "_paths.pxi"        # find_key, has, lookup, value, value_copy, first_values
+include "_paths.pxi"        # find_key, has, lookup, value, nonempty_value, member_values
 include "_numbers.pxi"      # strtol, to_int, to_u64
 include "_emit.pxi"         # esc, xml_escape, SexprWriter, XmlWriter

@@ -241,11 +241,12 @@ cdef class SexprWriter:
             # The reference escapes first; an escaped value is written as is.
             _o_quoted_pair(&self.o, _as_text(key), _as_text(_pycore.esc(text)), False)
 
-    def pair_raw(self, key, text):
-        """``(key 'text')``"""
+    def pair_unescaped(self, key, text):
+        """``(key 'text')``: quoted but not escaped, as libvirt writes a value
+        it has checked (a UUID, a MAC, a lifecycle word)."""
         _o_quoted_pair(&self.o, _as_text(key), _as_text(text), False)
 
-    def pair_bare(self, key, text):
+    def pair_unquoted(self, key, text):
         """``(key text)``: an unquoted value (numbers, words, CHR strings)."""
         cdef str k = _as_text(key)
         cdef str t = _as_text(text)
@@ -268,6 +269,9 @@ cdef class SexprWriter:
 
     def getvalue(self):
         return _o_value(&self.o)
+
+    pair_raw = pair_unescaped       # alias until the layout merge
+    pair_bare = pair_unquoted       # alias until the layout merge
 
 
 # ------------------------------------------------------------------ XmlWriter

@@ -141,21 +141,23 @@ def value(node, path):
     return _value(node, path)
 
 
-def value_copy(node, path):
+def nonempty_value(node, path):
     """Like :func:`value`, but the empty atom counts as absent."""
     v = _value(node, path)
     return v if v else None
 
 
+value_copy = nonempty_value     # the name SEXPR.md gives it
 
-def first_values(node):
+
+def member_values(node):
     """Every member key of ``node`` with its value, in one pass.
 
     For each head atom among the member lists of ``node`` (its items after
     the head), the first list with that head counts, as in :func:`find_key`;
     the key maps to that list's first tail member if it is an atom, else to
-    None.  So, with ``h = node[0]``, ``first_values(node).get(k)`` is
-    ``value(node, h + "/" + k)`` and ``k in first_values(node)`` is
+    None.  So, with ``h = node[0]``, ``member_values(node).get(k)`` is
+    ``value(node, h + "/" + k)`` and ``k in member_values(node)`` is
     ``has(node, h + "/" + k)``: a reader that asks a list for many keys
     walks it once.  Anything but a list has no members: ``{}``.
     """
@@ -163,7 +165,7 @@ def first_values(node):
     cdef Py_ssize_t k
     cdef object m, head, v
     if type(node) is not list:
-        return _pycore.first_values(node)
+        return _pycore.member_values(node)
     # Exact lists with exact str heads only: the dictionary then runs no
     # Python code (no __eq__/__hash__ of a str subclass, no overridden
     # __getitem__), so the pure twin's answer is the same by construction.
@@ -172,17 +174,19 @@ def first_values(node):
         if not L_CHECK(m):
             continue
         if type(m) is not list:
-            return _pycore.first_values(node)
+            return _pycore.member_values(node)
         if L_SIZE(m) == 0:
             continue
         head = <object>L_ITEM(m, 0)
         if not U_CHECK(head):
             continue
         if not U_EXACT(head):
-            return _pycore.first_values(node)
+            return _pycore.member_values(node)
         if head in out:
             continue
         v = <object>L_ITEM(m, 1) if L_SIZE(m) > 1 else None
         out[head] = v if U_CHECK(v) else None
     return out
 
+
+first_values = member_values    # alias until the layout merge

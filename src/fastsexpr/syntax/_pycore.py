@@ -4,7 +4,9 @@ This module is the twin of the compiled ``fastsexpr.syntax._core``: the same
 functions and classes with the same behaviour, errors and positions.  It is
 the fallback where the extension is not built, and the reference the tests
 hold the compiled core against.  It knows quoting, escaping, positions and
-buffers, and nothing of Xen.
+buffers, and nothing of Xen.  It gathers one module per part of the compiled
+engine: ``_pychars`` (``_chars.pxi``), ``_pyreader`` (``_reader.pxi``),
+``_pydumps``, ``_pypaths``, ``_pynumbers`` and ``_pyemit`` likewise.
 
 Readers (``loads`` / ``loads_all``) take ``str`` or UTF-8 ``bytes`` and two
 dialects:
@@ -27,7 +29,10 @@ from __future__ import annotations
 from ._pydumps import dumps
 from ._pyemit import SexprWriter, XmlWriter, esc, xml_escape
 from ._pynumbers import strtol, to_int, to_u64
-from ._pypaths import find_key, first_values, has, lookup, value, value_copy
+from ._pypaths import (
+    find_key, has, lookup, member_values, nonempty_value, value, value_copy,
+    first_values,                   # alias until the layout merge
+)
 from ._pyreader import DIALECTS, loads, loads_all
 
 __all__ = [
@@ -39,8 +44,10 @@ __all__ = [
     "has",
     "lookup",
     "value",
+    "nonempty_value",
     "value_copy",
-    "first_values",
+    "member_values",
+    "first_values",         # alias until the layout merge
     "strtol",
     "to_int",
     "to_u64",

@@ -1,4 +1,6 @@
-"""libvirt's SEXPR and XML emitters, pure Python (the twin of ``_emit.pxi``)."""
+"""libvirt's two escapes (esc for SEXPR values, xml_escape for XML text)
+and the writers its formatters are built on, SexprWriter and XmlWriter,
+pure Python (the twin of ``_emit.pxi``)."""
 from __future__ import annotations
 
 
@@ -34,11 +36,12 @@ class SexprWriter:
         """``(key 'esc(text)')``"""
         self._parts.append(f"({key} '{esc(text)}')")
 
-    def pair_raw(self, key, text):
-        """``(key 'text')``"""
+    def pair_unescaped(self, key, text):
+        """``(key 'text')``: quoted but not escaped, as libvirt writes a value
+        it has checked (a UUID, a MAC, a lifecycle word)."""
         self._parts.append(f"({key} '{text}')")
 
-    def pair_bare(self, key, text):
+    def pair_unquoted(self, key, text):
         """``(key text)``: an unquoted value (numbers, words, CHR strings)."""
         self._parts.append(f"({key} {text})")
 
@@ -49,9 +52,13 @@ class SexprWriter:
     def getvalue(self):
         return "".join(self._parts)
 
+    pair_raw = pair_unescaped       # alias until the layout merge
+    pair_bare = pair_unquoted       # alias until the layout merge
 
-_XML_SPECIAL = frozenset("&<>\"'")
-_XML_ESCAPES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&apos;"}
+
+# The five XML specials and their entities.
+_XML_ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&apos;"}
+_XML_SPECIAL = frozenset(_XML_ENTITIES)
 
 
 def xml_escape(s):
@@ -68,8 +75,8 @@ def xml_escape(s):
         return s
     out = []
     for c in s:
-        if c in _XML_ESCAPES:
-            out.append(_XML_ESCAPES[c])
+        if c in _XML_ENTITIES:
+            out.append(_XML_ENTITIES[c])
         elif c < " " and c not in "\t\n\r":
             continue
         else:
@@ -77,7 +84,7 @@ def xml_escape(s):
     return "".join(out)
 
 
-def _attrs(attrs):
+def _xml_attrs(attrs):
     parts = []
     for a in attrs:
         if len(a) == 3 and a[2]:
@@ -104,7 +111,7 @@ class XmlWriter:
 
     def start(self, tag, attrs=()):
         """``<tag ...>`` and a new level."""
-        self._parts.append(f"{'  ' * self._depth}<{tag}{_attrs(attrs)}>\n")
+        self._parts.append(f"{'  ' * self._depth}<{tag}{_xml_attrs(attrs)}>\n")
         self._depth += 1
 
     def end(self, tag):
@@ -114,12 +121,12 @@ class XmlWriter:
 
     def empty(self, tag, attrs=()):
         """``<tag .../>``"""
-        self._parts.append(f"{'  ' * self._depth}<{tag}{_attrs(attrs)}/>\n")
+        self._parts.append(f"{'  ' * self._depth}<{tag}{_xml_attrs(attrs)}/>\n")
 
     def text(self, tag, text, attrs=()):
         """``<tag ...>escaped text</tag>``"""
         self._parts.append(
-            f"{'  ' * self._depth}<{tag}{_attrs(attrs)}>{xml_escape(text)}</{tag}>\n")
+            f"{'  ' * self._depth}<{tag}{_xml_attrs(attrs)}>{xml_escape(text)}</{tag}>\n")
 
     def getvalue(self):
         return "".join(self._parts)

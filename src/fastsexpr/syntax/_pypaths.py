@@ -1,4 +1,5 @@
-"""Path helpers over read trees, pure Python (the twin of ``_paths.pxi``)."""
+"""Path helpers: find_key and what is built on it, over the trees the
+readers build, pure Python (the twin of ``_paths.pxi``)."""
 from __future__ import annotations
 
 
@@ -23,6 +24,7 @@ def find_key(node, path):
 
 
 def has(node, path):
+    """Whether ``find_key`` finds a list at ``path``."""
     return find_key(node, path) is not None
 
 
@@ -43,20 +45,23 @@ def value(node, path):
     return v if isinstance(v, str) else None
 
 
-def value_copy(node, path):
+def nonempty_value(node, path):
     """Like :func:`value`, but the empty atom counts as absent."""
     v = value(node, path)
     return v if v else None
 
 
-def first_values(node):
+value_copy = nonempty_value     # the name SEXPR.md gives it
+
+
+def member_values(node):
     """Every member key of ``node`` with its value, in one pass.
 
     For each head atom among the member lists of ``node`` (its items after
     the head), the first list with that head counts, as in :func:`find_key`;
     the key maps to that list's first tail member if it is an atom, else to
-    None.  So, with ``h = node[0]``, ``first_values(node).get(k)`` is
-    ``value(node, h + "/" + k)`` and ``k in first_values(node)`` is
+    None.  So, with ``h = node[0]``, ``member_values(node).get(k)`` is
+    ``value(node, h + "/" + k)`` and ``k in member_values(node)`` is
     ``has(node, h + "/" + k)``: a reader that asks a list for many keys
     walks it once.  Anything but a list has no members: ``{}``.
     """
@@ -70,3 +75,6 @@ def first_values(node):
                 v = m[1] if len(m) > 1 else None
                 out[head] = v if isinstance(v, str) else None
     return out
+
+
+first_values = member_values    # alias until the layout merge
