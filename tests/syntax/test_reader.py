@@ -216,6 +216,37 @@ def test_input_type(impl):
     assert impl.loads(memoryview(b"(a b)")) == ["a", "b"]
 
 
+# ------------------------------------------------------- C white space, one set
+
+# Every 1-byte character, and wider ones Python counts as space but C does not.
+CHARACTERS = [chr(c) for c in range(256)] + ["\u0085", "\u2028", "\u3000", "\U0001f600"]
+
+
+def test_c_white_space_is_one_set(impl):
+    """Both engines skip and split at C's isspace() set as model.scalars
+    spells it, and at nothing else."""
+    from fastsexpr.model.scalars import C_SPACE
+    from fastsexpr.syntax import _pychars
+    assert _pychars.C_SPACE == C_SPACE
+    if compiled_core is not None:
+        assert compiled_core.C_SPACE == C_SPACE
+    for ch in CHARACTERS:
+        space = ch in C_SPACE
+        assert (impl.strtol(ch + "-7") == -7) is space, repr(ch)
+        if ch in "()":
+            continue
+        assert impl.loads(f"(a{ch}b)") == (["a", "b"] if space else [f"a{ch}b"]), repr(ch)
+        if ch == "\0":               # libvirt's C string ends there
+            continue
+        for text in (f"(a{ch}b)", f"(a {ch}b)" if ch != "'" else "(a b)"):
+            if ch in "\v\f":        # ends an atom, but is not skipped: tested above
+                with pytest.raises(SexprSyntaxError):
+                    impl.loads(text, dialect="libvirt")
+            else:
+                want = ["a", "b"] if space else text[1:-1].split(" ")
+                assert impl.loads(text, dialect="libvirt") == want, repr(text)
+
+
 # -------------------------------------------------- positions and error text
 
 def test_error_position_line_column_and_caret(impl):
