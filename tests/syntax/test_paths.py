@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-# SEXPR.md 3.2: a fragment under (x ...), then has / lookup / value / value_copy of x/k.
+# SEXPR.md 3.2: a fragment under (x ...), then has / lookup / value / nonempty_value
+# (SEXPR.md's value_copy) of x/k.
 PATH_TABLE = [
     ("(k v)", True, ["v"], "v", "v"),
     ("(k)", True, None, None, None),
@@ -15,18 +16,26 @@ PATH_TABLE = [
 ]
 
 
-@pytest.mark.parametrize("fragment,has,lookup,value,value_copy", PATH_TABLE,
+@pytest.mark.parametrize("fragment,has,lookup,value,nonempty", PATH_TABLE,
                          ids=[row[0] for row in PATH_TABLE])
-def test_path_helper_table(impl, fragment, has, lookup, value, value_copy):
+def test_path_helper_table(impl, fragment, has, lookup, value, nonempty):
     node = impl.loads(f"(x {fragment})", dialect="libvirt")
     assert impl.has(node, "x/k") is has
     assert impl.lookup(node, "x/k") == lookup
     assert impl.value(node, "x/k") == value
-    assert impl.value_copy(node, "x/k") == value_copy
+    assert impl.nonempty_value(node, "x/k") == nonempty
     found = impl.find_key(node, "x/k")
     assert (found is not None) is has
     if has:
         assert found[0] == "k"
+
+
+def test_value_copy_is_nonempty_value(impl):
+    """SEXPR.md calls it value_copy: the name stays, for the same function."""
+    from fastsexpr import syntax
+    assert impl.value_copy is impl.nonempty_value
+    assert syntax.value_copy is syntax.nonempty_value
+    assert impl.value_copy(["x", ["k", ""]], "x/k") is None
 
 
 DOMAIN = """(domain (name 'vm') (memory 512)
