@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import pytest
 
+from fastsexpr import read_xml, xml_to_sexpr
+from fastsexpr.errors import DomainXMLError
 from fastsexpr.model.scalars import (
     ULLONG_MAX, parse_cpuset, parse_decimal, parse_int, parse_llong,
-    parse_ullong, parse_unsigned_base0, parse_uuid,
+    parse_mac, parse_ullong, parse_unsigned_base0, parse_uuid,
     parse_xpath_llong, unit_bytes,
 )
 
@@ -116,3 +118,27 @@ def test_parse_uuid_accepts(text):
 ])
 def test_parse_uuid_refuses(text):
     assert parse_uuid(text) is None
+
+
+def _nic_xml(mac: str) -> str:
+    return ("<domain type='xen'><name>t</name>"
+            "<uuid>00112233-4455-6677-8899-aabbccddeeff</uuid><memory>1024</memory>"
+            "<os><type>linux</type><kernel>/boot/vmlinuz</kernel></os><devices>"
+            f"<interface type='bridge'><mac address='{mac}'/><source bridge='br0'/>"
+            "</interface></devices></domain>")
+
+
+@pytest.mark.parametrize("mac", ["0:1:2:3:4:5\u00e9", "0:1:2:3:4:5\u00e9x"])
+def test_mac_may_be_followed_by_non_ascii(mac):
+    # virMacAddrParse stops after the sixth group at a char <= ' ', and a
+    # char is signed: the first byte of a UTF-8 sequence is negative.  The
+    # xend reader reads MACs with the same grammar.
+    assert parse_mac(mac) == "00:01:02:03:04:05"
+    assert "(mac '00:01:02:03:04:05')" in xml_to_sexpr(_nic_xml(mac), xend_config_version=2)
+
+
+def test_mac_followed_by_delete_is_refused():
+    # 0x7f is above ' ' and positive as a signed char.
+    with pytest.raises(DomainXMLError) as exc:
+        read_xml(_nic_xml("0:1:2:3:4:5\x7f"))
+    assert exc.value.reason == "unable to parse mac address '0:1:2:3:4:5\x7f'"

@@ -6,6 +6,7 @@ import secrets
 
 from ..errors import DomainXMLError
 from ..model.domain import Domain, Interface
+from ..model.scalars import parse_mac
 from ..model.vocab import NET_TYPES
 from .elements import device_path
 
@@ -17,11 +18,6 @@ _SOURCE_ATTRS = {"bridge": "bridge", "network": "network"}
 # The types whose <ip> libvirt keeps.
 _IP_TYPES = ("ethernet", "bridge")
 _MODEL_OK = re.compile(r"[A-Za-z0-9_-]+\Z")
-_MAC_CANONICAL = re.compile(r"[0-9a-f]{2}(?::[0-9a-f]{2}){5}\Z")
-# libvirt stops reading a MAC at any character up to a blank after the
-# sixth group and ignores the rest.
-_MAC_RE = re.compile(r"([0-9A-Fa-f]{1,2}):([0-9A-Fa-f]{1,2}):([0-9A-Fa-f]{1,2}):"
-                     r"([0-9A-Fa-f]{1,2}):([0-9A-Fa-f]{1,2}):([0-9A-Fa-f]{1,2})(?:[\x00-\x20].*)?\Z", re.S)
 # The prefix of the names libvirt gives the host side of a running guest's
 # interfaces.
 _GENERATED_IFNAME = "vnet"
@@ -81,17 +77,12 @@ def read_interface(dom: Domain, el, hvm: bool) -> bool:
 
 
 def _unicast_mac(text: str, el) -> str:
-    if _MAC_CANONICAL.match(text) is not None:
-        if int(text[:2], 16) & 1:
-            raise DomainXMLError(f"expected unicast mac address, found multicast '{text}'", device_path(el))
-        return text
-    m = _MAC_RE.match(text)
-    if m is None:
+    mac = parse_mac(text)
+    if mac is None:
         raise DomainXMLError(f"unable to parse mac address '{text}'", device_path(el))
-    octets = [int(g, 16) for g in m.groups()]
-    if octets[0] & 1:
+    if int(mac[:2], 16) & 1:
         raise DomainXMLError(f"expected unicast mac address, found multicast '{text}'", device_path(el))
-    return ":".join(f"{o:02x}" for o in octets)
+    return mac
 
 
 def _random_mac() -> str:
