@@ -35,7 +35,8 @@ from corpus import CORPUS, cases, load_fixture, needs_corpus
 
 from fastsexpr import xml_to_sexpr
 from fastsexpr.syntax import _pycore
-from fastsexpr.libvirt_xml import reader
+from fastsexpr.libvirt_xml import read_xml
+from fastsexpr.libvirt_xml.parse import parse_document
 from fastsexpr.xend import writer
 
 try:
@@ -79,10 +80,10 @@ def test_stage(benchmark, engine, stage, source, expected, version):
     benchmark.group = f"xml2sexpr stage {stage} ({engine})"
     benchmark.extra_info["engine"] = engine
     text = load_fixture(CORPUS / source)
-    domain = reader.read_xml(text)
+    domain = read_xml(text)
     if stage == "parse":
-        benchmark(reader._parse_document, text)
+        benchmark(parse_document, text)
     elif stage == "read":
-        benchmark(reader.read_xml, text)
+        benchmark(read_xml, text)
     else:
         assert benchmark(writer.write_sexpr, domain, version) == load_fixture(CORPUS / expected)

@@ -86,3 +86,160 @@ def parse_mac(text: str) -> Optional[str]:
         if nxt != ":":
             return None
         i = j + 1
+
+
+# --- used by the XML reader
+# libvirt's strtol family (virStrToLong_*), its cpuset bitmaps, its memory
+# units, and the XPath number() it reads some attributes with.
+
+__all__ += [
+    "ULLONG_MAX", "CPUMASK_LEN", "parse_decimal", "parse_int", "parse_llong",
+    "parse_ullong", "parse_unsigned_base0", "parse_cpuset", "unit_bytes",
+    "parse_xpath_llong",
+]
+
+ULLONG_MAX = (1 << 64) - 1
+# VIR_DOMAIN_CPUMASK_LEN: a cpuset names CPUs 0 to 1023.
+CPUMASK_LEN = 1024
+
+_C_SPACES = f"[{C_SPACE}]*"
+_DECIMAL = re.compile(f"{_C_SPACES}([+-]?[0-9]+)").fullmatch
+_UNSIGNED_DECIMAL = re.compile(f"{_C_SPACES}\\+?([0-9]+)").fullmatch
+# One cpuset item: N, ^N or N-M, and the comma after it.
+_CPUSET_ITEM = re.compile(f"(\\^)?([0-9]+){_C_SPACES}"
+                          f"(?:-{_C_SPACES}([+-]?[0-9]+){_C_SPACES})?"
+                          f"(,{_C_SPACES})?").match
+_CPUSET_LEAD = re.compile(_C_SPACES).match
+# Memory unit (lowercased) -> bytes: "k" and "kib" are powers of 1024,
+# "kb" of 1000.
+_UNIT_BYTES = {"b": 1, "byte": 1, "bytes": 1}
+for _power, _letter in enumerate("kmgtpe", 1):
+    _UNIT_BYTES[_letter] = _UNIT_BYTES[_letter + "ib"] = 1024 ** _power
+    _UNIT_BYTES[_letter + "b"] = 1000 ** _power
+del _power, _letter
+# XPath 1.0 number(): XML white space (not C's), an optional minus, decimal
+# digits with an optional fraction.
+_XPATH_NUMBER = re.compile(r"[ \t\n\r]*(-?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+))[ \t\n\r]*").fullmatch
+
+
+def parse_decimal(text: str) -> Optional[int]:
+    """C strtol in base 10 as libvirt reads a whole attribute: leading C
+    white space, an optional sign, digits, nothing after.
+
+    Unbounded: the caller checks the range of its C type.
+    """
+    if text.isdigit() and text.isascii():
+        # Plain digits, the usual case, which the pattern accepts too.
+        return int(text)
+    m = _DECIMAL(text)
+    return None if m is None else int(m.group(1))
+
+
+def parse_int(text: str) -> Optional[int]:
+    """``parse_decimal`` within a C int (virStrToLong_i)."""
+    value = parse_decimal(text)
+    if value is None or not -(1 << 31) <= value < (1 << 31):
+        return None
+    return value
+
+
+def parse_llong(text: str) -> Optional[int]:
+    """``parse_decimal`` within a C long long (virStrToLong_ll)."""
+    value = parse_decimal(text)
+    if value is None or not -(1 << 63) <= value < (1 << 63):
+        return None
+    return value
+
+
+def parse_ullong(text: str) -> Optional[int]:
+    """C strtoull in base 10 as libvirt's virStrToLong_ullp: leading C
+    white space and an optional '+', digits, nothing after; a '-' or a value
+    above ULLONG_MAX is refused."""
+    if text.isdigit() and text.isascii():
+        value = int(text)
+    else:
+        m = _UNSIGNED_DECIMAL(text)
+        if m is None:
+            return None
+        value = int(m.group(1))
+    return value if value <= ULLONG_MAX else None
+
+
+def parse_unsigned_base0(text: str) -> Optional[int]:
+    """C strtoul with base 0 (``0x`` hex, leading-0 octal, else decimal)
+    after leading C white space and an optional '+'."""
+    s = text.lstrip(C_SPACE)
+    if s.startswith("+"):
+        s = s[1:]
+    try:
+        if s[:2] in ("0x", "0X"):
+            return int(s[2:], 16) if s[2:].isalnum() else None
+        if len(s) > 1 and s.startswith("0"):
+            return int(s[1:], 8)
+        if s.isdigit() and s.isascii():
+            return int(s, 10)
+    except ValueError:
+        pass
+    return None
+
+
+def parse_cpuset(text: str) -> Optional[tuple[int, ...]]:
+    """libvirt's virBitmapParse of a cpuset: the sorted CPU numbers, or
+    None for a malformed or empty set.
+
+    Items are scanned left to right: ``N``, ``N-M`` or ``^N`` (which removes
+    N); a comma may end the list; C white space may surround numbers but
+    not follow a '^'; the end of a range is read by strtol, so it may carry
+    a sign; every number is below CPUMASK_LEN.
+    """
+    cpus = set()
+    n = len(text)
+    pos = _CPUSET_LEAD(text).end()
+    if pos == n:
+        return None
+    while pos < n:
+        m = _CPUSET_ITEM(text, pos)
+        if m is None:
+            return None
+        negated, low, high, comma = m.groups()
+        start = int(low)
+        if high is None:
+            if start >= CPUMASK_LEN:
+                return None
+            if negated:
+                cpus.discard(start)
+            else:
+                cpus.add(start)
+        else:
+            end = int(high)
+            if negated or end < start or end >= CPUMASK_LEN:
+                return None
+            cpus.update(range(start, end + 1))
+        pos = m.end()
+        if comma is None and pos < n:
+            return None
+    return tuple(sorted(cpus)) if cpus else None
+
+
+def unit_bytes(unit: Optional[str]) -> Optional[int]:
+    """The bytes in one ``unit`` of a memory size, as libvirt's
+    virScaleInteger reads the unit attribute (any case): absent or empty is
+    KiB; b, byte, bytes; k, KiB ... e, EiB powers of 1024; KB ... EB powers
+    of 1000.  None for an unknown suffix.  The caller refuses a size whose
+    bytes exceed ULLONG_MAX, as virScaleInteger does."""
+    if not unit:
+        return 1024
+    return _UNIT_BYTES.get(unit.lower())
+
+
+def parse_xpath_llong(text: str) -> Optional[int]:
+    """XPath number() of ``text`` as libvirt's virXPathLongLong keeps it: a
+    whole number within a C long long, else None (not a number, a fraction,
+    out of range)."""
+    m = _XPATH_NUMBER(text)
+    if m is None:
+        return None
+    value = float(m.group(1))
+    if not -(1 << 63) <= value < (1 << 63) or value != int(value):
+        return None
+    return int(value)
