@@ -1,7 +1,7 @@
 """libvirt domain XML <-> the Domain model: the order of the sections.
 
-Reading is libvirt 1.2.10's *inactive* parse of a Xen domain (the Xen test
-capabilities: i686 guests of OS type ``hvm`` or ``xen``), followed by the
+Reading is libvirt 1.2.10's *inactive* parse of a Xen domain (guests of OS
+type ``hvm`` or ``xen`` of the architectures the host runs), followed by the
 default-filling steps libvirt runs after parsing.  It keeps exactly what the
 xend formats can carry and rejects what libvirt rejects, naming the element.
 
@@ -20,6 +20,7 @@ from __future__ import annotations
 from typing import Callable, Dict, Union
 
 from ..model.domain import Domain
+from ..model.host import DEFAULT_HOST_ARCH, guest_arches
 from ..syntax import XmlWriter
 from .allocation import read_allocation, write_allocation
 from .chr import hvm_console_as_serial, read_console, read_parallel, read_serial, write_chr
@@ -51,19 +52,32 @@ _DEVICE_READERS: Dict[str, Callable[[Domain, object, bool], bool]] = {
 }
 
 
-def read_xml(xml: Union[str, bytes]) -> Domain:
-    """Parse libvirt domain XML as libvirt 1.2.10 does for an inactive Xen domain.
+def read_xml(xml: Union[str, bytes], *, host_arch: str = DEFAULT_HOST_ARCH) -> Domain:
+    """Read libvirt domain XML into a :class:`~fastsexpr.Domain`, as libvirt
+    1.2.10 parsed an inactive Xen domain.
 
-    Raises :class:`~fastsexpr.DomainXMLError` for malformed XML and for every
-    input libvirt rejects; the error's ``path`` names the element.
+    ``xml`` is text or bytes (bytes honour the encoding declaration).
+    ``host_arch`` is the host the guest is meant for: ``"x86_64"`` (the
+    default: i686 and x86_64 guests) or ``"i686"`` (libvirt's test host:
+    i686 guests only).  It decides only which guests are accepted.
+
+    Raises :class:`~fastsexpr.DomainXMLError` for malformed XML (with
+    ``lineno`` and ``colno``) and for every input libvirt rejects, its
+    ``path`` naming the element; :class:`~fastsexpr.ConversionError` for an
+    unknown ``host_arch``.
+
+    >>> read_xml("<domain type='xen'><name>a</name><memory>1024</memory>"
+    ...          "<os><type>linux</type></os></domain>").name
+    'a'
     """
+    arches = guest_arches(host_arch)
     root = parse_document(xml)
     check_root(root)
     top = first_children(root)
     get = top.get
     dom = read_identity(top)
     read_allocation(dom, top)
-    read_os(dom, top)
+    read_os(dom, top, arches)
     features = get("features")
     if features is not None:
         read_features(dom, features)

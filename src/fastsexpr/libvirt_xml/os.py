@@ -3,6 +3,7 @@ devices) and <features>."""
 from __future__ import annotations
 
 import threading
+from typing import Tuple
 
 from lxml import etree
 
@@ -13,8 +14,8 @@ from .elements import child_string, first_children, string
 
 __all__ = ["read_os", "read_features", "write_os"]
 
-# Architecture names libvirt knows; only i686 has guests in the Xen test
-# capabilities, so every other known name fails for want of guest options.
+# Architecture names libvirt knows; a known name the host has no guests for
+# fails for want of guest options (model/host.py says which it has).
 _ARCHES = ("i686", "x86_64", "armv7l", "aarch64", "alpha", "cris", "lm32",
            "m68k", "microblaze", "microblazeel", "mips", "mipsel", "mips64",
            "mips64el", "openrisc", "parisc", "parisc64", "ppc", "ppcle",
@@ -32,8 +33,9 @@ _DEVICE_BOOT_XPATH = "boolean(disk/boot|interface/boot|hostdev/boot|redirdev/boo
 _local = threading.local()
 
 
-def read_os(dom: Domain, top) -> None:
-    """The bootloader and <os>; ``top`` holds the root's first children."""
+def read_os(dom: Domain, top, guest_arches: Tuple[str, ...]) -> None:
+    """The bootloader and <os>; ``top`` holds the root's first children,
+    ``guest_arches`` the architectures the host runs."""
     dom.bootloader = child_string(top, "bootloader")
     dom.bootloader_args = child_string(top, "bootloader_args")
     os_el = top.get("os")
@@ -52,7 +54,7 @@ def read_os(dom: Domain, top) -> None:
     if arch:
         if arch not in _ARCHES:
             raise DomainXMLError(f"Unknown architecture {arch}", "/domain/os/type")
-        if arch != "i686":
+        if arch not in guest_arches:
             raise DomainXMLError(f"No guest options available for arch '{arch}'",
                                  "/domain/os/type")
     osd = dom.os = OS(type=os_type)
