@@ -138,3 +138,14 @@ def test_compiled_matches_pure(text, start):
     start = min(start, len(text))
     assert _outcome(compiled_core.record_spans, text, start) == \
         _outcome(_pycore.record_spans, text, start)
+
+
+def test_many_lists_leave_the_garbage_collector_sound(impl):
+    # The compiled reader keeps the lists of a big read out of the GC until
+    # the read ends; record_spans keeps no tree, so each must be handed back
+    # before it is dropped.
+    import gc
+    text = "(a (b) (c))\n" * 3000
+    assert len(impl.record_spans(text)) == 3000
+    assert impl.record_spans("(" + "(b)" * 3000) == [(0, 9001, 1)]
+    gc.collect()

@@ -169,7 +169,12 @@ cdef list _libvirt_each(const uchar* d, Input* inp, Py_ssize_t pos, Py_ssize_t n
             if new == pos:
                 _raise_syntax_error(
                     inp, "vertical tab or form feed where an expression should start", pos)
-            res.append((pos, new, unclosed) if spans else node)
+            if spans:
+                # The tree is dropped: its lists must be back in the GC first.
+                _stack_retrack(&st)
+                res.append((pos, new, unclosed))
+            else:
+                res.append(node)
             pos = new
     finally:
         _stack_free(&st)
