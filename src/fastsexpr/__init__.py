@@ -1,13 +1,16 @@
 """fastsexpr: libvirt domain XML <-> Xen xend S-expressions, fast and faithful."""
 from .convert import sexpr_to_xml, xml_to_sexpr
 from .model import Domain
-from .errors import ConversionError, DomainXMLError, FastSexprError, SexprSyntaxError
+from .errors import (
+    ConversionError, DomainXMLError, FastSexprError, FastSexprWarning, SexprSyntaxError,
+)
 from .libvirt_xml import read_xml, write_xml
 from .syntax import (
     HAS_SPEEDUPS, dump, dumps, find_key, has, iterload, load, loads, loads_all,
     lookup, strtol, to_int, to_u64, value, value_copy,
 )
 from .xend import read_sexpr, write_sexpr
+from .xend.records import iter_domains
 
 __version__ = "0.1.0"
 
@@ -18,7 +21,8 @@ __all__ = [
     "find_key", "has", "lookup", "value", "value_copy", "strtol", "to_int", "to_u64",
     # conversions
     "xml_to_sexpr", "sexpr_to_xml", "read_xml", "write_xml", "read_sexpr", "write_sexpr",
-    "Domain",
+    "iter_domains", "Domain",
     # errors
     "FastSexprError", "SexprSyntaxError", "ConversionError", "DomainXMLError",
+    "FastSexprWarning",
 ]
