@@ -6,8 +6,14 @@ pure-Python twin; :data:`HAS_SPEEDUPS` says which one is live.
 from __future__ import annotations
 
 import os
+from typing import IO, TYPE_CHECKING, Iterator, List, Optional, Union
 
-if os.environ.get("FASTSEXPR_PUREPYTHON", "") not in ("", "0"):
+if TYPE_CHECKING:
+    # Type checkers see the compiled engine's stubs (_core.pyi); the pure
+    # twin has the same API.
+    from . import _core as _impl
+    from ._core import Dialect, Tree
+elif os.environ.get("FASTSEXPR_PUREPYTHON", "") not in ("", "0"):
     from . import _pycore as _impl
 else:
     try:
@@ -44,23 +50,33 @@ __all__ = [
 ]
 
 
-def _read(fp):
+def _read(fp: "IO[str] | IO[bytes]") -> "tuple[Union[str, bytes], Optional[str]]":
     data = fp.read()
-    return data, getattr(fp, "name", None)
+    name = getattr(fp, "name", None)
+    return data, name if isinstance(name, str) else None
 
 
-def load(fp, *, dialect="xend"):
-    """Read one expression from a text or binary file object."""
+def load(fp: "IO[str] | IO[bytes]", *, dialect: "Dialect" = "xend") -> "Tree":
+    """Read one expression from a text or binary file object.
+
+    Like :func:`loads` on the file's whole content; a syntax error names the
+    file.  Raises :class:`~fastsexpr.SexprSyntaxError`.
+    """
     data, name = _read(fp)
-    return loads(data, dialect=dialect, source=name if isinstance(name, str) else None)
+    return loads(data, dialect=dialect, source=name)
 
 
-def iterload(fp, *, dialect="xend"):
-    """Yield every top-level expression of a file (an ``xm list --long`` dump)."""
+def iterload(fp: "IO[str] | IO[bytes]", *, dialect: "Dialect" = "xend") -> "Iterator[Tree]":
+    """Yield every top-level expression of a file (an ``xm list --long`` dump).
+
+    Like :func:`loads_all` on the file's whole content.  Raises
+    :class:`~fastsexpr.SexprSyntaxError`, naming the file.
+    """
     data, name = _read(fp)
-    yield from loads_all(data, dialect=dialect, source=name if isinstance(name, str) else None)
+    trees: "List[Tree]" = loads_all(data, dialect=dialect, source=name)
+    yield from trees
 
 
-def dump(tree, fp, *, indent=None):
+def dump(tree: "Tree", fp: "IO[str]", *, indent: Optional[int] = None) -> None:
     """Write ``dumps(tree, indent=indent)`` to a text file object."""
     fp.write(dumps(tree, indent=indent))
