@@ -368,6 +368,7 @@ def _print_stats() -> None:
 
 
 _RUNS = [0, 1024]
+_AT_EXIT = None
 
 
 def _fuzz_one(data: bytes) -> None:
@@ -425,6 +426,16 @@ def main(argv: List[str]) -> None:
         flags.append(f"-dict={work / 'fastsexpr.dict'}")
     print(f"fastsexpr fuzz: {n} seeds from {CORPUS} and examples/ in {seed_dir}; "
           f"new inputs in {paths[0]}", file=sys.stderr)
+    # libFuzzer ends the process with C exit(), past Python's atexit: the
+    # final counts are printed by a C atexit handler.
+    import ctypes
+    global _AT_EXIT
+    try:
+        _AT_EXIT = ctypes.CFUNCTYPE(None, ctypes.c_int, ctypes.c_void_p)(
+            lambda status, arg: _print_stats())
+        ctypes.CDLL(None).on_exit(_AT_EXIT, None)
+    except (AttributeError, OSError):  # not glibc: counts only as the run goes
+        pass
     atheris.Setup([argv[0]] + flags + paths + [str(seed_dir)], _fuzz_one)
     atheris.Fuzz()
 
