@@ -29,25 +29,32 @@ copied into the repository.  New inputs go to ``corpus-dir`` (default:
 ``$TMPDIR/fastsexpr-fuzz/corpus``), crash files to
 ``$TMPDIR/fastsexpr-fuzz/artifacts/`` unless ``-artifact_prefix`` is given.
 Unless given otherwise, ``-timeout=10 -rss_limit_mb=2048 -max_len=16384`` are
-added.  Any libFuzzer flag may be passed.  ``python fuzz/fuzz_fastsexpr.py
-FILE...`` runs saved inputs once (a crash file reproduces and is explained).
+added.  A libFuzzer dictionary is made from the seeds' words unless ``-dict`` is
+given.  Any libFuzzer flag may be passed.  Counts per target (converted /
+refused / known bug skipped) are printed as the run goes and at its end.
+
+``python fuzz/fuzz_fastsexpr.py FILE...`` runs saved inputs once and explains
+each finding (a crash file from libFuzzer, say); this needs no atheris, and
+exits 1 when something was found.
 
 Without atheris (it has wheels for some Python versions only), the same
 targets run under hypothesis: ``tests/fuzz/test_fuzz_smoke.py`` is a short
-bounded smoke in the normal test suite, and a long run is::
+bounded smoke (a few seconds) in the normal test suite, on its own
+``python -m pytest tests/fuzz -q``, and a long run is::
 
     FASTSEXPR_FUZZ_EXAMPLES=200000 python -m pytest tests/fuzz -x -q
 
-Known open bugs (issue 9) are found too.  ``FASTSEXPR_FUZZ_SKIP_KNOWN=1``
-skips their input classes so that a long run goes on to new ones; the smoke
-run always skips them (see ``KNOWN`` below, and remove an entry when its
-bug is fixed).
+Known open bugs (issue 9, items 9 and 12) are found too.
+``FASTSEXPR_FUZZ_SKIP_KNOWN=1`` skips their input classes so that a long run
+goes on to new ones; the smoke run always skips them.  When one is fixed,
+drop its case from "known bugs" below and its strict xfail in the smoke test.
 """
 from __future__ import annotations
 
 import importlib
 import os
 import re
+import shutil
 import sys
 import tempfile
 from collections import Counter
@@ -383,17 +390,42 @@ def _fuzz_one(data: bytes) -> None:
         raise
 
 
+def reproduce(paths: List[str]) -> int:
+    """Run saved inputs once (atheris not needed); explain each finding."""
+    found = 0
+    for p in paths:
+        _RUNS[0] += 1
+        try:
+            check_input(Path(p).read_bytes())
+        except Finding as exc:
+            found += 1
+            print(f"{p}: FINDING: {exc}", file=sys.stderr)
+            if exc.__cause__ is not None:
+                import traceback
+                traceback.print_exception(exc.__cause__, file=sys.stderr)
+        else:
+            print(f"{p}: no finding", file=sys.stderr)
+    _print_stats()
+    return 1 if found else 0
+
+
 def main(argv: List[str]) -> None:
+    flags = [a for a in argv[1:] if a.startswith("-")]
+    paths = [a for a in argv[1:] if not a.startswith("-")]
+    if paths and all(Path(p).is_file() for p in paths):
+        sys.exit(reproduce(paths))
+
     import atheris
 
     with atheris.instrument_imports(include=["fastsexpr"]):
-        compiled, pure = packages()
+        _, pure = packages()
     if pure is None:
         print("fastsexpr fuzz: the compiled engine is not live; fuzzing the pure "
               "engine alone (no differential check)", file=sys.stderr)
+    if not (CORPUS / "cases.tsv").is_file():
+        print(f"fastsexpr fuzz: no libvirt fixtures at {CORPUS} (set "
+              "FASTSEXPR_CONFORMANCE_DIR); seeding from examples/ only", file=sys.stderr)
 
-    flags = [a for a in argv[1:] if a.startswith("-")]
-    paths = [a for a in argv[1:] if not a.startswith("-")]
     work = Path(tempfile.gettempdir()) / "fastsexpr-fuzz"
     given = {f.split("=", 1)[0] for f in flags}
     defaults = {"-timeout": "10", "-rss_limit_mb": "2048", "-max_len": "16384",
@@ -402,32 +434,22 @@ def main(argv: List[str]) -> None:
         if flag not in given:
             flags.append(f"{flag}={value}")
     (work / "artifacts").mkdir(parents=True, exist_ok=True)
-
-    if paths and all(Path(p).is_file() for p in paths):
-        # Reproduce saved inputs: run each, explain a failure.
-        for p in paths:
-            data = Path(p).read_bytes()
-            try:
-                check_input(data)
-            except Finding as exc:
-                print(f"{p}: {exc}", file=sys.stderr)
-                raise
-            print(f"{p}: no finding", file=sys.stderr)
-        _print_stats()
-        return
-
     if not paths:
         paths = [str(work / "corpus")]
     Path(paths[0]).mkdir(parents=True, exist_ok=True)
-    seed_dir = Path(tempfile.mkdtemp(prefix="seeds-", dir=work))
+    # Seeds are read-only input, rebuilt each run (libFuzzer adds new inputs
+    # to the first directory only).
+    seed_dir = work / f"seeds-{os.getpid()}"
+    for stale in work.glob("seeds-*"):
+        shutil.rmtree(stale, ignore_errors=True)
     n = write_seeds(seed_dir)
     if "-dict" not in given:
         write_dictionary(work / "fastsexpr.dict")
         flags.append(f"-dict={work / 'fastsexpr.dict'}")
     print(f"fastsexpr fuzz: {n} seeds from {CORPUS} and examples/ in {seed_dir}; "
-          f"new inputs in {paths[0]}", file=sys.stderr)
+          f"new inputs in {paths[0]}; skip known bugs: {SKIP_KNOWN}", file=sys.stderr)
     # libFuzzer ends the process with C exit(), past Python's atexit: the
-    # final counts are printed by a C atexit handler.
+    # final counts are printed by a C exit handler.
     import ctypes
     global _AT_EXIT
     try:
