@@ -109,11 +109,23 @@ NODES = st.recursive(ATOMS, lambda kids: st.tuples(KEYS, st.lists(kids, max_size
                      .map(lambda kv: [kv[0], *kv[1]]), max_leaves=25)
 
 
+IMAGES = st.sampled_from([
+    ["image", ["linux", ["kernel", "/boot/vmlinuz"]]],
+    ["image", ["hvm", ["kernel", "/usr/lib/xen/boot/hvmloader"], ["device_model", "/qemu-dm"]]],
+    ["bootloader", "/usr/bin/pygrub"],
+])
+
+
 @FUZZ
-@given(st.lists(NODES, max_size=8), st.sampled_from([None, 1]))
-def test_generated_domains(body, indent):
+@given(st.lists(NODES, max_size=8), IMAGES, st.sampled_from([None, 1]))
+def test_generated_domains(body, image, indent):
+    # An id, a name, a UUID, memory, vCPUs and an image or a bootloader, so
+    # that most get converted (and their XML converted back).
     compiled, _ = harness.packages()
-    harness.check_input(compiled.dumps(["domain", *body], indent=indent).encode("utf-8"))
+    tree = ["domain", ["domid", "1"], ["name", "fuzz"],
+            ["uuid", "596a5d2171f48fb2e068e2386a5c413e"],
+            ["memory", "256"], ["maxmem", "512"], ["vcpus", "1"], image, *body]
+    harness.check_input(compiled.dumps(tree, indent=indent).encode("utf-8"))
 
 
 # ------------------------------------------------------------- known bugs
