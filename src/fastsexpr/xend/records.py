@@ -28,7 +28,7 @@ from ..errors import ConversionError, FastSexprError, FastSexprWarning, SexprSyn
 from ..model.domain import Domain
 from ..syntax import loads, record_spans
 from ..versions import check_version
-from .reader import read_sexpr
+from . import read_sexpr     # the package, whatever module holds it
 
 __all__ = ["iter_domains", "read_one"]
 
