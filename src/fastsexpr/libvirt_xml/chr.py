@@ -6,7 +6,7 @@ from typing import List
 
 from ..errors import DomainXMLError
 from ..model.domain import Chr, Domain
-from ..model.scalars import parse_decimal
+from ..model.scalars import parse_uint
 from ..model.vocab import CHR_TYPES, TCP_PROTOCOLS
 from .elements import device_path
 
@@ -70,8 +70,8 @@ def _read_chr(el, kind: str) -> Chr:
         chr_.target_type = None if ttype is None or ttype == target_types[0] else ttype
         port = target_el.get("port")
         if port is not None and kind != "console":
-            number = parse_decimal(port)
-            if number is None or number < 0:
+            number = parse_uint(port)
+            if number is None:
                 raise DomainXMLError(f"Invalid port number: {port}", device_path(el))
             chr_.port = number
     if bad_mode is not None:
