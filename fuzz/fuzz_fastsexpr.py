@@ -44,7 +44,7 @@ bounded smoke (a few seconds) in the normal test suite, on its own
 
     FASTSEXPR_FUZZ_EXAMPLES=200000 python -m pytest tests/fuzz -x -q
 
-Known open bugs (issue 9, items 9 and 12) are found too.
+Known open bugs (issue 9, item 9) are found too.
 ``FASTSEXPR_FUZZ_SKIP_KNOWN=1`` skips their input classes so that a long run
 goes on to new ones; the smoke run always skips them.  When one is fixed,
 drop its case from "known bugs" below and its strict xfail in the smoke test.
@@ -144,16 +144,10 @@ def _known_before_xml(pkg, data) -> Optional[str]:
     return None
 
 
-_LONG_NUMBER = re.compile(rb"\d{4300}")
-
-
 def _known_after(data: bytes, failure: str) -> Optional[str]:
     """The known bug a failure is, from the input and what went wrong."""
-    if "Exceeds the limit (4300 digits)" in failure or (
-            "disagree" in failure and _LONG_NUMBER.search(data)):
-        return "issue 9 item 12: a number over 4,300 digits"
-    if "ValueError" in failure and "encoding declaration" in failure:
-        return "issue 9 item 12: an XML declaration lxml sees but the reader misses"
+    # None open: issue 9 item 12 (numbers over 4,300 digits, XML
+    # declarations lxml refused in text) is fixed.
     return None
 
 
