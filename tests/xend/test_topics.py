@@ -15,7 +15,7 @@ from fastsexpr.model.scalars import format_cpuset, parse_int
 from fastsexpr.model.vocab import CHR_TYPES, DISK_FORMATS, LIFECYCLE_ACTIONS
 from fastsexpr.syntax import SexprWriter
 from fastsexpr.xend import chr as xend_chr
-from fastsexpr.xend import disk, lifecycle, os as xend_os, pci
+from fastsexpr.xend import disk, graphics, lifecycle, os as xend_os, pci
 
 UUID = "4f2e4b1a0c3d4e5f8a9b0c1d2e3f4a5b"
 
@@ -72,6 +72,43 @@ def test_lifecycle_keys_are_model_fields_with_their_defaults_allowed():
     for key, allowed in lifecycle.LIFECYCLE_KEYS:
         assert getattr(dom, key) in allowed
         assert set(LIFECYCLE_ACTIONS) <= set(allowed)
+
+
+# The writers (and the VNC reader) that spell their table's rows out for
+# speed: each must still do exactly what its table says, row by row.
+
+def test_lifecycle_writer_and_reader_follow_the_table():
+    dom = Domain("x", UUID, on_poweroff="preserve", on_reboot="rename-restart",
+                 on_crash="coredump-restart")
+    assert written(lifecycle.write_lifecycle, dom) == "".join(
+        f"({key} '{getattr(dom, key)}')" for key, _ in lifecycle.LIFECYCLE_KEYS)
+    back = Domain("x", UUID)
+    lifecycle.read_lifecycle(back, {key: getattr(dom, key) for key, _ in lifecycle.LIFECYCLE_KEYS})
+    assert (back.on_poweroff, back.on_reboot, back.on_crash) == (
+        dom.on_poweroff, dom.on_reboot, dom.on_crash)
+
+
+def test_kernel_writer_and_reader_follow_the_table():
+    osd = OS(**{field: f"/{key}-value" for field, key in xend_os.KERNEL_KEYS})
+    text = written(xend_os.write_kernel, osd, False)
+    assert text == "(image (linux " + "".join(
+        f"({key} '/{key}-value')" for _, key in xend_os.KERNEL_KEYS)
+    back = read_sexpr(f"(domain (domid 1)(name g)(uuid {UUID}){text})))", 4).os
+    for field, _ in xend_os.KERNEL_KEYS:
+        assert getattr(back, field) == getattr(osd, field)
+
+
+@pytest.mark.parametrize("keys", [graphics.VNC_KEYS, graphics.SDL_KEYS])
+def test_graphics_reader_and_writer_follow_the_tables(keys):
+    kind = "vnc" if keys is graphics.VNC_KEYS else "sdl"
+    img = {kind: "1", "vncunused": "1", **{key: f"{field}-value" for field, key in keys}}
+    dom = Domain("x", UUID)
+    graphics.read_image_graphics(dom, img, -1, 4)
+    (read,) = dom.graphics
+    for field, _ in keys:
+        assert getattr(read, field) == f"{field}-value"
+    text = written(graphics.write_image_graphics, dom, 4, True)
+    assert text.endswith("".join(f"({key} '{field}-value')" for field, key in keys))
 
 
 def test_pci_format_is_built_from_the_table():

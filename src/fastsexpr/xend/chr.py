@@ -159,11 +159,41 @@ def write_chr(w, c: Chr, path: str) -> None:
 
 # ---- where CHR strings appear
 
-def read_serials(dom: Domain, hvm_node, img: dict, tty) -> None:
-    """(serial CHR) or (serial (CHR|none ...)) of an HVM image."""
+def read_image_chrs(dom: Domain, hvm_node, img: dict, tty) -> None:
+    """The serial ports, then the parallel port, of an HVM image."""
+    if "serial" in img:
+        _read_serials(dom, hvm_node, img, tty)
+    text = img.get("parallel")
+    if text is not None and text != _NONE:
+        # libvirt passed no pty path to a parallel port.
+        dom.parallels.append(parse_chr(text, None, "domain/image/hvm/parallel"))
+
+
+def write_image_chrs(w, d: Domain) -> None:
+    """The parallel port, then the serial ports, of an HVM image."""
+    # Only the first parallel port: xend's image has one.
+    if d.parallels:
+        w.raw("(parallel ")
+        write_chr(w, d.parallels[0], "/domain/devices/parallel[1]")
+        w.raw(")")
+    else:
+        w.raw("(parallel none)")
+    serials = d.serials
+    if not serials:
+        w.raw("(serial none)")
+    elif len(serials) == 1 and serials[0].port == 0:
+        w.raw("(serial ")
+        write_chr(w, serials[0], "/domain/devices/serial[1]")
+        w.raw(")")
+    else:
+        _write_serial_ports(w, serials)
+
+
+def _read_serials(dom, hvm_node, img, tty):
+    """(serial CHR) or (serial (CHR|none ...))"""
     serials = dom.serials
     multi = False
-    tail = lookup(hvm_node, "hvm/serial") if "serial" in img else None
+    tail = lookup(hvm_node, "hvm/serial")
     if tail is not None:
         skipped = 0
         for member in tail:
@@ -188,17 +218,9 @@ def read_serials(dom: Domain, hvm_node, img: dict, tty) -> None:
             serials.append(chr_)
 
 
-def write_serials(w, d: Domain) -> None:
-    serials = d.serials
-    if not serials:
-        w.raw("(serial none)")
-        return
-    if len(serials) == 1 and serials[0].port == 0:
-        w.raw("(serial ")
-        write_chr(w, serials[0], "/domain/devices/serial[1]")
-        w.raw(")")
-        return
-    # One item per port up to the highest: the first serial on that port.
+def _write_serial_ports(w, serials):
+    """(serial (CHR|none ...)): one item per port up to the highest, the
+    first serial on that port."""
     by_port = {}
     for index, serial in enumerate(serials, 1):
         by_port.setdefault(serial.port, (serial, index))
@@ -212,23 +234,6 @@ def write_serials(w, d: Domain) -> None:
         else:
             write_chr(w, found[0], f"/domain/devices/serial[{found[1]}]")
     w.raw("))")
-
-
-def read_parallel(dom: Domain, img: dict) -> None:
-    text = img.get("parallel")
-    if text is not None and text != _NONE:
-        # libvirt passed no pty path to a parallel port.
-        dom.parallels.append(parse_chr(text, None, "domain/image/hvm/parallel"))
-
-
-def write_parallel(w, d: Domain) -> None:
-    # Only the first: xend's image has one parallel port.
-    if d.parallels:
-        w.raw("(parallel ")
-        write_chr(w, d.parallels[0], "/domain/devices/parallel[1]")
-        w.raw(")")
-    else:
-        w.raw("(parallel none)")
 
 
 def read_console(dom: Domain, tty) -> None:

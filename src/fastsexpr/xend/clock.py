@@ -15,9 +15,8 @@ from .os import open_image
 _FLAG_OFFSETS = ("utc", "localtime")
 
 
-def read_clock(dom: Domain, top: dict, image_node, img: dict, version: int) -> None:
+def read_clock(dom: Domain, top: dict, image_node, img: dict, hvm: bool, version: int) -> None:
     """``image_node`` and ``img``: the image's list and keys (from read_os)."""
-    hvm = dom.os.type == "hvm"
     # An absent key reads as 0; to_int("0") says so without to_int(None)'s
     # detour through the pure engine.
     localtime = to_int(top.get("localtime") or "0")

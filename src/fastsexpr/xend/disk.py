@@ -43,52 +43,49 @@ _FLOPPIES = ("fda", "fdb")
 def read_disks(dom: Domain, blocks, hvm: bool, version: int) -> None:
     """``blocks``: (device list, sub-list, kind) of each disk, in order."""
     suffix_parsed = dev_suffix_parsed(version)
-    for device, sub, kind in blocks:
-        _read_disk(dom, device, sub, kind, hvm, suffix_parsed)
-
-
-def _read_disk(dom, device, sub, kind, hvm, suffix_parsed):
-    p_uname, p_dev, p_mode, p_bootable = _KEY_PATHS[kind]
-    src = value(sub, p_uname)
-    dst = value(sub, p_dev)
-    if dst is None:
-        raise ConversionError("domain information incomplete, vbd has no dev",
-                              f"domain/device/{kind}/dev")
-    driver = fmt = None
-    if src is None:
-        colon = dst.find(":")
-        if not hvm or colon < 0 or dst[colon:] != _CDROM_SUFFIX:
-            raise _uname_error(f"domain information incomplete, vbd '{dst}' has no src", kind)
-        storage = "file"
-    else:
-        driver, fmt, src = _parse_uname(src, device, kind)
-        storage = DRIVER_STORAGE.get(driver)
-    if dst.startswith(_IOEMU_PREFIX):
-        dst = dst[len(_IOEMU_PREFIX):]
-    device_kind = "disk"
-    if suffix_parsed:
-        colon = dst.rfind(":")
-        if colon >= 0:
-            if dst[colon:] == _CDROM_SUFFIX:
-                device_kind = "cdrom"
-            dst = dst[:colon]
-    if dst.startswith("xvd"):
-        bus = "xen"
-    elif dst.startswith("sd"):
-        bus = "scsi"
-    else:
-        bus = "ide"
-    mode = value(sub, p_mode)
-    readonly = mode is not None and "r" in mode
-    shareable = mode is not None and "!" in mode
-    disk = Disk(storage, device_kind, src, dst, bus, driver, fmt, readonly, shareable)
     disks = dom.disks
-    if disks and value(sub, p_bootable) == "1":
-        # The bootable disk goes first; the first one so far goes last.
-        disks.append(disks[0])
-        disks[0] = disk
-    else:
-        disks.append(disk)
+    for device, sub, kind in blocks:
+        p_uname, p_dev, p_mode, p_bootable = _KEY_PATHS[kind]
+        src = value(sub, p_uname)
+        dst = value(sub, p_dev)
+        if dst is None:
+            raise ConversionError("domain information incomplete, vbd has no dev",
+                                  f"domain/device/{kind}/dev")
+        driver = fmt = None
+        if src is None:
+            colon = dst.find(":")
+            if not hvm or colon < 0 or dst[colon:] != _CDROM_SUFFIX:
+                raise _uname_error(f"domain information incomplete, vbd '{dst}' has no src",
+                                   kind)
+            storage = "file"
+        else:
+            driver, fmt, src = _parse_uname(src, device, kind)
+            storage = DRIVER_STORAGE.get(driver)
+        if dst.startswith(_IOEMU_PREFIX):
+            dst = dst[len(_IOEMU_PREFIX):]
+        device_kind = "disk"
+        if suffix_parsed:
+            colon = dst.rfind(":")
+            if colon >= 0:
+                if dst[colon:] == _CDROM_SUFFIX:
+                    device_kind = "cdrom"
+                dst = dst[:colon]
+        if dst.startswith("xvd"):
+            bus = "xen"
+        elif dst.startswith("sd"):
+            bus = "scsi"
+        else:
+            bus = "ide"
+        mode = value(sub, p_mode)
+        readonly = mode is not None and "r" in mode
+        shareable = mode is not None and "!" in mode
+        disk = Disk(storage, device_kind, src, dst, bus, driver, fmt, readonly, shareable)
+        if disks and value(sub, p_bootable) == "1":
+            # The bootable disk goes first; the first one so far goes last.
+            disks.append(disks[0])
+            disks[0] = disk
+        else:
+            disks.append(disk)
 
 
 def _parse_uname(uname, device, kind):
@@ -160,6 +157,8 @@ def write_image_disks(w, d: Domain, version: int) -> None:
 
 
 def write_disks(w, d: Domain, version: int, hvm: bool) -> None:
+    raw = w.raw
+    esc = w.esc
     # An HVM image holds the floppies, and the cdroms at V1.
     skip_cdrom = hvm and hvm_cdrom_in_image(version)
     ioemu = hvm and hvm_disk_ioemu_prefix(version)
@@ -167,55 +166,44 @@ def write_disks(w, d: Domain, version: int, hvm: bool) -> None:
         device = disk.device
         if hvm and device == "floppy" or skip_cdrom and device == "cdrom":
             continue
-        _write_disk(w, disk, hvm, ioemu)
-
-
-def _write_disk(w, disk: Disk, hvm: bool, ioemu: bool) -> None:
-    raw = w.raw
-    driver = disk.driver_name
-    tap = driver in TAP_DRIVERS
-    raw(f"(device ({driver} " if tap else "(device (vbd ")
-    device = disk.device
-    if ioemu:
-        raw("(dev '" + _IOEMU_PREFIX)
-        w.esc(disk.target)
-        raw("')")
-    elif hvm or device == "cdrom":
-        raw("(dev '")
-        w.esc(disk.target)
-        raw(_CDROM_SUFFIX + "')" if device == "cdrom" else _DISK_SUFFIX + "')")
-    else:
-        w.pair("dev", disk.target)
-    src = disk.source
-    if src is not None:
-        _write_uname(w, disk, driver, tap, src)
-    # Checked only after the uname: a disk xend cannot name at all is
-    # reported as such even when it is also transient.
-    if disk.transient:
-        raise DomainXMLError("transient disks not supported yet", disk_path(disk))
-    if disk.readonly:
-        raw("(mode 'r')))")
-    elif disk.shareable:
-        raw("(mode 'w!')))")
-    else:
-        raw("(mode 'w')))")
-
-
-def _write_uname(w, disk: Disk, driver, tap: bool, src: str) -> None:
-    raw = w.raw
-    raw("(uname '")
-    if driver is None:
-        driver = STORAGE_DRIVERS.get(disk.type)
-        if driver is None:
-            raise DomainXMLError(f"unsupported disk type {disk.type}", disk_path(disk))
-        # A block device named without its directory lives in /dev.
-        raw(driver + (":" if driver != "phy" or src.startswith("/") else ":/dev/"))
-    else:
-        w.esc(driver)
-        raw(":")
-        if tap:
-            fmt = disk.driver_type
-            w.esc("aio" if fmt is None else TAP_FORMAT_WORDS.get(fmt, fmt))
-            raw(":")
-    w.esc(src)
-    raw("')")
+        driver = disk.driver_name
+        tap = driver in TAP_DRIVERS
+        raw(f"(device ({driver} " if tap else "(device (vbd ")
+        if ioemu:
+            raw("(dev '" + _IOEMU_PREFIX)
+            esc(disk.target)
+            raw("')")
+        elif hvm or device == "cdrom":
+            raw("(dev '")
+            esc(disk.target)
+            raw(_CDROM_SUFFIX + "')" if device == "cdrom" else _DISK_SUFFIX + "')")
+        else:
+            w.pair("dev", disk.target)
+        src = disk.source
+        if src is not None:
+            raw("(uname '")
+            if driver is None:
+                driver = STORAGE_DRIVERS.get(disk.type)
+                if driver is None:
+                    raise DomainXMLError(f"unsupported disk type {disk.type}", disk_path(disk))
+                # A block device named without its directory lives in /dev.
+                raw(driver + (":" if driver != "phy" or src.startswith("/") else ":/dev/"))
+            else:
+                esc(driver)
+                raw(":")
+                if tap:
+                    fmt = disk.driver_type
+                    esc("aio" if fmt is None else TAP_FORMAT_WORDS.get(fmt, fmt))
+                    raw(":")
+            esc(src)
+            raw("')")
+        # Checked only after the uname: a disk xend cannot name at all is
+        # reported as such even when it is also transient.
+        if disk.transient:
+            raise DomainXMLError("transient disks not supported yet", disk_path(disk))
+        if disk.readonly:
+            raw("(mode 'r')))")
+        elif disk.shareable:
+            raw("(mode 'w!')))")
+        else:
+            raw("(mode 'w')))")

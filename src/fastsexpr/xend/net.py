@@ -24,61 +24,53 @@ _XEND_IFNAME_PREFIX = "vif"
 def read_nics(dom: Domain, vifs) -> None:
     """``vifs``: the (vif ...) list of each NIC, in order."""
     for index, vif in enumerate(vifs):
-        _read_nic(dom, vif, index)
-
-
-def _read_nic(dom, vif, index):
-    script = value(vif, "vif/script")
-    bridge = value(vif, "vif/bridge")
-    ip = value(vif, "vif/ip")
-    # Without a bridge the type is ethernet, and bridge stays None.
-    kind = "bridge" if bridge is not None or script == DEFAULT_VIF_SCRIPT else "ethernet"
-    ifname = value(vif, "vif/vifname")
-    if ifname is None and dom.id != -1:
-        ifname = f"{_XEND_IFNAME_PREFIX}{dom.id}.{index}"
-    text = value(vif, "vif/mac")
-    if text is None:
-        mac = _NO_MAC
-    else:
-        mac = parse_mac(text)
-        if mac is None:
-            raise ConversionError(f"malformed mac address '{text}'", "domain/device/vif/mac")
-    model = value(vif, "vif/model")
-    if model is None and value(vif, "vif/type") == _NETFRONT:
-        model = _NETFRONT
-    dom.interfaces.append(Interface(kind, mac, bridge, None, ip, script, ifname, model))
+        script = value(vif, "vif/script")
+        bridge = value(vif, "vif/bridge")
+        ip = value(vif, "vif/ip")
+        # Without a bridge the type is ethernet, and bridge stays None.
+        kind = "bridge" if bridge is not None or script == DEFAULT_VIF_SCRIPT else "ethernet"
+        ifname = value(vif, "vif/vifname")
+        if ifname is None and dom.id != -1:
+            ifname = f"{_XEND_IFNAME_PREFIX}{dom.id}.{index}"
+        text = value(vif, "vif/mac")
+        if text is None:
+            mac = _NO_MAC
+        else:
+            mac = parse_mac(text)
+            if mac is None:
+                raise ConversionError(f"malformed mac address '{text}'", "domain/device/vif/mac")
+        model = value(vif, "vif/model")
+        if model is None and value(vif, "vif/type") == _NETFRONT:
+            model = _NETFRONT
+        dom.interfaces.append(Interface(kind, mac, bridge, None, ip, script, ifname, model))
 
 
 def write_nics(w, d: Domain, version: int, hvm: bool) -> None:
+    pair = w.pair
     ioemu = hvm and hvm_nic_type_ioemu(version)
     for index, nic in enumerate(d.interfaces, 1):
-        _write_nic(w, nic, hvm, ioemu, index)
-
-
-def _write_nic(w, nic, hvm: bool, ioemu: bool, index: int) -> None:
-    ntype = nic.type
-    if ntype != "bridge" and ntype != "ethernet":
-        raise _refusal(nic, f"/domain/devices/interface[{index}]")
-    pair = w.pair
-    w.raw("(device (vif ")
-    w.pair_raw("mac", nic.mac)
-    if ntype == "bridge":
-        if nic.bridge is not None:
-            pair("bridge", nic.bridge)
-        pair("script", nic.script if nic.script is not None else DEFAULT_VIF_SCRIPT)
-    elif nic.script is not None:
-        pair("script", nic.script)
-    if nic.ip is not None:
-        pair("ip", nic.ip)
-    if nic.ifname is not None and not nic.ifname.startswith(_XEND_IFNAME_PREFIX):
-        pair("vifname", nic.ifname)
-    model = nic.model
-    if hvm and model == _NETFRONT:
-        w.raw("(type netfront)))")
-        return
-    if model is not None:
-        pair("model", model)
-    w.raw("(type ioemu)))" if ioemu else "))")
+        ntype = nic.type
+        if ntype != "bridge" and ntype != "ethernet":
+            raise _refusal(nic, f"/domain/devices/interface[{index}]")
+        w.raw("(device (vif ")
+        w.pair_raw("mac", nic.mac)
+        if ntype == "bridge":
+            if nic.bridge is not None:
+                pair("bridge", nic.bridge)
+            pair("script", nic.script if nic.script is not None else DEFAULT_VIF_SCRIPT)
+        elif nic.script is not None:
+            pair("script", nic.script)
+        if nic.ip is not None:
+            pair("ip", nic.ip)
+        if nic.ifname is not None and not nic.ifname.startswith(_XEND_IFNAME_PREFIX):
+            pair("vifname", nic.ifname)
+        model = nic.model
+        if hvm and model == _NETFRONT:
+            w.raw("(type netfront)))")
+            continue
+        if model is not None:
+            pair("model", model)
+        w.raw("(type ioemu)))" if ioemu else "))")
 
 
 def _refusal(nic, path: str) -> DomainXMLError:

@@ -11,7 +11,9 @@ from ..model.domain import OS, Domain
 from ..syntax import find_key, first_values, to_int
 from ..versions import pv_device_model_written
 
-# Each OS field with its image key, in the order libvirt wrote them.
+# Each OS field with its image key, in the order libvirt wrote them.  The
+# writer spells the rows out (a getattr loop costs more than the writing,
+# on every document); tests/xend/test_topics.py holds it to this table.
 KERNEL_KEYS = (("kernel", "kernel"), ("initrd", "ramdisk"), ("root", "root"),
                ("cmdline", "args"))
 
@@ -20,6 +22,9 @@ BOOT_LETTERS = {"fd": "a", "hd": "c", "cdrom": "d", "network": "n"}
 BOOT_DEVICES = {letter: dev for dev, letter in BOOT_LETTERS.items()}
 # libvirt keeps at most four boot devices (VIR_DOMAIN_BOOT_LAST).
 _BOOT_MAX = 4
+
+_IMAGE_HVM = "(image (hvm "
+_IMAGE_LINUX = "(image (linux "
 
 # Features xend carries as (name 1) in an HVM image, in output order.
 HVM_FEATURES = ("acpi", "apic", "pae", "hap", "viridian")
@@ -55,15 +60,22 @@ def read_os(dom: Domain, root, top: dict):
                 raise ConversionError("domain information incomplete, missing kernel & "
                                       "bootloader", "domain/image/linux/kernel")
     if hvm:
-        dom.features = [name for name in HVM_FEATURES if name in img and to_int(img[name] or "0")]
+        features = dom.features
+        for name in HVM_FEATURES:
+            if name in img and to_int(img[name] or "0"):
+                features.append(name)
     dom.emulator = img.get("device_model") or None
     return image_node, img
 
 
 def _read_kernel(os_: OS, img: dict) -> None:
-    # "or None" is value_copy's rule: the empty atom counts as absent.
+    # The fields start as None, which the empty atom also means (value_copy's
+    # rule): only a non-empty value is stored.
+    get = img.get
     for field, key in KERNEL_KEYS:
-        setattr(os_, field, img.get(key) or None)
+        text = get(key)
+        if text:
+            setattr(os_, field, text)
 
 
 def _read_hvm_boot(os_: OS, img: dict) -> None:
@@ -110,28 +122,33 @@ def write_bootloader_image(w, d: Domain) -> bool:
     # passed on, and always in a linux image.
     if d.os.cmdline is None:
         return False
-    w.raw("(image (linux ")
+    w.raw(_IMAGE_LINUX)
     w.pair("args", d.os.cmdline)
     return True
 
 
 def open_image(w, hvm: bool) -> None:
-    w.raw("(image (hvm " if hvm else "(image (linux ")
+    w.raw(_IMAGE_HVM if hvm else _IMAGE_LINUX)
 
 
 def write_kernel(w, osd: OS, hvm: bool) -> None:
     """Open the image with the kernel keys and an HVM guest's loader."""
     if hvm and osd.loader is None:
         raise DomainXMLError("no HVM domain loader", "/domain/os/loader")
-    open_image(w, hvm)
-    for field, key in KERNEL_KEYS:
-        text = getattr(osd, field)
-        if text is not None:
-            w.pair(key, text)
+    w.raw(_IMAGE_HVM if hvm else _IMAGE_LINUX)
+    pair = w.pair
+    if osd.kernel is not None:
+        pair("kernel", osd.kernel)
+    if osd.initrd is not None:
+        pair("ramdisk", osd.initrd)
+    if osd.root is not None:
+        pair("root", osd.root)
+    if osd.cmdline is not None:
+        pair("args", osd.cmdline)
     if hvm:
         # hvmloader is the HVM firmware; it takes the kernel slot unless a
         # direct-boot kernel already holds it.
-        w.pair("loader" if osd.kernel is not None else "kernel", osd.loader)
+        pair("loader" if osd.kernel is not None else "kernel", osd.loader)
 
 
 def write_boot(w, osd: OS) -> None:

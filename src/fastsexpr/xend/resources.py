@@ -35,15 +35,11 @@ def read_resources(dom: Domain, top: dict) -> None:
     dom.vcpus = max_vcpus if vcpus == 0 or vcpus > max_vcpus else vcpus
 
 
-def _kib_to_mib(kib: int) -> int:
-    # libvirt's VIR_DIV_UP: a partial MiB counts as a whole one.
-    return -(-kib // 1024)
-
-
 def write_resources(w, d: Domain) -> None:
     """(memory C)(maxmem M)(vcpus N)[(vcpu_avail A)][(cpus SET)]"""
-    w.pair_int(CURRENT_MEMORY_KEY, _kib_to_mib(d.current_memory_kib))
-    w.pair_int(MAX_MEMORY_KEY, _kib_to_mib(d.max_memory_kib))
+    # KiB to MiB as libvirt's VIR_DIV_UP: a partial MiB counts as a whole one.
+    w.pair_int(CURRENT_MEMORY_KEY, -(-d.current_memory_kib // 1024))
+    w.pair_int(MAX_MEMORY_KEY, -(-d.max_memory_kib // 1024))
     write_vcpus(w, d)
     if d.cpumask:
         w.pair(CPUS_KEY, format_cpuset(d.cpumask))
