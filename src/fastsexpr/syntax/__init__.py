@@ -23,6 +23,12 @@ else:
 
 HAS_SPEEDUPS = _impl.__name__.endswith("._core")
 
+if not TYPE_CHECKING:
+    from ._docs import PUBLIC_DOCS
+    for _name, _doc in PUBLIC_DOCS.items():
+        getattr(_impl, _name).__doc__ = _doc
+    del _name, _doc
+
 loads = _impl.loads
 loads_all = _impl.loads_all
 dumps = _impl.dumps
@@ -34,7 +40,6 @@ value = _impl.value
 nonempty_value = _impl.nonempty_value
 value_copy = _impl.value_copy       # the name SEXPR.md gives nonempty_value
 member_values = _impl.member_values
-first_values = _impl.first_values   # alias until the layout merge
 strtol = _impl.strtol
 to_int = _impl.to_int
 to_u64 = _impl.to_u64
@@ -46,7 +51,6 @@ __all__ = [
     "HAS_SPEEDUPS", "loads", "loads_all", "load", "iterload", "dumps", "dump",
     "esc", "find_key", "has", "lookup", "value", "nonempty_value", "value_copy",
     "member_values", "strtol", "to_int", "to_u64", "xml_escape", "SexprWriter", "XmlWriter",
-    "first_values",     # alias until the layout merge
 ]
 
 
@@ -60,7 +64,11 @@ def load(fp: "IO[str] | IO[bytes]", *, dialect: "Dialect" = "xend") -> "Tree":
     """Read one expression from a text or binary file object.
 
     Like :func:`loads` on the file's whole content; a syntax error names the
-    file.  Raises :class:`~fastsexpr.SexprSyntaxError`.
+    file.  Raises :class:`~fastsexpr.SexprSyntaxError` as :func:`loads` does.
+
+    >>> import io
+    >>> load(io.BytesIO(b"(domain (name web1))"))
+    ['domain', ['name', 'web1']]
     """
     data, name = _read(fp)
     return loads(data, dialect=dialect, source=name)
@@ -71,6 +79,10 @@ def iterload(fp: "IO[str] | IO[bytes]", *, dialect: "Dialect" = "xend") -> "Iter
 
     Like :func:`loads_all` on the file's whole content.  Raises
     :class:`~fastsexpr.SexprSyntaxError`, naming the file.
+
+    >>> import io
+    >>> [value(t, "domain/name") for t in iterload(io.StringIO("(domain (name a))(domain (name b))"))]
+    ['a', 'b']
     """
     data, name = _read(fp)
     trees: "List[Tree]" = loads_all(data, dialect=dialect, source=name)
@@ -78,5 +90,12 @@ def iterload(fp: "IO[str] | IO[bytes]", *, dialect: "Dialect" = "xend") -> "Iter
 
 
 def dump(tree: "Tree", fp: "IO[str]", *, indent: Optional[int] = None) -> None:
-    """Write ``dumps(tree, indent=indent)`` to a text file object."""
+    """Write ``dumps(tree, indent=indent)`` to a text file object.
+
+    Raises what :func:`dumps` and the file's ``write`` raise.
+
+    >>> import io
+    >>> out = io.StringIO(); dump(["domain", ["name", "a"]], out); out.getvalue()
+    '(domain (name a))'
+    """
     fp.write(dumps(tree, indent=indent))
