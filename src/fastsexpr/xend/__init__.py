@@ -14,7 +14,7 @@ counts, as for a path), the devices in one walk over the root.
 """
 from __future__ import annotations
 
-from typing import Optional
+from typing import Mapping, Optional
 
 from ..model.domain import Domain
 from ..syntax import SexprWriter, member_values, loads
@@ -27,7 +27,7 @@ from .graphics import read_image_graphics, read_vfb, write_image_graphics, write
 from .identity import not_a_record, read_identity, write_name, write_uuid
 from .inputs import read_usb_inputs, write_usb_inputs
 from .lifecycle import read_lifecycle, write_lifecycle
-from .net import read_nics, write_nics
+from .net import check_networks, read_nics, write_nics
 from .os import (
     read_os, write_boot, write_bootloader, write_bootloader_image, write_emulator,
     write_features, write_kernel,
@@ -99,9 +99,13 @@ def read_sexpr(tree_or_text, xend_config_version: int = 4, *,
     return dom
 
 
-def write_sexpr(domain: Domain, xend_config_version: int = 4) -> str:
+def write_sexpr(domain: Domain, xend_config_version: int = 4, *,
+                networks: Optional[Mapping[str, str]] = None) -> str:
     """Format ``domain`` as the ``(vm ...)`` request libvirt 1.2.10 sent to
     xend, for ``xend_config_version`` 1 (xend 3.0.2) to 4 (3.1.0 and newer).
+    ``networks`` maps a libvirt network name to its bridge (what libvirt's
+    network driver answered); without it an ``<interface type='network'>``
+    is refused, as libvirt refused it with no network driver.
 
     Returns one line without a trailing newline.  Raises
     :class:`~fastsexpr.ConversionError` for a version other than 1-4 and
@@ -113,6 +117,7 @@ def write_sexpr(domain: Domain, xend_config_version: int = 4) -> str:
     "(vm (name 'web1')(memory 512)(maxmem"
     """
     version = check_version(xend_config_version)
+    networks = check_networks(networks)
     d = domain
     hvm = d.os.type == "hvm"
     w = SexprWriter()
@@ -139,7 +144,7 @@ def write_sexpr(domain: Domain, xend_config_version: int = 4) -> str:
     if d.disks:
         write_disks(w, d, version, hvm)
     if d.interfaces:
-        write_nics(w, d, version, hvm)
+        write_nics(w, d, version, hvm, networks)
     if d.hostdevs:
         write_pci(w, d)
     if d.graphics:

@@ -4,6 +4,8 @@ SEXPR2XML.md 1.9 and XML2SEXPR.md section 8.
 """
 from __future__ import annotations
 
+from typing import Mapping, Optional
+
 from ..errors import ConversionError, DomainXMLError
 from ..model.domain import Domain, Interface
 from ..model.scalars import parse_mac
@@ -45,18 +47,24 @@ def read_nics(dom: Domain, vifs) -> None:
         dom.interfaces.append(Interface(kind, mac, bridge, None, ip, script, ifname, model))
 
 
-def write_nics(w, d: Domain, version: int, hvm: bool) -> None:
+def write_nics(w, d: Domain, version: int, hvm: bool,
+               networks: Optional[Mapping[str, str]]) -> None:
+    """``networks`` maps a libvirt network to its bridge, as libvirt's
+    network driver did; without it a network NIC is refused."""
     pair = w.pair
     ioemu = hvm and hvm_nic_type_ioemu(version)
     for index, nic in enumerate(d.interfaces, 1):
         ntype = nic.type
+        bridge = nic.bridge
         if ntype != "bridge" and ntype != "ethernet":
-            raise _refusal(nic, f"/domain/devices/interface[{index}]")
+            bridge = _network_bridge(nic, f"/domain/devices/interface[{index}]", networks)
         w.raw("(device (vif ")
         w.pair_unescaped("mac", nic.mac)
-        if ntype == "bridge":
-            if nic.bridge is not None:
-                pair("bridge", nic.bridge)
+        if ntype != "ethernet":
+            if bridge is not None:
+                pair("bridge", bridge)
+            # A network's NIC gets the bridge script whatever it names:
+            # libvirt refused a script there before it got this far.
             pair("script", nic.script if nic.script is not None else DEFAULT_VIF_SCRIPT)
         elif nic.script is not None:
             pair("script", nic.script)
@@ -73,14 +81,34 @@ def write_nics(w, d: Domain, version: int, hvm: bool) -> None:
         w.raw("(type ioemu)))" if ioemu else "))")
 
 
-def _refusal(nic, path: str) -> DomainXMLError:
+def _network_bridge(nic, path: str, networks: Optional[Mapping[str, str]]) -> str:
+    """The bridge of a network NIC, or libvirt's refusal of the NIC."""
     ntype = nic.type
     if ntype != "network":
-        return DomainXMLError(f"unsupported network type {NET_TYPES.index(ntype)} ({ntype})",
-                              path)
+        raise DomainXMLError(f"unsupported network type {NET_TYPES.index(ntype)} ({ntype})",
+                             path)
     if nic.script is not None:
-        return DomainXMLError("scripts are not supported on interfaces of type network", path)
-    # libvirt asks its network driver for the bridge behind the network; a
-    # converter working on text alone has no such driver.
-    return DomainXMLError(f"network '{nic.network}' cannot be resolved to a bridge: "
-                          "no network driver", path)
+        raise DomainXMLError("scripts are not supported on interfaces of type network", path)
+    # libvirt asked its network driver for the bridge behind the network; a
+    # converter working on text alone has only the map it is given.
+    if networks is None:
+        raise DomainXMLError(f"network '{nic.network}' cannot be resolved to a bridge: "
+                             "no network driver (give the bridge with networks= or "
+                             "--network NAME=BRIDGE)", path)
+    bridge = networks.get(nic.network)
+    if bridge is None:
+        raise DomainXMLError(f"network '{nic.network}' is not in the networks map "
+                             f"(it names {', '.join(map(repr, networks)) or 'none'})", path)
+    return bridge
+
+
+def check_networks(networks: object) -> Optional[Mapping[str, str]]:
+    """``networks`` if it maps names to bridge names, else a ConversionError
+    naming ``networks``."""
+    if networks is None:
+        return None
+    if not isinstance(networks, Mapping) or not all(
+            isinstance(k, str) and isinstance(v, str) and v for k, v in networks.items()):
+        raise ConversionError("networks must map network names to bridge names "
+                              "(non-empty strings)", "networks")
+    return networks
