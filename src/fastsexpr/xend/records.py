@@ -327,6 +327,20 @@ def iter_domains(data: Data, *, xend_config_version: int = 4, strict: bool = Fal
     (``str()`` is its text, ``lineno`` its line, ``record`` its record)
     just before its record is yielded or reported.  ``strict=True`` makes
     every leniency an error of its record, with its position.
+
+    Raises :class:`~fastsexpr.ConversionError` at once for an unknown
+    ``xend_config_version``, ``TypeError`` for input that is neither text
+    nor bytes; with ``on_error=None``, the first bad record's error when
+    the iteration reaches it.
+
+    >>> rec = ("(domain (domid 1)(name {})(uuid c7a5fdbd-edaf-9455-926a-d65c16db180{})"
+    ...        "(memory 512)(image (linux (kernel /boot/vmlinuz))))\\n")
+    >>> dump = rec.format("web1", 1)[:-2] + "\\n" + rec.format("web2", 2)  # web1 lacks a ')'
+    >>> said = []
+    >>> [d.name for d in iter_domains(dump, on_warning=said.append)]
+    ['web1', 'web2']
+    >>> print(said[0])
+    record at line 1 lacks 1 closing ')': closed at the end of the record, as libvirt did; ...
     """
     check_version(xend_config_version)
     return _iter_domains(data, xend_config_version, strict, on_error, on_warning)
