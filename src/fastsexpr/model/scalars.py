@@ -183,14 +183,15 @@ def parse_unsigned_base0(text: str) -> Optional[int]:
     return None
 
 
-def parse_cpuset(text: str) -> Optional[tuple[int, ...]]:
+def parse_cpuset(text: str, limit: int = CPUMASK_LEN) -> Optional[tuple[int, ...]]:
     """libvirt's virBitmapParse of a cpuset: the sorted CPU numbers, or
     None for a malformed or empty set.
 
     Items are scanned left to right: ``N``, ``N-M`` or ``^N`` (which removes
     N); a comma may end the list; C white space may surround numbers but
     not follow a '^'; the end of a range is read by strtol, so it may carry
-    a sign; every number is below CPUMASK_LEN.
+    a sign; every number is below ``limit``, the bitmap's size (the domain
+    XML's CPUMASK_LEN; the xm parser's bitmap held 4096).
     """
     cpus = set()
     n = len(text)
@@ -204,7 +205,7 @@ def parse_cpuset(text: str) -> Optional[tuple[int, ...]]:
         negated, low, high, comma = m.groups()
         start = int(low)
         if high is None:
-            if start >= CPUMASK_LEN:
+            if start >= limit:
                 return None
             if negated:
                 cpus.discard(start)
@@ -212,7 +213,7 @@ def parse_cpuset(text: str) -> Optional[tuple[int, ...]]:
                 cpus.add(start)
         else:
             end = int(high)
-            if negated or end < start or end >= CPUMASK_LEN:
+            if negated or end < start or end >= limit:
                 return None
             cpus.update(range(start, end + 1))
         pos = m.end()
@@ -243,3 +244,48 @@ def parse_xpath_llong(text: str) -> Optional[int]:
     if not -(1 << 63) <= value < (1 << 63) or value != int(value):
         return None
     return int(value)
+
+
+# --- used by the xm reader
+
+__all__ += ["parse_ulong", "parse_hex_int", "format_cpuset"]
+
+_HEX_INT = re.compile(f"{_C_SPACES}([+-]?)(?:0[xX](?=[0-9a-fA-F]))?([0-9a-fA-F]+)").fullmatch
+
+
+def parse_ulong(text: str) -> Optional[int]:
+    """C strtoul in base 10 over the whole string, as libvirt 1.2.10's
+    virStrToLong_ul: ``parse_decimal``'s grammar, a magnitude within 64
+    bits, and a '-' that wraps modulo 2**64 (``-1`` is ULLONG_MAX)."""
+    value = parse_decimal(text)
+    if value is None or not -ULLONG_MAX <= value <= ULLONG_MAX:
+        return None
+    return value & ULLONG_MAX
+
+
+def parse_hex_int(text: str) -> Optional[int]:
+    """virStrToLong_i in base 16: C strtol over the whole string within a C
+    int; leading C white space, one sign, an optional ``0x`` when hex digits
+    follow it, hex digits, nothing after."""
+    m = _HEX_INT(text)
+    if m is None:
+        return None
+    value = int(m.group(2), 16)
+    if m.group(1) == "-":
+        value = -value
+    return value if -(1 << 31) <= value < (1 << 31) else None
+
+
+def format_cpuset(cpus) -> str:
+    """virBitmapFormat: ascending CPU numbers as runs, ``0-3,5,7-8``."""
+    runs = []
+    it = iter(cpus)
+    start = prev = next(it)
+    for cpu in it:
+        if cpu == prev + 1:
+            prev = cpu
+            continue
+        runs.append(f"{start}" if start == prev else f"{start}-{prev}")
+        start = prev = cpu
+    runs.append(f"{start}" if start == prev else f"{start}-{prev}")
+    return ",".join(runs)
