@@ -114,8 +114,10 @@ def _read_devices(dom: Domain, devices) -> bool:
     return per_device_boot
 
 
-def write_xml(domain: Domain) -> str:
-    """Format ``domain`` exactly as libvirt 1.2.10's domain XML formatter."""
+def write_xml(domain: Domain, *, secure: bool = False) -> str:
+    """Format ``domain`` exactly as libvirt 1.2.10's domain XML formatter;
+    ``secure`` also writes secrets (a VNC password), as libvirt's
+    VIR_DOMAIN_XML_SECURE flag did."""
     d = domain
     active = d.id != -1
     w = XmlWriter()
@@ -144,7 +146,7 @@ def write_xml(domain: Domain) -> str:
     for inp in d.inputs:
         write_input(w, inp)
     if d.graphics:
-        write_graphics(w, d.graphics, d.os.type == "hvm", active)
+        write_graphics(w, d.graphics, d.os.type == "hvm", active, secure)
     for model in d.sounds:
         write_sound(w, model)
     for hostdev in d.hostdevs:
