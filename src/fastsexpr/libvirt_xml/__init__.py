@@ -115,9 +115,22 @@ def _read_devices(dom: Domain, devices) -> bool:
 
 
 def write_xml(domain: Domain, *, secure: bool = False) -> str:
-    """Format ``domain`` exactly as libvirt 1.2.10's domain XML formatter;
-    ``secure`` also writes secrets (a VNC password), as libvirt's
-    VIR_DOMAIN_XML_SECURE flag did."""
+    """Format a :class:`~fastsexpr.Domain` as libvirt 1.2.10's domain XML
+    formatter did, byte for byte: two-space indentation, single-quoted
+    attributes, ending with one newline.  A domain with an ``id`` (not -1)
+    is written as running, with its runtime details.  ``secure`` also writes
+    secrets (a VNC password), as libvirt's VIR_DOMAIN_XML_SECURE flag did.
+
+    Returns the XML text.  Raises :class:`~fastsexpr.ConversionError` for a
+    model libvirt could not format (a disk with no storage type, for
+    example).
+
+    >>> dom = read_xml("<domain type='xen'><name>web1</name><memory>524288</memory>"
+    ...                "<uuid>c7a5fdbd-edaf-9455-926a-d65c16db1809</uuid>"
+    ...                "<os><type>linux</type><kernel>/boot/vmlinuz</kernel></os></domain>")
+    >>> print(write_xml(dom).splitlines()[0])
+    <domain type='xen'>
+    """
     d = domain
     active = d.id != -1
     w = XmlWriter()

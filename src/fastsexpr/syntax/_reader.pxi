@@ -43,6 +43,9 @@ cdef str _text(object data, object source):
 
 # ---------------------------------------------------------------- libvirt reader
 
+# The hot loops read the class table directly where the characters are 1
+# byte wide: through _in_class the readers run measurably more instructions.
+
 cdef inline Py_ssize_t _libvirt_quote_end(const uchar* d, Py_ssize_t start,
                                           Py_ssize_t n) noexcept nogil:
     """The closing ``'`` of the quoted atom starting at ``start``, or n.  A
@@ -70,8 +73,12 @@ cdef object _libvirt_one(const uchar* d, Input* inp, Stack* st, Py_ssize_t pos, 
     cdef Py_ssize_t start
     cdef PyObject* node
     while True:
-        while pos < n and _in_class(d[pos], CC_LIBVIRT_SPACE):
-            pos += 1
+        if uchar is Py_UCS1:
+            while pos < n and _CHAR_CLASS[d[pos]] & CC_LIBVIRT_SPACE:
+                pos += 1
+        else:
+            while pos < n and _in_class(d[pos], CC_LIBVIRT_SPACE):
+                pos += 1
         if st.depth:
             if pos >= n:
                 # End of input closes every open list.
@@ -101,8 +108,12 @@ cdef object _libvirt_one(const uchar* d, Input* inp, Stack* st, Py_ssize_t pos, 
                 pos += 1
         else:
             start = pos
-            while pos < n and not _in_class(d[pos], CC_ENDS_ATOM):
-                pos += 1
+            if uchar is Py_UCS1:
+                while pos < n and not (_CHAR_CLASS[d[pos]] & CC_ENDS_ATOM):
+                    pos += 1
+            else:
+                while pos < n and not _in_class(d[pos], CC_ENDS_ATOM):
+                    pos += 1
             if st.depth and pos == start:
                 _raise_syntax_error(inp, "vertical tab or form feed where an atom should start "
                                          "(libvirt would loop forever here)", pos)
@@ -188,7 +199,7 @@ cdef Py_ssize_t _xend_skip(const uchar* d, Py_ssize_t pos, Py_ssize_t n) noexcep
     cdef Py_UCS4 ch
     while pos < n:
         ch = d[pos]
-        if _in_class(ch, CC_C_SPACE):
+        if (_CHAR_CLASS[ch] & CC_C_SPACE) if uchar is Py_UCS1 else _in_class(ch, CC_C_SPACE):
             pos += 1
         elif ch == 35:
             while pos < n and d[pos] != 10:
@@ -328,8 +339,12 @@ cdef object _xend_one(const uchar* d, Input* inp, Stack* st, Py_ssize_t pos, Py_
             node = _xend_string(d, inp, st, pos, n, &pos)
         else:
             start = pos
-            while pos < n and not _in_class(d[pos], CC_ENDS_ATOM):
-                pos += 1
+            if uchar is Py_UCS1:
+                while pos < n and not (_CHAR_CLASS[d[pos]] & CC_ENDS_ATOM):
+                    pos += 1
+            else:
+                while pos < n and not _in_class(d[pos], CC_ENDS_ATOM):
+                    pos += 1
             node = _shared_atom(inp, st, start, pos)
         if st.depth == 0:
             out[0] = pos
