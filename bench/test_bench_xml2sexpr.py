@@ -1,7 +1,7 @@
 """Domain XML -> SEXPR, per document, over libvirt 1.2.10's xml2sexpr inputs.
 
 Engines: this direction touches the SEXPR engine in one place only, the
-``SexprWriter`` emitter that :mod:`fastsexpr.xend.writer` binds at import
+``SexprWriter`` emitter that :mod:`fastsexpr.xend` binds at import
 (the XML side is lxml in both cases).  So both engines are measured in one
 process, side by side, by swapping that one name: ``compiled`` uses
 ``fastsexpr.syntax._core.SexprWriter`` (skipped when the extension is not built),
@@ -37,7 +37,7 @@ from fastsexpr import xml_to_sexpr
 from fastsexpr.syntax import _pycore
 from fastsexpr.libvirt_xml import read_xml
 from fastsexpr.libvirt_xml.parse import parse_document
-from fastsexpr.xend import writer
+from fastsexpr import xend as writer
 
 try:
     from fastsexpr.syntax import _core

@@ -1,7 +1,7 @@
 """The conversions, each a read into the Domain model and a write out."""
 from __future__ import annotations
 
-from typing import Union
+from typing import Mapping, Optional, Union
 
 from .libvirt_xml import read_xml, write_xml
 from .model.host import DEFAULT_HOST_ARCH
@@ -11,7 +11,8 @@ __all__ = ["xml_to_sexpr", "sexpr_to_xml"]
 
 
 def xml_to_sexpr(xml: Union[str, bytes], *, xend_config_version: int = 4,
-                 host_arch: str = DEFAULT_HOST_ARCH) -> str:
+                 host_arch: str = DEFAULT_HOST_ARCH,
+                 networks: Optional[Mapping[str, str]] = None) -> str:
     """Convert libvirt domain XML into the ``(vm ...)`` SEXPR that libvirt
     1.2.10 sent to xend to define the domain.
 
@@ -19,6 +20,9 @@ def xml_to_sexpr(xml: Union[str, bytes], *, xend_config_version: int = 4,
     xend the output is for, 1 (xend 3.0.2 and older), 2 (3.0.3), 3 (3.0.4)
     or 4 (3.1.0 and newer).  ``host_arch``: ``"x86_64"`` (default: i686 and
     x86_64 guests) or ``"i686"`` (libvirt's test host: i686 guests only).
+    ``networks``: the bridge of each libvirt network, e.g.
+    ``{"default": "virbr0"}``, what libvirt asked its network driver; an
+    ``<interface type='network'>`` is refused without it.
 
     Returns the SEXPR text, one line, byte for byte libvirt's.
 
@@ -33,7 +37,8 @@ def xml_to_sexpr(xml: Union[str, bytes], *, xend_config_version: int = 4,
     ...              "<kernel>/boot/vmlinuz</kernel></os></domain>")[:36]
     "(vm (name 'web1')(memory 512)(maxmem"
     """
-    return write_sexpr(read_xml(xml, host_arch=host_arch), xend_config_version)
+    return write_sexpr(read_xml(xml, host_arch=host_arch), xend_config_version,
+                       networks=networks)
 
 
 def sexpr_to_xml(sexpr: Union[str, bytes], *, xend_config_version: int = 4) -> str:

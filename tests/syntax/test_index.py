@@ -115,10 +115,3 @@ def test_generated_lists_agree_with_paths(impl, members):
 @given(tree=TREES)
 def test_engines_agree(tree):
     assert compiled_core.member_values(tree) == _pycore.member_values(tree)
-
-
-def test_first_values_still_names_member_values(impl):  # alias until the layout merge
-    from fastsexpr import syntax
-    assert impl.first_values is impl.member_values
-    assert syntax.first_values is syntax.member_values
-    assert impl.first_values(["x", ["k", "v"]]) == {"k": "v"}

@@ -141,15 +141,6 @@ def test_sexpr_writer_wide_characters(impl):
     assert w.getvalue() == w.getvalue()           # reading does not reset
 
 
-def test_sexpr_writer_old_pair_names(impl):  # alias until the layout merge
-    assert impl.SexprWriter.pair_raw is impl.SexprWriter.pair_unescaped
-    assert impl.SexprWriter.pair_bare is impl.SexprWriter.pair_unquoted
-    w = impl.SexprWriter()
-    w.pair_raw("uuid", "a\\b")
-    w.pair_bare("memory", 512)
-    assert w.getvalue() == "(uuid 'a\\b')(memory 512)"
-
-
 def test_sexpr_writer_errors(impl):
     w = impl.SexprWriter()
     w.raw("(a)")

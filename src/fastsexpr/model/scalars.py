@@ -246,9 +246,45 @@ def parse_xpath_llong(text: str) -> Optional[int]:
     return int(value)
 
 
+# --- used by the xend reader
+# (and format_cpuset, the xend writer's side of the cpuset grammar).  The
+# strtol family itself is SEXPR.md's and stays in the syntax engine; it is
+# imported here, in this block, so the blocks of this file merge cleanly.
+from ..syntax import strtol as _strtol  # noqa: E402
+
+__all__ += ["parse_int_base0", "format_cpuset"]
+
+_INT_MIN = -(1 << 31)
+_INT_MAX = (1 << 31) - 1
+
+
+def parse_int_base0(text: Optional[str]) -> Optional[int]:
+    """libvirt's virStrToLong_i in base 0: C strtol over the whole text,
+    fitting a 32-bit int; None for anything else, None included."""
+    number = _strtol(text)
+    if number is None or number < _INT_MIN or number > _INT_MAX:
+        return None
+    return number
+
+
+def format_cpuset(cpus) -> str:
+    """virBitmapFormat: ascending CPU numbers as runs, ``0-3,5,7-8``."""
+    runs = []
+    it = iter(cpus)
+    start = prev = next(it)
+    for cpu in it:
+        if cpu == prev + 1:
+            prev = cpu
+            continue
+        runs.append(f"{start}" if start == prev else f"{start}-{prev}")
+        start = prev = cpu
+    runs.append(f"{start}" if start == prev else f"{start}-{prev}")
+    return ",".join(runs)
+
+
 # --- used by the xm reader
 
-__all__ += ["parse_ulong", "parse_hex_int", "format_cpuset"]
+__all__ += ["parse_ulong", "parse_hex_int"]
 
 _HEX_INT = re.compile(f"{_C_SPACES}([+-]?)(?:0[xX](?=[0-9a-fA-F]))?([0-9a-fA-F]+)").fullmatch
 
@@ -274,18 +310,3 @@ def parse_hex_int(text: str) -> Optional[int]:
     if m.group(1) == "-":
         value = -value
     return value if -(1 << 31) <= value < (1 << 31) else None
-
-
-def format_cpuset(cpus) -> str:
-    """virBitmapFormat: ascending CPU numbers as runs, ``0-3,5,7-8``."""
-    runs = []
-    it = iter(cpus)
-    start = prev = next(it)
-    for cpu in it:
-        if cpu == prev + 1:
-            prev = cpu
-            continue
-        runs.append(f"{start}" if start == prev else f"{start}-{prev}")
-        start = prev = cpu
-    runs.append(f"{start}" if start == prev else f"{start}-{prev}")
-    return ",".join(runs)

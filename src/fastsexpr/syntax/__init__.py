@@ -40,7 +40,6 @@ value = _impl.value
 nonempty_value = _impl.nonempty_value
 value_copy = _impl.value_copy       # the name SEXPR.md gives nonempty_value
 member_values = _impl.member_values
-first_values = _impl.first_values   # alias until the layout merge
 strtol = _impl.strtol
 to_int = _impl.to_int
 to_u64 = _impl.to_u64
@@ -52,7 +51,6 @@ __all__ = [
     "HAS_SPEEDUPS", "loads", "loads_all", "load", "iterload", "dumps", "dump",
     "esc", "find_key", "has", "lookup", "value", "nonempty_value", "value_copy",
     "member_values", "strtol", "to_int", "to_u64", "xml_escape", "SexprWriter", "XmlWriter",
-    "first_values",     # alias until the layout merge
 ]
 
 

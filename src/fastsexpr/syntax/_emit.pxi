@@ -270,8 +270,6 @@ cdef class SexprWriter:
     def getvalue(self):
         return _o_value(&self.o)
 
-    pair_raw = pair_unescaped       # alias until the layout merge
-    pair_bare = pair_unquoted       # alias until the layout merge
 
 
 # ------------------------------------------------------------------ XmlWriter

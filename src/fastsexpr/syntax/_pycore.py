@@ -31,7 +31,6 @@ from ._pyemit import SexprWriter, XmlWriter, esc, xml_escape
 from ._pynumbers import strtol, to_int, to_u64
 from ._pypaths import (
     find_key, has, lookup, member_values, nonempty_value, value, value_copy,
-    first_values,                   # alias until the layout merge
 )
 from ._pyreader import DIALECTS, loads, loads_all
 
@@ -47,7 +46,6 @@ __all__ = [
     "nonempty_value",
     "value_copy",
     "member_values",
-    "first_values",         # alias until the layout merge
     "strtol",
     "to_int",
     "to_u64",

@@ -52,8 +52,6 @@ class SexprWriter:
     def getvalue(self):
         return "".join(self._parts)
 
-    pair_raw = pair_unescaped       # alias until the layout merge
-    pair_bare = pair_unquoted       # alias until the layout merge
 
 
 # The five XML specials and their entities.

@@ -77,4 +77,3 @@ def member_values(node):
     return out
 
 
-first_values = member_values    # alias until the layout merge
