@@ -7,9 +7,10 @@ names the place and raises.
 from __future__ import annotations
 
 import re
+import secrets
 from typing import Optional
 
-__all__ = ["C_SPACE", "parse_uuid", "format_uuid", "parse_mac"]
+__all__ = ["C_SPACE", "parse_uuid", "random_uuid", "format_uuid", "parse_mac"]
 
 # C's isspace() in the "C" locale: what libvirt's strtol, virUUIDParse and
 # virSkipSpaces skip.
@@ -50,6 +51,15 @@ def parse_uuid(text: str) -> Optional[str]:
     if s[i:].strip(C_SPACE):
         return None
     return "".join(out).lower()
+
+
+def random_uuid() -> str:
+    """A random (version 4) UUID in the model's form, as libvirt made one
+    for a definition without a UUID."""
+    raw = bytearray(secrets.token_bytes(16))
+    raw[6] = (raw[6] & 0x0F) | 0x40          # version 4
+    raw[8] = (raw[8] & 0x3F) | 0x80          # RFC 4122 variant
+    return raw.hex()
 
 
 def format_uuid(uuid: str) -> str:
@@ -284,7 +294,7 @@ def format_cpuset(cpus) -> str:
 
 # --- used by the xm reader
 
-__all__ += ["parse_ulong", "parse_hex_int"]
+__all__ += ["parse_ulong", "parse_hex_int", "c_int"]
 
 _HEX_INT = re.compile(f"{_C_SPACES}([+-]?)(?:0[xX](?=[0-9a-fA-F]))?([0-9a-fA-F]+)").fullmatch
 
@@ -310,3 +320,9 @@ def parse_hex_int(text: str) -> Optional[int]:
     if m.group(1) == "-":
         value = -value
     return value if -(1 << 31) <= value < (1 << 31) else None
+
+
+def c_int(number: int) -> int:
+    """``number`` as a C int holds it: the low 32 bits, signed (libvirt's
+    casts of a clock offset or a VNC port)."""
+    return ((number + (1 << 31)) & 0xFFFFFFFF) - (1 << 31)
