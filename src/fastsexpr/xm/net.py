@@ -51,8 +51,10 @@ def _fit(data: str, limit: int) -> str:
     return data.encode()[:limit].decode(errors="ignore")
 
 
-def _size(text: str) -> int:
-    return len(text) if text.isascii() else len(text.encode())
+def _too_long(text: str, limit: int) -> bool:
+    """Whether ``text`` takes more than ``limit`` bytes (never fewer bytes
+    than characters, so the length alone decides most cases)."""
+    return len(text) > limit or not text.isascii() and len(text.encode()) > limit
 
 
 def _scan(item: str, x: XmIn):
@@ -78,7 +80,7 @@ def _scan_plain(item: str, segments: list, x: XmIn):
                 if index == last:
                     # The last field is cut to the buffer, silently.
                     value = _fit(value, limit)
-                elif _size(value) > limit:
+                elif _too_long(value, limit):
                     return _too_big(x, label, item[offset + len(name) + 1:])
             found[name] = value
         offset += len(segment) + 1
@@ -106,7 +108,7 @@ def _scan_spaced(item: str, x: XmIn):
                     value = _fit(value, limit)
             else:
                 value = item[data:comma]
-                if limit is not None and _size(value) > limit:
+                if limit is not None and _too_long(value, limit):
                     return _too_big(x, label, item[data:])
             found[item[start:equals]] = value
         if comma < 0:
