@@ -206,6 +206,8 @@ def test_no_clamp_of_current_memory():
 
 @pytest.mark.parametrize("value,kib", [
     ('"-1"', 18446744073709550592),
+    ('"18446744073709551615"', 18446744073709550592),
+    ('"' + "0" * 5000 + '1"', 1024),
     ('" 100"', 102400),
     ("99999999999999999999", 2123646838278978560),
     ("-1", 18446744073709550592),
@@ -214,7 +216,9 @@ def test_memory_wraps(value, kib):
     assert f"<memory unit='KiB'>{kib}</memory>" in xml(PV + f"memory = {value}\n")
 
 
-@pytest.mark.parametrize("value", ['"100 "', '""', '"0x10"', "[ 1 ]"])
+@pytest.mark.parametrize("value", ['"100 "', '""', '"0x10"', "[ 1 ]",
+                                   '"18446744073709551616"', '"-18446744073709551616"',
+                                   '"' + "9" * 5000 + '"'])
 def test_memory_malformed(value):
     error = refused(PV + f"memory = {value}\n")
     assert (error.path, error.reason) == ("memory", "config value memory was malformed")

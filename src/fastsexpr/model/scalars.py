@@ -303,10 +303,19 @@ def parse_ulong(text: str) -> Optional[int]:
     """C strtoul in base 10 over the whole string, as libvirt 1.2.10's
     virStrToLong_ul: ``parse_decimal``'s grammar, a magnitude within 64
     bits, and a '-' that wraps modulo 2**64 (``-1`` is ULLONG_MAX)."""
-    value = parse_decimal(text)
-    if value is None or not -ULLONG_MAX <= value <= ULLONG_MAX:
+    m = _DECIMAL(text)
+    if m is None:
         return None
-    return value & ULLONG_MAX
+    number = m.group(1)
+    # Only the significant digits go to int(), which refuses over 4300;
+    # more than 20 of them are out of range whatever they are.
+    digits = number.lstrip("+-").lstrip("0") or "0"
+    if len(digits) > 20:
+        return None
+    value = int(digits)
+    if value > ULLONG_MAX:
+        return None
+    return -value & ULLONG_MAX if number[0] == "-" else value
 
 
 def parse_hex_int(text: str) -> Optional[int]:
