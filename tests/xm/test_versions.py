@@ -5,9 +5,9 @@ version probes of XM.md 8 on libvirt's own fixtures.
 from __future__ import annotations
 
 import pytest
-from corpus import CORPUS, load_fixture, require_corpus
+from corpus import CORPUS, cases, load_fixture, require_corpus
 
-from fastsexpr import ConversionError, DomainXMLError, xm_to_xml, xml_to_xm
+from fastsexpr import ConversionError, DomainXMLError, read_xm, write_xm, xm_to_xml, xml_to_xm
 
 UUID = "c7a5fdb0-cdaf-9455-926a-d65c16db1809"
 PV = f'name = "a"\nuuid = "{UUID}"\n'
@@ -147,3 +147,12 @@ def test_fixture_utc_xml_at_v4_is_refused():
 def test_fixture_new_pvfb_xml_at_v4_as_at_v3():
     out = xml_to_xm(fixture("test-paravirt-new-pvfb.xml"), xend_config_version=4)
     assert out == fixture("test-paravirt-new-pvfb.cfg")
+
+
+@pytest.mark.parametrize("source,expected,version", cases("xm2xml"))
+def test_fixture_configs_write_back_unchanged(source, expected, version):
+    # libvirt's own .cfg files are what its formatter wrote, so the model
+    # read from one writes the same file back.
+    require_corpus()
+    text = load_fixture(CORPUS / source)
+    assert write_xm(read_xm(text, version), version) == text
