@@ -23,9 +23,11 @@ from ..model.domain import Domain
 from ..model.host import DEFAULT_HOST_ARCH, guest_arches
 from ..syntax import XmlWriter
 from .allocation import read_allocation, write_allocation
-from .chr import hvm_console_as_serial, read_console, read_parallel, read_serial, write_chr
+from .chr import (
+    hvm_console_as_serial, number_ports, read_console, read_parallel, read_serial, write_chr,
+)
 from .clock import read_clock, write_clock
-from .disk import read_disk, write_disk
+from .disk import libvirt_disk_order, read_disk, write_disk
 from .elements import first_children, string
 from .graphics import read_graphics, read_input, read_sound, write_graphics, write_input, write_sound
 from .hostdev import read_hostdev, write_hostdev
@@ -87,6 +89,8 @@ def read_xml(xml: Union[str, bytes], *, host_arch: str = DEFAULT_HOST_ARCH) -> D
         dom.clock = read_clock(clock)
     devices = get("devices")
     per_device_boot = devices is not None and _read_devices(dom, devices)
+    dom.disks = libvirt_disk_order(dom.disks)
+    number_ports(dom)
     if dom.os.type == "hvm":
         if not dom.os.boot and not per_device_boot:
             dom.os.boot = ["hd"]

@@ -17,6 +17,8 @@ __all__ = ["C_SPACE", "parse_uuid", "random_uuid", "format_uuid", "parse_mac"]
 C_SPACE = " \t\n\v\f\r"
 
 _HEX = frozenset("0123456789abcdefABCDEF")
+_OCTAL = frozenset("01234567")
+_DECIMAL_DIGITS = frozenset("0123456789")
 _UUID_PLAIN = re.compile("[0-9a-fA-F]{32}").fullmatch
 _UUID_DASHED = re.compile(
     "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}").fullmatch
@@ -103,7 +105,7 @@ def parse_mac(text: str) -> Optional[str]:
 # units, and the XPath number() it reads some attributes with.
 
 __all__ += [
-    "ULLONG_MAX", "CPUMASK_LEN", "parse_decimal", "parse_int", "parse_llong",
+    "ULLONG_MAX", "CPUMASK_LEN", "parse_decimal", "parse_int", "parse_uint", "parse_llong",
     "parse_ullong", "parse_unsigned_base0", "parse_cpuset", "unit_bytes",
     "parse_xpath_llong",
 ]
@@ -120,6 +122,8 @@ _CPUSET_ITEM = re.compile(f"(\\^)?([0-9]+){_C_SPACES}"
                           f"(?:-{_C_SPACES}([+-]?[0-9]+){_C_SPACES})?"
                           f"(,{_C_SPACES})?").match
 _CPUSET_LEAD = re.compile(_C_SPACES).match
+# Significant decimal digits beyond which a number overflows every C type.
+_MAX_DIGITS = 20
 # Memory unit (lowercased) -> bytes: "k" and "kib" are powers of 1024,
 # "kb" of 1000.
 _UNIT_BYTES = {"b": 1, "byte": 1, "bytes": 1}
@@ -136,19 +140,46 @@ def parse_decimal(text: str) -> Optional[int]:
     """C strtol in base 10 as libvirt reads a whole attribute: leading C
     white space, an optional sign, digits, nothing after.
 
-    Unbounded: the caller checks the range of its C type.
+    The caller checks the range of its C type; a number past every C type
+    (over 20 significant digits) is None here already, as strtol's
+    overflow is to libvirt, and is never handed to int().
     """
     if text.isdigit() and text.isascii():
         # Plain digits, the usual case, which the pattern accepts too.
-        return int(text)
+        return _digits_value(text)
     m = _DECIMAL(text)
-    return None if m is None else int(m.group(1))
+    if m is None:
+        return None
+    number = m.group(1)
+    if number[0] in "+-":
+        value = _digits_value(number[1:])
+        return value if value is None or number[0] == "+" else -value
+    return _digits_value(number)
+
+
+def _digits_value(digits: str) -> Optional[int]:
+    """The value of decimal ``digits``; None past 20 significant digits,
+    more than any C integer holds (2**64 has 20)."""
+    if len(digits) > _MAX_DIGITS:
+        digits = digits.lstrip("0")
+        if len(digits) > _MAX_DIGITS:
+            return None
+    return int(digits or "0")
 
 
 def parse_int(text: str) -> Optional[int]:
     """``parse_decimal`` within a C int (virStrToLong_i)."""
     value = parse_decimal(text)
     if value is None or not -(1 << 31) <= value < (1 << 31):
+        return None
+    return value
+
+
+def parse_uint(text: str) -> Optional[int]:
+    """C strtoul in base 10 within an unsigned int (virStrToLong_ui):
+    strtoul takes a '-' and wraps, so only "-0" survives it."""
+    value = parse_decimal(text)
+    if value is None or not 0 <= value < (1 << 32):
         return None
     return value
 
@@ -166,31 +197,38 @@ def parse_ullong(text: str) -> Optional[int]:
     white space and an optional '+', digits, nothing after; a '-' or a value
     above ULLONG_MAX is refused."""
     if text.isdigit() and text.isascii():
-        value = int(text)
+        value = _digits_value(text)
     else:
         m = _UNSIGNED_DECIMAL(text)
         if m is None:
             return None
-        value = int(m.group(1))
-    return value if value <= ULLONG_MAX else None
+        value = _digits_value(m.group(1))
+    return value if value is not None and value <= ULLONG_MAX else None
 
 
 def parse_unsigned_base0(text: str) -> Optional[int]:
     """C strtoul with base 0 (``0x`` hex, leading-0 octal, else decimal)
-    after leading C white space and an optional '+'."""
+    after leading C white space and an optional '+'; None past ULLONG_MAX
+    (strtoul's overflow)."""
     s = text.lstrip(C_SPACE)
     if s.startswith("+"):
         s = s[1:]
-    try:
-        if s[:2] in ("0x", "0X"):
-            return int(s[2:], 16) if s[2:].isalnum() else None
-        if len(s) > 1 and s.startswith("0"):
-            return int(s[1:], 8)
-        if s.isdigit() and s.isascii():
-            return int(s, 10)
-    except ValueError:
-        pass
-    return None
+    if s[:2] in ("0x", "0X"):
+        digits, base, valid = s[2:], 16, _HEX
+    elif len(s) > 1 and s.startswith("0"):
+        digits, base, valid = s[1:], 8, _OCTAL
+    elif s.isdigit() and s.isascii():
+        digits, base, valid = s, 10, _DECIMAL_DIGITS
+    else:
+        return None
+    if not digits or not valid.issuperset(digits):
+        return None
+    digits = digits.lstrip("0") or "0"
+    # 22 digits in any of the bases overflow 64 bits (8**22 is 2**66).
+    if len(digits) > 22:
+        return None
+    value = int(digits, base)
+    return value if value <= ULLONG_MAX else None
 
 
 def parse_cpuset(text: str, limit: int = CPUMASK_LEN) -> Optional[tuple[int, ...]]:
@@ -213,7 +251,9 @@ def parse_cpuset(text: str, limit: int = CPUMASK_LEN) -> Optional[tuple[int, ...
         if m is None:
             return None
         negated, low, high, comma = m.groups()
-        start = int(low)
+        start = _digits_value(low)
+        if start is None:
+            return None
         if high is None:
             if start >= limit:
                 return None
@@ -222,8 +262,8 @@ def parse_cpuset(text: str, limit: int = CPUMASK_LEN) -> Optional[tuple[int, ...
             else:
                 cpus.add(start)
         else:
-            end = int(high)
-            if negated or end < start or end >= limit:
+            end = parse_decimal(high)
+            if end is None or negated or end < start or end >= limit:
                 return None
             cpus.update(range(start, end + 1))
         pos = m.end()
@@ -303,19 +343,10 @@ def parse_ulong(text: str) -> Optional[int]:
     """C strtoul in base 10 over the whole string, as libvirt 1.2.10's
     virStrToLong_ul: ``parse_decimal``'s grammar, a magnitude within 64
     bits, and a '-' that wraps modulo 2**64 (``-1`` is ULLONG_MAX)."""
-    m = _DECIMAL(text)
-    if m is None:
+    value = parse_decimal(text)
+    if value is None or not -ULLONG_MAX <= value <= ULLONG_MAX:
         return None
-    number = m.group(1)
-    # Only the significant digits go to int(), which refuses over 4300;
-    # more than 20 of them are out of range whatever they are.
-    digits = number.lstrip("+-").lstrip("0") or "0"
-    if len(digits) > 20:
-        return None
-    value = int(digits)
-    if value > ULLONG_MAX:
-        return None
-    return -value & ULLONG_MAX if number[0] == "-" else value
+    return value & ULLONG_MAX
 
 
 def parse_hex_int(text: str) -> Optional[int]:
