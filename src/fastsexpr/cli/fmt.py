@@ -16,8 +16,33 @@ from .worker import failure
 # What became of one file.
 _UNCHANGED, _CHANGED, _FAILED, _IO_FAILED = "unchanged", "changed", "failed", "I/O failed"
 
+# What a file is, told by its first significant character, when it is not
+# SEXPR; fmt would otherwise read it as atoms and write them back as garbage.
+_NOT_SEXPR = {"<": "XML (it starts with '<'), not SEXPR"}
+_SPACE = " \t\r\n\x0b\x0c\ufeff"
+
+
+def refuse_non_sexpr(text: str, dialect: str) -> None:
+    """Raise unless the first expression of ``text`` is a list, as in every
+    SEXPR file fmt is meant for (a config.sxp, an ``xm list --long`` dump)."""
+    pos, n = 0, len(text)
+    while pos < n:
+        if text[pos] in _SPACE:
+            pos += 1
+        elif text[pos] == "#" and dialect == "xend":
+            # Only whole comment lines can come before the first expression.
+            nl = text.find("\n", pos)
+            pos = n if nl < 0 else nl + 1
+        else:
+            break
+    if pos == n or text[pos] == "(":
+        return
+    what = _NOT_SEXPR.get(text[pos], f"not SEXPR (it starts with {text[pos]!r}, not '(')")
+    raise SexprSyntaxError(f"this file is {what}: fmt formats SEXPR only; left alone", text, pos)
+
 
 def format_text(text: str, dialect: str, indent: Optional[int]) -> str:
+    refuse_non_sexpr(text, dialect)
     trees = loads_all(text, dialect=dialect)
     if not trees:
         raise SexprSyntaxError("no expression in the input", text, 0)

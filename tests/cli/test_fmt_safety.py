@@ -1,0 +1,49 @@
+"""``fastsexpr fmt`` never damages a file: what is not SEXPR is refused and
+left alone, comments are never dropped, and a file too deep to format is an
+error for that file alone."""
+from __future__ import annotations
+
+from cli_helpers import XML, no_temp_files, run
+
+
+# ------------------------------------------------- what is not SEXPR
+
+def test_fmt_refuses_domain_xml_and_leaves_it_alone(tmp_path):
+    guest = tmp_path / "guest.xml"
+    guest.write_text(XML)
+    before = guest.read_bytes()
+
+    inplace = run("fmt", "-i", guest)
+    assert inplace.returncode == 1
+    assert str(guest) in inplace.err and "XML" in inplace.err and "not SEXPR" in inplace.err
+    assert guest.read_bytes() == before
+    assert no_temp_files(tmp_path)
+
+    printed = run("fmt", guest)
+    assert printed.returncode == 1 and printed.stdout == b""
+    assert str(guest) in printed.err and "XML" in printed.err
+
+    check = run("fmt", "--check", guest)
+    assert check.returncode == 1 and "would reformat" not in check.err and "XML" in check.err
+
+
+def test_fmt_in_a_tree_refuses_xml_named_sxp_and_formats_the_rest(tmp_path):
+    (tmp_path / "xml-inside.sxp").write_text(XML)
+    (tmp_path / "notes.sxp").write_text("just some words\n")
+    good = tmp_path / "good.sxp"
+    good.write_text("(domain   (name a))\n")
+    proc = run("fmt", "-i", tmp_path)
+    assert proc.returncode == 1
+    assert (tmp_path / "xml-inside.sxp").read_text() == XML
+    assert (tmp_path / "notes.sxp").read_text() == "just some words\n"
+    assert f"{tmp_path / 'xml-inside.sxp'}:" in proc.err and "XML" in proc.err
+    assert f"{tmp_path / 'notes.sxp'}:" in proc.err and "not SEXPR" in proc.err
+    assert good.read_text() == "(domain\n  (name a))\n"
+
+
+def test_fmt_still_formats_sexpr_after_comments_and_blank_lines(tmp_path):
+    f = tmp_path / "late.sxp"
+    f.write_text("\n\n   (domain (name a))\n")
+    proc = run("fmt", f)
+    assert proc.returncode == 0, proc.err
+    assert proc.stdout == b"(domain\n  (name a))\n"
