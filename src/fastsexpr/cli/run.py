@@ -16,7 +16,7 @@ from typing import IO, Iterator, List, Optional, Tuple
 
 from ..errors import ConversionError
 from ..versions import XEND_CONFIG_VERSIONS, check_version
-from .files import (fsync_dirs, input_itself, install_tmp, is_inside, is_the_input, sweep,
+from .files import (InputFiles, fsync_dirs, install_tmp, is_inside, replaces_input, sweep,
                     unlink_quiet, write_stdout)
 from .plan import Inputs, Task, UsageError, make_tasks, path_key, path_under, plan_inputs, safe_name
 from .worker import DONE, Settings, convert_chunk, convert_task, failure, init_worker, install_failed
@@ -28,8 +28,9 @@ EXIT_INTERRUPTED = 130
 class _Installer:
     """Gives staged outputs their final names, in input order."""
 
-    def __init__(self, force: bool, planned: dict):
+    def __init__(self, force: bool, planned: dict, inputs: InputFiles):
         self.force = force
+        self.inputs = inputs
         self.claimed = dict(planned)
         self.dir_keys: dict = {}   # directory -> its path_key, for the names made in it
         self.dirs: set = set()     # where outputs were installed (to fsync)
@@ -78,15 +79,22 @@ class _Installer:
             unlink_quiet(tmp)
             exc = FileExistsError(errno.EEXIST, f"{final} is also the output of {owner}")
             return failure(task.path, exc, None, unit, name)
-        if task.path.endswith(ext) and os.path.basename(final) == os.path.basename(task.path) \
-                and is_the_input(final, task.path):
-            unlink_quiet(tmp)
-            return failure(task.path, input_itself(final), None, unit, name)
         # Claimed even if the install fails: a second domain of the same name
         # must not take the name the first one would have had.
         self.claimed[key] = task.path
+        # An output never replaces an input, --force or not.
+        found = self.inputs.which(final) if self.force else None
+        if found is not None:
+            unlink_quiet(tmp)
+            return failure(task.path, replaces_input(final, found, task.path), None, unit, name)
         try:
             install_tmp(tmp, final, self.force)
+        except FileExistsError as exc:
+            found = self.inputs.which(final)
+            if found is not None:
+                exc = replaces_input(final, found, task.path)
+                return failure(task.path, exc, None, unit, name)
+            return install_failed(task.path, exc, final, unit, name)
         except OSError as exc:
             return install_failed(task.path, exc, final, unit, name)
         self.dirs.add(directory)
@@ -350,7 +358,8 @@ def cmd_convert(args) -> int:
     settings = Settings(args.from_, args.to, args.xend_config_version,
                         f"fsx{os.getpid()}{secrets.token_hex(4)}", to_stdout, args.force,
                         detail=report is not None)
-    collector = _Collector(_Installer(args.force, planned),
+    installer = _Installer(args.force, planned, InputFiles(path for path, _ in files))
+    collector = _Collector(installer,
                            _Progress(len(tasks), sys.stderr.isatty() and not args.quiet), report)
     stream = _results(settings, tasks, jobs)
     try:

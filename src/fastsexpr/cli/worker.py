@@ -16,8 +16,7 @@ from typing import List, Optional, Sequence, Tuple
 from ..errors import ConversionError, FastSexprError, SexprSyntaxError
 from ..model.scalars import format_uuid
 from ..syntax import loads_all
-from .files import (input_itself, install_tmp, is_the_input, make_dump_dir, tmp_name,
-                    unlink_quiet, write_tmp)
+from .files import link_new, make_dump_dir, tmp_name, write_tmp
 from .plan import OTHER, OUT_EXT, Task, detect_format, safe_name
 
 
@@ -232,15 +231,18 @@ def _stage(settings: Settings, task: Task, res: dict, text: str, count: int,
 
 
 def _install_reserved(settings: Settings, task: Task, res: dict, final: str) -> dict:
-    """Install an output under the name planned for it."""
-    tmp = res.pop("tmp")
+    """Install an output under the name planned for it, when no file has
+    that name yet; an existing one is left to the parent, which knows the
+    inputs (an output never replaces one) and what ``--force`` says."""
     unit, name = res["domain_index"], res["domain"]
     try:
-        if settings.force and is_the_input(final, task.path):
-            unlink_quiet(tmp)
-            return failure(task.path, input_itself(final), None, unit, name)
-        install_tmp(tmp, final, settings.force)
+        installed = link_new(res["tmp"], final)
     except OSError as exc:
+        res.pop("tmp")
         return install_failed(task.path, exc, final, unit, name)
+    if not installed:
+        res["dir"], res["final"] = os.path.dirname(final) or ".", final
+        return res
+    res.pop("tmp")
     res["output"] = final
     return res
