@@ -119,7 +119,9 @@ def _add_convert(sub) -> None:
     conv.add_argument("--force", action="store_true", help="overwrite existing outputs")
     conv.add_argument("--fail-fast", action="store_true", help="stop at the first failure")
     conv.add_argument("--report", metavar="FILE",
-                      help="write one JSON line per input (per domain of a dump)")
+                      help="write one JSON line per input (per domain of a dump) to FILE, "
+                           "like an output: atomically, never over an input, an existing "
+                           "FILE kept without --force; '-' writes them to stdout")
     conv.add_argument("-q", "--quiet", action="store_true",
                       help="no progress and no summary line (failures are still reported)")
 

@@ -6,19 +6,19 @@ from __future__ import annotations
 import errno
 import functools
 import itertools
-import json
 import multiprocessing
 import os
 import secrets
 import sys
 import time
-from typing import IO, Iterator, List, Optional, Tuple
+from typing import Iterator, List, Optional, Tuple
 
 from ..errors import ConversionError
 from ..versions import XEND_CONFIG_VERSIONS, check_version
 from .files import (InputFiles, fsync_dirs, install_tmp, is_inside, replaces_input, sweep,
                     unlink_quiet, write_stdout)
 from .plan import Inputs, Task, UsageError, make_tasks, path_key, path_under, plan_inputs, safe_name
+from .report import Report, check_report
 from .worker import DONE, Settings, convert_chunk, convert_task, failure, init_worker, install_failed
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -121,15 +121,6 @@ def format_failure(f: dict) -> str:
     return ": ".join(parts)
 
 
-# The fields of a result that --report writes, in this order.
-REPORT_FIELDS = ("path", "domain_index", "ok", "output", "domain", "error", "message",
-                 "line", "column", "where")
-
-
-def report_line(res: dict) -> dict:
-    return {field: res.get(field) for field in REPORT_FIELDS}
-
-
 class _Progress:
     """tqdm on a terminal when it is installed, else a plain counter."""
 
@@ -218,7 +209,7 @@ class _Collector:
     """Takes each input's results in input order: installs what the workers
     staged, writes to stdout, reports failures, counts."""
 
-    def __init__(self, installer: _Installer, progress: _Progress, report: Optional[IO[str]]):
+    def __init__(self, installer: _Installer, progress: _Progress, report: Optional[Report]):
         self.installer, self.progress, self.report = installer, progress, report
         self.converted = self.failed = self.domains = 0
         self.io_error = self.interrupted = False
@@ -254,14 +245,11 @@ class _Collector:
                 self.io_error = self.io_error or res["io"]
                 self.progress.write(format_failure(res))
             if self.report is not None:
-                self.report.write(json.dumps(report_line(res)) + "\n")
-                self.report.flush()
+                self.report.write(res)
         return ok
 
     def close(self) -> None:
         self.progress.close()
-        if self.report is not None:
-            self.report.close()
 
     def summary(self, planned: int, elapsed: float) -> str:
         total = self.converted + self.failed
@@ -323,15 +311,6 @@ def _prepare_outputs(args, files: Inputs, out_is_dir: bool, to_stdout: bool):
     return tasks, dirs, planned
 
 
-def _open_report(path: Optional[str]) -> Optional[IO[str]]:
-    if not path:
-        return None
-    try:
-        return open(path, "w", encoding="utf-8")
-    except OSError as exc:
-        raise UsageError(f"{path}: {exc.strerror}") from None
-
-
 def _output_file_dir(output: Optional[str], out_is_dir: bool) -> Optional[str]:
     """The directory of ``-o FILE``."""
     return (os.path.dirname(output) or ".") if output and not out_is_dir else None
@@ -347,18 +326,37 @@ def _staging_dirs(tasks: List[Task], dirs: List[str], output: Optional[str],
     return found
 
 
+def _finish_report(report: Optional[Report], collector: "_Collector") -> None:
+    """Put the report in place, whatever became of the run."""
+    if report is None:
+        return
+    try:
+        report.finish()
+    except OSError as exc:
+        sys.stderr.write(f"fastsexpr: error: --report {report.path}: {exc.strerror or exc}; "
+                         "the report was not written\n")
+        collector.io_error = True
+
+
 def cmd_convert(args) -> int:
     start = time.perf_counter()
     jobs = _check_options(args)
     files, out_is_dir = plan_inputs(args.paths, args.recursive, args.output)
     to_stdout = _to_stdout(args.output, files)
+    inputs = InputFiles(path for path, _ in files)
+    check_report(args.report, args.force, inputs, to_stdout)
     tasks, dirs, planned = _prepare_outputs(args, files, out_is_dir, to_stdout)
-    report = _open_report(args.report)
+    token = f"fsx{os.getpid()}{secrets.token_hex(4)}"
+    installer = _Installer(args.force, planned, inputs)
+    if args.report and args.report != "-":
+        owner = planned.get(path_key(args.report))
+        if owner is not None:
+            raise UsageError(f"--report {args.report} is the output of {owner}")
+        installer.claimed[path_key(args.report)] = "--report"
+    report = Report(args.report, token, args.force) if args.report else None
     # Workers send back every detail only when the report wants it.
-    settings = Settings(args.from_, args.to, args.xend_config_version,
-                        f"fsx{os.getpid()}{secrets.token_hex(4)}", to_stdout, args.force,
-                        detail=report is not None)
-    installer = _Installer(args.force, planned, InputFiles(path for path, _ in files))
+    settings = Settings(args.from_, args.to, args.xend_config_version, token, to_stdout,
+                        args.force, detail=report is not None)
     collector = _Collector(installer,
                            _Progress(len(tasks), sys.stderr.isatty() and not args.quiet), report)
     stream = _results(settings, tasks, jobs)
@@ -371,6 +369,7 @@ def cmd_convert(args) -> int:
         # or Ctrl-C) before this run's leftovers are swept.
         stream.close()
         collector.close()
+        _finish_report(report, collector)
         if collector.interrupted or collector.failed:
             sweep(_staging_dirs(tasks, dirs, args.output, out_is_dir), settings.token)
     if not to_stdout:
@@ -381,6 +380,8 @@ def cmd_convert(args) -> int:
         if file_dir:
             written.add(file_dir)
         fsync_dirs(sorted(written))
+    if report is not None and report.tmp is None and args.report != "-":
+        fsync_dirs([os.path.dirname(args.report) or "."])
     elapsed = time.perf_counter() - start
     if not args.quiet:
         sys.stderr.write(collector.summary(len(tasks), elapsed))
