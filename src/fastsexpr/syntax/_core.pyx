@@ -64,6 +64,7 @@ ctypedef fused uchar:
 __all__ = [
     "loads",
     "loads_all",
+    "first_comment",
     "dumps",
     "esc",
     "find_key",
@@ -815,6 +816,9 @@ cdef list _x_loads_all(const uchar* d, Ctx* c, Py_ssize_t n):
         return res
     finally:
         _st_free(&st)
+
+
+include "_comments.pxi"     # first_comment: where the xend reader's first comment starts
 
 
 # ------------------------------------------------------------------ public read

@@ -29,6 +29,7 @@ from ..errors import SexprSyntaxError
 __all__ = [
     "loads",
     "loads_all",
+    "first_comment",
     "dumps",
     "esc",
     "find_key",
@@ -233,6 +234,44 @@ def _xend_one(text, pos, n, source):
         if not stack:
             return atom, pos
         stack[-1].append(atom)
+
+
+def first_comment(data, *, source=None):
+    """Where the first ``#`` comment of ``data`` starts, as the xend reader
+    sees it (a character index), or None when it has none.
+
+    The tokens are walked as the reader reads them, without building
+    anything: a ``#`` inside a quoted atom, written as an escape, or inside a
+    bare atom is no comment.  For text that ``loads_all`` reads, this is
+    exactly where its first skipped comment starts; an unterminated quoted
+    atom raises :class:`SexprSyntaxError` as the reader does.
+    """
+    text = _text(data, source)
+    n = len(text)
+    pos = 0
+    while True:
+        while pos < n and text[pos] in _XEND_SPACE:
+            pos += 1
+        if pos >= n:
+            return None
+        c = text[pos]
+        if c == "#":
+            return pos
+        if c == "(" or c == ")":
+            pos += 1
+        elif c == "'" or c == '"':
+            start = pos
+            pos += 1
+            # An escape is a backslash and at least one more character,
+            # none of which ends the atom.
+            while pos < n and text[pos] != c:
+                pos += 2 if text[pos] == "\\" else 1
+            if pos >= n:
+                raise SexprSyntaxError("unterminated string", text, start, source)
+            pos += 1
+        else:
+            while pos < n and text[pos] not in _XEND_STOP:
+                pos += 1
 
 
 # ------------------------------------------------------------------ public read
