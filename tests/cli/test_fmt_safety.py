@@ -47,3 +47,28 @@ def test_fmt_still_formats_sexpr_after_comments_and_blank_lines(tmp_path):
     proc = run("fmt", f)
     assert proc.returncode == 0, proc.err
     assert proc.stdout == b"(domain\n  (name a))\n"
+
+
+# ----------------------------------------------------------- comments
+
+def test_fmt_keeps_a_comment_next_to_an_escaped_hash(tmp_path):
+    # One '#' in an escape, one starting a comment: counting them finds
+    # nothing missing after formatting writes the atom as '#'.
+    f = tmp_path / "g.sxp"
+    text = '(domain (name "\\x23")) # note\n'
+    f.write_text(text)
+    proc = run("fmt", "-i", f)
+    assert proc.returncode == 1
+    assert f"{f}:1:24:" in proc.err and "comment" in proc.err
+    assert f.read_text() == text
+    assert run("fmt", "--check", f).returncode == 1
+    printed = run("fmt", f)
+    assert printed.returncode == 1 and printed.stdout == b""
+
+
+def test_fmt_formats_hashes_that_are_no_comments(tmp_path):
+    f = tmp_path / "g.sxp"
+    f.write_text("(domain   (name 'a#b') (x \"\\x23\") (tag c#))\n")
+    proc = run("fmt", "-i", f)
+    assert proc.returncode == 0, proc.err
+    assert f.read_text() == "(domain\n  (name 'a#b')\n  (x '#')\n  (tag 'c#'))\n"

@@ -7,7 +7,7 @@ import sys
 from typing import Optional
 
 from ..errors import ConversionError, FastSexprError, SexprSyntaxError
-from ..syntax import dumps, loads_all
+from ..syntax import dumps, first_comment, loads_all
 from .files import write_atomic, write_stdout
 from .plan import SEXPR_EXTS, UsageError, plan_inputs
 from .run import EXIT_FAILED, EXIT_OK, EXIT_USAGE, format_failure
@@ -41,6 +41,17 @@ def refuse_non_sexpr(text: str, dialect: str) -> None:
     raise SexprSyntaxError(f"this file is {what}: fmt formats SEXPR only; left alone", text, pos)
 
 
+def _refuse_comments(text: str) -> None:
+    """Raise at the first ``#`` comment, which dumps cannot keep; the
+    tokenizer tells a comment from a ``#`` in an atom."""
+    pos = first_comment(text)
+    if pos is not None:
+        line = text.count("\n", 0, pos) + 1
+        col = pos - (text.rfind("\n", 0, pos) + 1) + 1
+        raise ConversionError("a # comment starts here, and fmt drops comments; left alone",
+                              lineno=line, colno=col)
+
+
 def format_text(text: str, dialect: str, indent: Optional[int]) -> str:
     refuse_non_sexpr(text, dialect)
     trees = loads_all(text, dialect=dialect)
@@ -53,8 +64,8 @@ def format_text(text: str, dialect: str, indent: Optional[int]) -> str:
     if loads_all(out, dialect=dialect) != trees:
         raise ConversionError(f"the {dialect}-dialect atoms cannot be written back unchanged "
                               "(dumps writes xend-dialect quoting); left alone")
-    if dialect == "xend" and text.count("#") > out.count("#"):
-        raise ConversionError("the file has # comments, which fmt would drop; left alone")
+    if dialect == "xend":
+        _refuse_comments(text)
     return out
 
 
