@@ -72,3 +72,25 @@ def test_fmt_formats_hashes_that_are_no_comments(tmp_path):
     proc = run("fmt", "-i", f)
     assert proc.returncode == 0, proc.err
     assert f.read_text() == "(domain\n  (name 'a#b')\n  (x '#')\n  (tag 'c#'))\n"
+
+
+# -------------------------------------------------------- deep nesting
+
+def test_fmt_deep_file_is_an_error_for_that_file_alone(tmp_path):
+    # 2,000 deep ran out of Python's recursion limit, 100,000 deep out of
+    # memory (the readable layout indents every level), and the files
+    # after it were never looked at.
+    deep = tmp_path / "a-deep.sxp"
+    deep.write_text("(a " * 2000 + ")" * 2000 + "\n")
+    deeper = tmp_path / "b-deeper.sxp"
+    deeper.write_text("(" * 100_000 + ")" * 100_000 + "\n")
+    good = tmp_path / "c-good.sxp"
+    good.write_text("(domain   (name a))\n")
+    proc = run("fmt", "-i", deep, deeper, good)
+    assert proc.returncode == 1
+    assert f"{deep}:" in proc.err and "2000" in proc.err
+    assert f"{deeper}:" in proc.err and "100000" in proc.err
+    assert good.read_text() == "(domain\n  (name a))\n"
+    assert deep.read_text() == "(a " * 2000 + ")" * 2000 + "\n"
+    printed = run("fmt", deep, good)
+    assert printed.returncode == 1 and printed.stdout == b"(domain\n  (name a))\n"

@@ -26,7 +26,7 @@ from typing import Optional, Sequence
 from .. import __version__
 from ..syntax import HAS_SPEEDUPS
 from .files import quiet_stdout, write_atomic
-from .fmt import cmd_fmt
+from .fmt import MAX_DEPTH, cmd_fmt
 from .plan import FORMATS, INPUT_EXTS, UsageError, safe_name
 from .run import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_USAGE, cmd_convert
 
@@ -49,7 +49,7 @@ exit status: 0 all converted, 1 some inputs failed (the rest were converted),
 2 usage or I/O error, 130 interrupted.
 """
 
-EPILOG_FMT = """\
+EPILOG_FMT = f"""\
 examples:
   fastsexpr fmt guest.sxp                  readable layout on stdout
   fastsexpr fmt --compact guest.sxp        one line per expression
@@ -58,7 +58,9 @@ examples:
 
 fmt reads with the xend dialect (' and " quotes, backslash escapes, # comments)
 and writes xend-dialect quoting. A file whose comments would be dropped, or
-whose expressions would not read back identically, is reported and left alone.
+whose expressions would not read back identically, is reported and left alone;
+so is a file that is not SEXPR (domain XML, say) and one whose lists nest more
+than {MAX_DEPTH} deep.
 """
 
 EPILOG_MAIN = """\

@@ -6,7 +6,7 @@ import os
 import sys
 from typing import Optional
 
-from ..errors import ConversionError, FastSexprError, SexprSyntaxError
+from ..errors import ConversionError, SexprSyntaxError
 from ..syntax import dumps, first_comment, loads_all
 from .files import write_atomic, write_stdout
 from .plan import SEXPR_EXTS, UsageError, plan_inputs
@@ -52,11 +52,36 @@ def _refuse_comments(text: str) -> None:
                               lineno=line, colno=col)
 
 
+# How deep fmt formats. Real configs nest under ten levels; the readable
+# layout indents every line by its depth (a 100,000-deep file would take
+# gigabytes), and comparing the trees read back recurses once per level.
+MAX_DEPTH = 200
+
+
+def nesting_depth(trees: list) -> int:
+    """How deep the lists of ``trees`` nest (0 for atoms only), without recursion."""
+    deepest = 0
+    stack = [(t, 1) for t in trees if isinstance(t, list)]
+    while stack:
+        node, depth = stack.pop()
+        deepest = max(deepest, depth)
+        stack.extend((m, depth + 1) for m in node if isinstance(m, list))
+    return deepest
+
+
+def _refuse_deep(trees: list) -> None:
+    depth = nesting_depth(trees)
+    if depth > MAX_DEPTH:
+        raise ConversionError(f"lists nested {depth} deep; fmt formats up to {MAX_DEPTH} "
+                              "levels; left alone")
+
+
 def format_text(text: str, dialect: str, indent: Optional[int]) -> str:
     refuse_non_sexpr(text, dialect)
     trees = loads_all(text, dialect=dialect)
     if not trees:
         raise SexprSyntaxError("no expression in the input", text, 0)
+    _refuse_deep(trees)
     out = "\n".join(dumps(t, indent=indent) for t in trees) + "\n"
     # Nothing lost: the result must read back to the very same trees, and
     # the xend reader's comments (the only thing dumps cannot keep) must not
@@ -110,7 +135,8 @@ def _fmt_file(path: str, args, indent: Optional[int]) -> str:
         out = format_text(text, args.dialect, indent)
     except OSError as exc:
         return _io_failed(label, exc)
-    except (FastSexprError, UnicodeDecodeError) as exc:
+    except Exception as exc:
+        # Bad input, or a bug of ours: reported, and the other files go on.
         sys.stderr.write(format_failure(failure(path, exc, data)) + "\n")
         return _FAILED
     changed = out != text
