@@ -87,6 +87,16 @@ def _wanted(name: str) -> bool:
     return not name.startswith(".") and name.lower().endswith(INPUT_EXTS)
 
 
+def _is_file(entry: os.DirEntry) -> bool:
+    """Whether the entry is a file to convert; one that cannot be looked at
+    (a symlink loop, a dangling mount) is taken too, so that reading it
+    reports it as failed while the run goes on."""
+    try:
+        return entry.is_file()
+    except OSError:
+        return True
+
+
 def _walk(root: str, skip: Optional[Tuple[int, int]]) -> Iterator[Tuple[str, str]]:
     """(path, path relative to ``root``) of the files to convert under
     ``root``, in a stable order, without hidden entries, symlinked
@@ -108,7 +118,7 @@ def _walk(root: str, skip: Optional[Tuple[int, int]]) -> Iterator[Tuple[str, str
                         and e.stat(follow_symlinks=False).st_dev == skip[1]:
                     continue
                 subdirs.append(e)
-            elif _wanted(e.name) and e.is_file():
+            elif _wanted(e.name) and _is_file(e):
                 yield e.path, rel_dir + e.name
         for e in reversed(subdirs):
             stack.append((rel_dir + e.name + os.sep, e.path))
