@@ -25,7 +25,7 @@ from typing import Optional, Sequence
 
 from .. import __version__
 from ..syntax import HAS_SPEEDUPS
-from .files import quiet_stdout, write_atomic
+from .files import StdoutError, flush_stdout, quiet_stdout, write_atomic
 from .fmt import MAX_DEPTH, cmd_fmt
 from .plan import FORMATS, INPUT_EXTS, UsageError, safe_name
 from .run import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_USAGE, cmd_convert
@@ -151,7 +151,14 @@ def _add_fmt(sub) -> None:
 def main(argv: Optional[Sequence[str]] = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        return args.func(args)
+        status = args.func(args)
+        flush_stdout()
+        return status
+    except StdoutError as exc:
+        # A full disk under stdout: say so, and let nothing flush there again.
+        sys.stderr.write(f"fastsexpr: error: {exc}\n")
+        quiet_stdout()
+        return EXIT_USAGE
     except UsageError as exc:
         sys.stderr.write(f"fastsexpr: error: {exc}\n")
         return EXIT_USAGE

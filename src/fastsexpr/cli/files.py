@@ -228,8 +228,31 @@ def sweep(dirs: Iterable[str], token: str) -> None:
             pass
 
 
-def write_stdout(text: str) -> None:
-    sys.stdout.buffer.write(text.encode("utf-8"))
+class StdoutError(Exception):
+    """stdout cannot take the output (a full disk, an I/O error): the
+    command stops with this message (a closed pipe stays BrokenPipeError)."""
+
+    def __init__(self, exc: OSError):
+        super().__init__(f"stdout: {exc.strerror or exc}")
+
+
+def write_stdout(data) -> None:
+    """Write text or bytes to stdout."""
+    try:
+        sys.stdout.buffer.write(data.encode("utf-8") if isinstance(data, str) else data)
+    except BrokenPipeError:
+        raise
+    except OSError as exc:
+        raise StdoutError(exc) from None
+
+
+def flush_stdout() -> None:
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        raise
+    except OSError as exc:
+        raise StdoutError(exc) from None
 
 
 def quiet_stdout() -> None:

@@ -6,10 +6,9 @@ from __future__ import annotations
 
 import json
 import os
-import sys
-from typing import IO, Optional
+from typing import Optional
 
-from .files import InputFiles, install_tmp, tmp_name, unlink_quiet
+from .files import InputFiles, flush_stdout, install_tmp, tmp_name, unlink_quiet, write_stdout
 from .plan import UsageError
 
 # The fields of a result that --report writes, in this order.
@@ -19,6 +18,14 @@ REPORT_FIELDS = ("path", "domain_index", "ok", "output", "domain", "error", "mes
 
 def report_line(res: dict) -> dict:
     return {field: res.get(field) for field in REPORT_FIELDS}
+
+
+class ReportError(Exception):
+    """The report file cannot be written (a full disk): the run stops, as a
+    run whose record is lost should."""
+
+    def __init__(self, path: str, exc: OSError):
+        super().__init__(f"--report {path}: {exc.strerror or exc}")
 
 
 def check_report(path: Optional[str], force: bool, inputs: InputFiles, to_stdout: bool) -> None:
@@ -46,14 +53,11 @@ class Report:
 
     def __init__(self, path: str, token: str, force: bool):
         self.path, self.force = path, force
-        self.tmp: Optional[str] = None
-        self.out: IO[bytes]
-        if path == "-":
-            self.out = sys.stdout.buffer
+        self.to_stdout = path == "-"
+        self.tmp: Optional[str] = None      # while the file is being written
+        if self.to_stdout:
             return
-        directory = os.path.dirname(path) or "."
-        self.directory = directory
-        tmp = os.path.join(directory, tmp_name(os.path.basename(path), token))
+        tmp = os.path.join(os.path.dirname(path) or ".", tmp_name(os.path.basename(path), token))
         try:
             fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0),
                          0o666)
@@ -63,13 +67,24 @@ class Report:
         self.out = os.fdopen(fd, "wb")
 
     def write(self, res: dict) -> None:
-        self.out.write(json.dumps(report_line(res)).encode("utf-8") + b"\n")
-        self.out.flush()
+        line = json.dumps(report_line(res)).encode("utf-8") + b"\n"
+        if self.to_stdout:
+            # Streamed: a reader of the pipe sees each input as it is done.
+            write_stdout(line)
+            flush_stdout()
+            return
+        try:
+            self.out.write(line)
+            self.out.flush()
+        except OSError as exc:
+            raise ReportError(self.path, exc) from None
 
     def finish(self) -> None:
         """Make the report durable and put it in place (OSError if it cannot)."""
+        if self.to_stdout:
+            flush_stdout()
+            return
         if self.tmp is None:
-            self.out.flush()
             return
         tmp, self.tmp = self.tmp, None
         try:
@@ -83,7 +98,7 @@ class Report:
         install_tmp(tmp, self.path, self.force)
 
     def abandon(self) -> None:
-        """Remove the unfinished report (a failed write, a usage error)."""
+        """Remove the unfinished report (a failed write)."""
         if self.tmp is not None:
             self._close_quietly()
             unlink_quiet(self.tmp)

@@ -18,7 +18,7 @@ from ..versions import XEND_CONFIG_VERSIONS, check_version
 from .files import (InputFiles, fsync_dirs, install_tmp, is_inside, replaces_input, sweep,
                     unlink_quiet, write_stdout)
 from .plan import Inputs, Task, UsageError, make_tasks, path_key, path_under, plan_inputs, safe_name
-from .report import Report, check_report
+from .report import Report, ReportError, check_report
 from .worker import DONE, Settings, convert_chunk, convert_task, failure, init_worker, install_failed
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -213,6 +213,7 @@ class _Collector:
         self.installer, self.progress, self.report = installer, progress, report
         self.converted = self.failed = self.domains = 0
         self.io_error = self.interrupted = False
+        self.stopped: Optional[str] = None    # why the run stopped early, if it did
 
     def collect(self, tasks: List[Task], stream, fail_fast: bool) -> None:
         for task, results in zip(tasks, stream):
@@ -255,7 +256,7 @@ class _Collector:
         total = self.converted + self.failed
         rate = total / elapsed if elapsed > 0 else 0.0
         extra = f" ({self.domains} domains)" if self.domains != self.converted else ""
-        state = "interrupted: " if self.interrupted else ""
+        state = "interrupted: " if self.interrupted else "stopped: " if self.stopped else ""
         skipped = planned - total
         more = f", {skipped} not done" if skipped else ""
         return (f"fastsexpr: {state}converted {self.converted}{extra}, failed {self.failed}{more}"
@@ -264,7 +265,7 @@ class _Collector:
     def exit_status(self) -> int:
         if self.interrupted:
             return EXIT_INTERRUPTED
-        if self.io_error:
+        if self.io_error or self.stopped:
             return EXIT_USAGE
         return EXIT_FAILED if self.failed else EXIT_OK
 
@@ -326,9 +327,13 @@ def _staging_dirs(tasks: List[Task], dirs: List[str], output: Optional[str],
     return found
 
 
-def _finish_report(report: Optional[Report], collector: "_Collector") -> None:
-    """Put the report in place, whatever became of the run."""
+def _finish_report(report: Optional[Report], collector: _Collector) -> None:
+    """Put the report in place, whatever became of the run; one that could
+    not be written is removed."""
     if report is None:
+        return
+    if collector.stopped is not None:
+        report.abandon()
         return
     try:
         report.finish()
@@ -336,6 +341,38 @@ def _finish_report(report: Optional[Report], collector: "_Collector") -> None:
         sys.stderr.write(f"fastsexpr: error: --report {report.path}: {exc.strerror or exc}; "
                          "the report was not written\n")
         collector.io_error = True
+
+
+def _run(collector: _Collector, settings: Settings, tasks: List[Task], jobs: int,
+         fail_fast: bool, staging: set) -> None:
+    """Convert and collect; whatever stops the run, the pool is ended, the
+    report put in place and this run's temporary files swept."""
+    stream = _results(settings, tasks, jobs)
+    completed = False
+    try:
+        collector.collect(tasks, stream, fail_fast)
+        completed = True
+    except KeyboardInterrupt:
+        collector.interrupted = True
+    except ReportError as exc:
+        collector.stopped = str(exc)
+    finally:
+        # Closing the stream ends the pool (terminating it after --fail-fast
+        # or Ctrl-C) before this run's leftovers are swept.
+        stream.close()
+        collector.close()
+        _finish_report(collector.report, collector)
+        if not completed or collector.failed:
+            sweep(staging, settings.token)
+
+
+def _reserve_report_name(report: Optional[str], planned: dict, installer: _Installer) -> None:
+    """No output may take the report's name."""
+    if report and report != "-":
+        owner = planned.get(path_key(report))
+        if owner is not None:
+            raise UsageError(f"--report {report} is the output of {owner}")
+        installer.claimed[path_key(report)] = "--report"
 
 
 def cmd_convert(args) -> int:
@@ -346,32 +383,21 @@ def cmd_convert(args) -> int:
     inputs = InputFiles(path for path, _ in files)
     check_report(args.report, args.force, inputs, to_stdout)
     tasks, dirs, planned = _prepare_outputs(args, files, out_is_dir, to_stdout)
-    token = f"fsx{os.getpid()}{secrets.token_hex(4)}"
     installer = _Installer(args.force, planned, inputs)
-    if args.report and args.report != "-":
-        owner = planned.get(path_key(args.report))
-        if owner is not None:
-            raise UsageError(f"--report {args.report} is the output of {owner}")
-        installer.claimed[path_key(args.report)] = "--report"
-    report = Report(args.report, token, args.force) if args.report else None
+    _reserve_report_name(args.report, planned, installer)
+    token = f"fsx{os.getpid()}{secrets.token_hex(4)}"
+    # Its own token: sweeping the run's leftovers never takes the report.
+    report = Report(args.report, "r" + token, args.force) if args.report else None
     # Workers send back every detail only when the report wants it.
     settings = Settings(args.from_, args.to, args.xend_config_version, token, to_stdout,
                         args.force, detail=report is not None)
     collector = _Collector(installer,
                            _Progress(len(tasks), sys.stderr.isatty() and not args.quiet), report)
-    stream = _results(settings, tasks, jobs)
-    try:
-        collector.collect(tasks, stream, args.fail_fast)
-    except KeyboardInterrupt:
-        collector.interrupted = True
-    finally:
-        # Closing the stream ends the pool (terminating it after --fail-fast
-        # or Ctrl-C) before this run's leftovers are swept.
-        stream.close()
-        collector.close()
-        _finish_report(report, collector)
-        if collector.interrupted or collector.failed:
-            sweep(_staging_dirs(tasks, dirs, args.output, out_is_dir), settings.token)
+    _run(collector, settings, tasks, jobs, args.fail_fast,
+         _staging_dirs(tasks, dirs, args.output, out_is_dir))
+    if collector.stopped is not None:
+        sys.stderr.write(f"fastsexpr: error: {collector.stopped}; the run stopped and the "
+                         "report was not written\n")
     if not to_stdout:
         # Only where something was installed: the workers' renames land in
         # the planned directories, the installer's wherever it put them.
@@ -380,7 +406,7 @@ def cmd_convert(args) -> int:
         if file_dir:
             written.add(file_dir)
         fsync_dirs(sorted(written))
-    if report is not None and report.tmp is None and args.report != "-":
+    if report is not None and not report.to_stdout and collector.stopped is None:
         fsync_dirs([os.path.dirname(args.report) or "."])
     elapsed = time.perf_counter() - start
     if not args.quiet:
