@@ -111,3 +111,22 @@ def test_domain_named_outputs_never_replace_inputs(tmp_path):
     # the other domain of the dump is written
     assert (tree / "dump" / "y.xml").read_text() == fastsexpr.sexpr_to_xml(pv("y", UUIDS[2], 2))
     assert no_temp_files(tree)
+
+
+# ------------------------------------------- nothing outside the output
+
+def test_no_directory_is_made_outside_the_output_through_a_symlink(tmp_path):
+    # out/link leads elsewhere; the input tree has link/sub/, whose mirror
+    # out/link/sub/ would be made in elsewhere/ before the check refused it.
+    src = tmp_path / "in"
+    (src / "link" / "sub").mkdir(parents=True)
+    (src / "link" / "sub" / "a.sxp").write_text(pv("a", UUIDS[0]))
+    (src / "b.sxp").write_text(pv("b", UUIDS[1]))
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "link").symlink_to(elsewhere)
+    proc = run("convert", "-r", src, "-o", out)
+    assert proc.returncode == 2 and "outside the output directory" in proc.err
+    assert list(elsewhere.iterdir()) == []

@@ -180,6 +180,26 @@ def is_inside(directory: str, root: str) -> bool:
     return real == top or real.startswith(top.rstrip(os.sep) + os.sep)
 
 
+def make_dirs_inside(dirs: Iterable[str], root: str) -> Optional[str]:
+    """Create the output directories under ``root``, each only once the
+    nearest part of it that exists is known to be inside ``root`` (symlinks
+    resolved), so that a symlink in the output tree never gets a directory
+    made at the other end. Gives the first directory refused (nothing of it
+    made), or None."""
+    os.makedirs(root, exist_ok=True)
+    for directory in dirs:
+        existing = directory
+        while not os.path.lexists(existing):
+            parent = os.path.dirname(existing) or os.curdir
+            if parent == existing:
+                break
+            existing = parent
+        if not is_inside(existing, root):
+            return directory
+        os.makedirs(directory, exist_ok=True)
+    return None
+
+
 def make_dump_dir(directory: str, root: Optional[str]) -> Optional[BaseException]:
     """Create the directory for the domains of a dump; None, or what went wrong."""
     try:

@@ -15,7 +15,7 @@ from typing import Iterator, List, Optional, Tuple
 
 from ..errors import ConversionError
 from ..versions import XEND_CONFIG_VERSIONS, check_version
-from .files import (InputFiles, fsync_dirs, install_tmp, is_inside, replaces_input, sweep,
+from .files import (InputFiles, fsync_dirs, install_tmp, make_dirs_inside, replaces_input, sweep,
                     unlink_quiet, write_stdout)
 from .plan import Inputs, Task, UsageError, make_tasks, path_key, path_under, plan_inputs, safe_name
 from .report import Report, ReportError, check_report
@@ -301,12 +301,9 @@ def _prepare_outputs(args, files: Inputs, out_is_dir: bool, to_stdout: bool):
     try:
         tasks, dirs, planned = make_tasks(files, out_is_dir, args.output, to_stdout,
                                           args.from_, args.to)
-        for d in dirs:
-            os.makedirs(d, exist_ok=True)
-        if out_is_dir:
-            bad = [d for d in dirs if not is_inside(d, args.output)]
-            if bad:
-                raise UsageError(f"{bad[0]}: leads outside the output directory {args.output}")
+        bad = make_dirs_inside(dirs, args.output) if dirs else None
+        if bad is not None:
+            raise UsageError(f"{bad}: leads outside the output directory {args.output}")
     except OSError as exc:
         raise UsageError(f"{exc.filename or ''}: {exc.strerror or exc}") from None
     return tasks, dirs, planned
