@@ -20,7 +20,9 @@ process), :mod:`.run` (the pool and the results, in input order),
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
+import threading
 from typing import Optional, Sequence
 
 from .. import __version__
@@ -28,7 +30,7 @@ from ..syntax import HAS_SPEEDUPS
 from .files import StdoutError, flush_stdout, quiet_stdout, write_atomic
 from .fmt import MAX_DEPTH, cmd_fmt
 from .plan import FORMATS, INPUT_EXTS, UsageError, safe_name
-from .run import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_USAGE, cmd_convert
+from .run import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_TERMINATED, EXIT_USAGE, cmd_convert
 
 __all__ = ["main", "write_atomic", "safe_name"]
 
@@ -118,7 +120,12 @@ def _add_convert(sub) -> None:
                            "default 4)")
     conv.add_argument("-j", "--jobs", type=int, metavar="N",
                       help="worker processes (default: all cores; 1 runs in this process)")
-    conv.add_argument("--force", action="store_true", help="overwrite existing outputs")
+    conv.add_argument("--force", action="store_true",
+                      help="overwrite existing outputs (never an input)")
+    conv.add_argument("--skip-existing", action="store_true",
+                      help="convert only what has no output yet, to finish an interrupted "
+                           "run; an output named after its domain is skipped when that "
+                           "name exists")
     conv.add_argument("--fail-fast", action="store_true", help="stop at the first failure")
     conv.add_argument("--report", metavar="FILE",
                       help="write one JSON line per input (per domain of a dump) to FILE, "
@@ -148,8 +155,25 @@ def _add_fmt(sub) -> None:
     fmt.add_argument("-q", "--quiet", action="store_true", help="do not list reformatted files")
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, which stops the command as Ctrl-C does (exit status 143)."""
+
+
+def _terminated(signum, frame):
+    raise Terminated()
+
+
+def _handle_sigterm():
+    """SIGTERM raises Terminated from now on (in the main thread); gives the
+    handler to put back, or None."""
+    if threading.current_thread() is not threading.main_thread():
+        return None
+    return signal.signal(signal.SIGTERM, _terminated)
+
+
 def main(argv: Optional[Sequence[str]] = None) -> int:
     args = build_parser().parse_args(argv)
+    previous = _handle_sigterm()
     try:
         status = args.func(args)
         flush_stdout()
@@ -162,10 +186,13 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     except UsageError as exc:
         sys.stderr.write(f"fastsexpr: error: {exc}\n")
         return EXIT_USAGE
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as exc:
         sys.stderr.write("fastsexpr: interrupted\n")
-        return EXIT_INTERRUPTED
+        return EXIT_TERMINATED if isinstance(exc, Terminated) else EXIT_INTERRUPTED
     except BrokenPipeError:
         # The reader went away (| head): stop quietly.
         quiet_stdout()
         return EXIT_FAILED
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)

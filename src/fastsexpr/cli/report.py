@@ -17,7 +17,10 @@ REPORT_FIELDS = ("path", "domain_index", "ok", "output", "domain", "error", "mes
 
 
 def report_line(res: dict) -> dict:
-    return {field: res.get(field) for field in REPORT_FIELDS}
+    line = {field: res.get(field) for field in REPORT_FIELDS}
+    # --skip-existing: the output was there already, and was left alone.
+    line["skipped"] = bool(res.get("skipped"))
+    return line
 
 
 class ReportError(Exception):

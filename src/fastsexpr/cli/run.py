@@ -4,11 +4,10 @@ progress line, the summary and the exit status."""
 from __future__ import annotations
 
 import errno
-import functools
 import itertools
-import multiprocessing
 import os
 import secrets
+import signal
 import sys
 import time
 from typing import Iterator, List, Optional, Tuple
@@ -19,18 +18,21 @@ from .files import (InputFiles, fsync_dirs, install_tmp, make_dirs_inside, repla
                     unlink_quiet, write_stdout)
 from .plan import Inputs, Task, UsageError, make_tasks, path_key, path_under, plan_inputs, safe_name
 from .report import Report, ReportError, check_report
-from .worker import DONE, Settings, convert_chunk, convert_task, failure, init_worker, install_failed
+from .pool import Outcome, Stopper
+from .worker import DONE, Settings, failure, install_failed
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
-EXIT_INTERRUPTED = 130
+EXIT_INTERRUPTED, EXIT_TERMINATED = 128 + signal.SIGINT, 128 + signal.SIGTERM   # 130, 143
 
 
 class _Installer:
     """Gives staged outputs their final names, in input order."""
 
-    def __init__(self, force: bool, planned: dict, inputs: InputFiles):
+    def __init__(self, force: bool, planned: dict, inputs: InputFiles,
+                 skip_existing: bool = False):
         self.force = force
         self.inputs = inputs
+        self.skip_existing = skip_existing
         self.claimed = dict(planned)
         self.dir_keys: dict = {}   # directory -> its path_key, for the names made in it
         self.dirs: set = set()     # where outputs were installed (to fsync)
@@ -94,6 +96,9 @@ class _Installer:
             if found is not None:
                 exc = replaces_input(final, found, task.path)
                 return failure(task.path, exc, None, unit, name)
+            if self.skip_existing:
+                res["output"], res["skipped"] = final, True
+                return res
             return install_failed(task.path, exc, final, unit, name)
         except OSError as exc:
             return install_failed(task.path, exc, final, unit, name)
@@ -162,74 +167,46 @@ class _Progress:
             sys.stderr.flush()
 
 
-def _chunks(n: int, jobs: int) -> Iterator[Tuple[int, int]]:
-    """(start, stop) of the chunks the inputs go to the workers in.
-
-    Guided scheduling: each chunk is a share of what is left, so the first
-    ones are large (few round trips) and the last ones small (no core sits
-    idle at the end while another finishes a big chunk).
-    """
-    start = 0
-    while start < n:
-        size = max(8, min(512, (n - start) // (jobs * 4)))
-        yield start, min(n, start + size)
-        start += size
-
-
-def _start_pool(jobs: int):
-    methods = multiprocessing.get_all_start_methods()
-    # fork: the workers inherit the already imported package, so each one
-    # starts in milliseconds instead of importing lxml and the converters again.
-    ctx = multiprocessing.get_context("fork" if "fork" in methods else None)
-    return ctx.Pool(jobs, initializer=init_worker)
-
-
-def _results(settings: Settings, tasks: List[Task], jobs: int) -> Iterator[Optional[List[dict]]]:
-    """Each task's results, in input order."""
-    if jobs <= 1 or len(tasks) <= 1:
-        for t in tasks:
-            yield convert_task(settings, t)
-        return
-    pool = _start_pool(min(jobs, len(tasks)))
-    try:
-        # One message per chunk each way, not per file; the settings ride
-        # once per chunk (inside the partial).
-        chunks = (tasks[i:j] for i, j in _chunks(len(tasks), jobs))
-        for results in pool.imap(functools.partial(convert_chunk, settings), chunks):
-            yield from results
-        pool.close()
-    except BaseException:
-        pool.terminate()
-        raise
-    finally:
-        pool.join()
-
-
 class _Collector:
     """Takes each input's results in input order: installs what the workers
     staged, writes to stdout, reports failures, counts."""
 
     def __init__(self, installer: _Installer, progress: _Progress, report: Optional[Report]):
         self.installer, self.progress, self.report = installer, progress, report
-        self.converted = self.failed = self.domains = 0
+        self.converted = self.failed = self.skipped = self.domains = 0
         self.io_error = self.interrupted = False
+        self.signum: Optional[int] = None     # the signal that interrupted the run
         self.stopped: Optional[str] = None    # why the run stopped early, if it did
 
-    def collect(self, tasks: List[Task], stream, fail_fast: bool) -> None:
-        for task, results in zip(tasks, stream):
+    def collect(self, tasks: List[Task], outcomes: Iterator[Outcome], fail_fast: bool,
+                stopper: Stopper) -> None:
+        for i, results in outcomes:
             if results is DONE:
                 # One domain, converted and installed by the worker.
                 self.domains += 1
                 ok = True
             else:
-                ok = self._take(task, results)
+                ok = self._take(tasks[i], results)
             self.progress.update()
-            if ok:
+            if ok and results and all(r.get("skipped") for r in results):
+                self.skipped += 1     # every output of it was there already
+            elif ok:
                 self.converted += 1
             else:
                 self.failed += 1
                 if fail_fast:
-                    break
+                    # Not a break: what the workers have done meanwhile is
+                    # still installed and reported.
+                    stopper.request()
+
+    def skip(self, skipped: List[Tuple[Task, str]]) -> None:
+        """The inputs whose output exists already (--skip-existing)."""
+        for task, final in skipped:
+            self.skipped += 1
+            self.progress.update()
+            if self.report is not None:
+                self.report.write({"path": task.path, "ok": True, "output": final,
+                                   "skipped": True})
 
     def _take(self, task: Task, results: List[dict]) -> bool:
         """Whether every domain of the input was converted."""
@@ -239,7 +216,9 @@ class _Collector:
                 res = self.installer.install(res, task)
             elif res["ok"] and "text" in res:
                 write_stdout(res.pop("text"))
-            if res["ok"]:
+            if res.get("skipped"):
+                pass
+            elif res["ok"]:
                 self.domains += 1
             else:
                 ok = False
@@ -253,16 +232,18 @@ class _Collector:
         self.progress.close()
 
     def summary(self, planned: int, elapsed: float) -> str:
-        total = self.converted + self.failed
-        rate = total / elapsed if elapsed > 0 else 0.0
+        total = self.converted + self.failed + self.skipped
+        rate = (self.converted + self.failed) / elapsed if elapsed > 0 else 0.0
         extra = f" ({self.domains} domains)" if self.domains != self.converted else ""
         state = "interrupted: " if self.interrupted else "stopped: " if self.stopped else ""
-        skipped = planned - total
-        more = f", {skipped} not done" if skipped else ""
-        return (f"fastsexpr: {state}converted {self.converted}{extra}, failed {self.failed}{more}"
-                f" in {elapsed:.2f}s ({rate:.0f} files/s)\n")
+        skipped = f", skipped {self.skipped}" if self.skipped else ""
+        more = f", {planned - total} not done" if planned > total else ""
+        return (f"fastsexpr: {state}converted {self.converted}{extra}{skipped}, failed "
+                f"{self.failed}{more} in {elapsed:.2f}s ({rate:.0f} files/s)\n")
 
     def exit_status(self) -> int:
+        if self.signum is not None:
+            return 128 + self.signum
         if self.interrupted:
             return EXIT_INTERRUPTED
         if self.io_error or self.stopped:
@@ -279,6 +260,8 @@ def _one_of(values) -> str:
 def _check_options(args) -> int:
     """The number of worker processes, once the options are known good."""
     jobs = args.jobs or os.cpu_count() or 1
+    if args.force and args.skip_existing:
+        raise UsageError("--force and --skip-existing cannot be used together")
     try:
         check_version(args.xend_config_version)
     except ConversionError:
@@ -342,25 +325,29 @@ def _finish_report(report: Optional[Report], collector: _Collector) -> None:
 
 def _run(collector: _Collector, settings: Settings, tasks: List[Task], jobs: int,
          fail_fast: bool, staging: set) -> None:
-    """Convert and collect; whatever stops the run, the pool is ended, the
-    report put in place and this run's temporary files swept."""
-    stream = _results(settings, tasks, jobs)
+    """Convert and collect; whatever stops the run, the workers are ended,
+    the report put in place and this run's temporary files swept."""
     completed = False
-    try:
-        collector.collect(tasks, stream, fail_fast)
-        completed = True
-    except KeyboardInterrupt:
-        collector.interrupted = True
-    except ReportError as exc:
-        collector.stopped = str(exc)
-    finally:
-        # Closing the stream ends the pool (terminating it after --fail-fast
-        # or Ctrl-C) before this run's leftovers are swept.
-        stream.close()
-        collector.close()
-        _finish_report(collector.report, collector)
-        if not completed or collector.failed:
-            sweep(staging, settings.token)
+    with Stopper() as stopper:
+        outcomes = stopper.outcomes(settings, tasks, jobs)
+        try:
+            collector.collect(tasks, outcomes, fail_fast, stopper)
+            completed = not stopper.requested
+        except KeyboardInterrupt:
+            collector.interrupted = True
+        except ReportError as exc:
+            collector.stopped = str(exc)
+        finally:
+            # Ends the workers (a signal meanwhile is still only recorded)
+            # before this run's leftovers are swept.
+            outcomes.close()
+            collector.close()
+            if stopper.signum is not None:
+                collector.interrupted = True
+                collector.signum = stopper.signum
+            _finish_report(collector.report, collector)
+            if not completed or collector.failed:
+                sweep(staging, settings.token)
 
 
 def _reserve_report_name(report: Optional[str], planned: dict, installer: _Installer) -> None:
@@ -372,6 +359,35 @@ def _reserve_report_name(report: Optional[str], planned: dict, installer: _Insta
         installer.claimed[path_key(report)] = "--report"
 
 
+def _existing_outputs(tasks: List[Task], inputs: InputFiles
+                      ) -> Tuple[List[Task], List[Tuple[Task, str]]]:
+    """(the tasks to do, the tasks whose planned output exists and is no
+    input) for --skip-existing."""
+    todo, skipped = [], []
+    for task in tasks:
+        final = task.out_final
+        if final is not None and os.path.lexists(final) and inputs.which(final) is None:
+            skipped.append((task, final))
+        else:
+            todo.append(task)
+    return todo, skipped
+
+
+def _make_durable(collector: _Collector, dirs: List[str], args, out_is_dir: bool,
+                  report: Optional[Report]) -> None:
+    """fsync the directories something was installed in."""
+    if args.output != "-" and args.output is not None:
+        # The workers' renames land in the planned directories, the
+        # installer's wherever it put them.
+        written = set(dirs) | collector.installer.dirs
+        file_dir = _output_file_dir(args.output, out_is_dir)
+        if file_dir:
+            written.add(file_dir)
+        fsync_dirs(sorted(written))
+    if report is not None and not report.to_stdout and collector.stopped is None:
+        fsync_dirs([os.path.dirname(args.report) or "."])
+
+
 def cmd_convert(args) -> int:
     start = time.perf_counter()
     jobs = _check_options(args)
@@ -380,8 +396,9 @@ def cmd_convert(args) -> int:
     inputs = InputFiles(path for path, _ in files)
     check_report(args.report, args.force, inputs, to_stdout)
     tasks, dirs, planned = _prepare_outputs(args, files, out_is_dir, to_stdout)
-    installer = _Installer(args.force, planned, inputs)
+    installer = _Installer(args.force, planned, inputs, args.skip_existing)
     _reserve_report_name(args.report, planned, installer)
+    todo, skipped = _existing_outputs(tasks, inputs) if args.skip_existing else (tasks, [])
     token = f"fsx{os.getpid()}{secrets.token_hex(4)}"
     # Its own token: sweeping the run's leftovers never takes the report.
     report = Report(args.report, "r" + token, args.force) if args.report else None
@@ -390,21 +407,13 @@ def cmd_convert(args) -> int:
                         args.force, detail=report is not None)
     collector = _Collector(installer,
                            _Progress(len(tasks), sys.stderr.isatty() and not args.quiet), report)
-    _run(collector, settings, tasks, jobs, args.fail_fast,
+    collector.skip(skipped)
+    _run(collector, settings, todo, jobs, args.fail_fast,
          _staging_dirs(tasks, dirs, args.output, out_is_dir))
     if collector.stopped is not None:
         sys.stderr.write(f"fastsexpr: error: {collector.stopped}; the run stopped and the "
                          "report was not written\n")
-    if not to_stdout:
-        # Only where something was installed: the workers' renames land in
-        # the planned directories, the installer's wherever it put them.
-        written = set(dirs) | collector.installer.dirs
-        file_dir = _output_file_dir(args.output, out_is_dir)
-        if file_dir:
-            written.add(file_dir)
-        fsync_dirs(sorted(written))
-    if report is not None and not report.to_stdout and collector.stopped is None:
-        fsync_dirs([os.path.dirname(args.report) or "."])
+    _make_durable(collector, dirs, args, out_is_dir, report)
     elapsed = time.perf_counter() - start
     if not args.quiet:
         sys.stderr.write(collector.summary(len(tasks), elapsed))

@@ -2,16 +2,15 @@
 domains, and stage or install the outputs; and the failure record every
 error becomes.
 
-Everything a pool pickles lives here or in :mod:`.plan`: :class:`Settings`,
-:func:`convert_chunk`, :class:`~.plan.Task`; the results are plain dicts.
+Everything sent to a worker lives here or in :mod:`.plan`: :class:`Settings`
+and :class:`~.plan.Task`; the results are plain dicts.
 """
 from __future__ import annotations
 
 import os
 import re
-import signal
 from dataclasses import dataclass
-from typing import List, Optional, Sequence, Tuple
+from typing import List, Optional, Tuple
 
 from ..errors import ConversionError, FastSexprError, SexprSyntaxError
 from ..model.scalars import format_uuid
@@ -39,9 +38,14 @@ DONE = None
 
 _XML_POS = re.compile(r"\bline (\d+), column (\d+)")
 
+class WorkerDied(Exception):
+    """A worker process ended before sending back the results of its inputs."""
+
+
 # What each kind of error says, the most specific kind first; any other
 # exception is a bug of ours.
 _MESSAGES = (
+    (WorkerDied, str),
     (SexprSyntaxError, lambda exc: exc.msg),
     (ConversionError, lambda exc: exc.reason),
     (OSError, lambda exc: exc.strerror or str(exc)),
@@ -180,17 +184,6 @@ def convert_task(settings: Settings, task: Task) -> Optional[List[dict]]:
         # Bad input, a failed write or a bug of ours: reported, and the
         # other inputs go on.
         return [failure(task.path, exc, data)]
-
-
-def convert_chunk(settings: Settings, tasks: Sequence[Task]) -> List[Optional[List[dict]]]:
-    """:func:`convert_task` for each of ``tasks``: a worker's unit of work."""
-    return [convert_task(settings, t) for t in tasks]
-
-
-def init_worker() -> None:
-    # The parent handles Ctrl-C for the whole run and cleans up after the
-    # workers; a worker printing its own KeyboardInterrupt traceback helps nobody.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _destination(task: Task, res: dict, count: int, domain) -> Tuple[str, Optional[str]]:
