@@ -89,7 +89,7 @@ def _work(settings: Settings, tasks: Sequence[Task], conn, stop, parent: int,
     signal.signal(signal.SIGTERM, _terminated)
     _die_with(parent)
     signal.pthread_sigmask(signal.SIG_UNBLOCK, _SIGNALS)
-    staged_dirs: set = set()
+    used_dirs: set = set()       # where this worker may have left temporary files
     try:
         while os.getppid() == parent:
             message = conn.recv()
@@ -100,18 +100,27 @@ def _work(settings: Settings, tasks: Sequence[Task], conn, stop, parent: int,
             for task in tasks[start:stop_at]:
                 if stop.value or os.getppid() != parent:
                     break
-                results = convert_task(settings, task)
-                done.append(results)
-                for res in results or ():
-                    if "tmp" in res:
-                        staged_dirs.add(os.path.dirname(res["tmp"]))
+                used_dirs.update(_output_dirs(task))
+                done.append(convert_task(settings, task))
             conn.send((start, done))
     except (EOFError, OSError):
         return   # the parent is gone
     finally:
         if os.getppid() != parent:
-            # No parent will name the outputs this worker staged for it.
-            sweep(staged_dirs, settings.token)
+            # Orphaned: no parent will name the outputs staged for it, nor
+            # sweep what a write cut short left.
+            sweep(used_dirs, settings.token)
+
+
+def _output_dirs(task: Task) -> Iterator[str]:
+    """The directories a task's temporary files go to."""
+    if task.out_file is not None:
+        yield os.path.dirname(task.out_file) or os.curdir
+    if task.out_stem is not None:
+        yield os.path.dirname(task.out_stem) or os.curdir
+    for directory in (task.by_name_dir, task.multi_dir):
+        if directory is not None:
+            yield directory
 
 
 # ------------------------------------------------------------ the parent
