@@ -48,7 +48,10 @@ output names: name.sxp -> name.xml, name.xml -> name.sxp; a managed domain
 domain (made safe for a file name; a clash gets the uuid appended).
 
 exit status: 0 all converted, 1 some inputs failed (the rest were converted),
-2 usage or I/O error, 130 interrupted.
+2 usage or I/O error, 130 interrupted (Ctrl-C), 143 terminated (SIGTERM).
+
+interrupted: the run stops between two inputs; every output written is whole
+and reported; rerun with --skip-existing to convert the rest.
 """
 
 EPILOG_FMT = f"""\
