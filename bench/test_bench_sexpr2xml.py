@@ -23,9 +23,9 @@ import pytest
 from corpus import CORPUS, cases, load_fixture, needs_corpus
 
 from fastsexpr import sexpr_to_xml
-from fastsexpr.libvirt_xml.writer import write_xml
+from fastsexpr.libvirt_xml import write_xml
 from fastsexpr.syntax import HAS_SPEEDUPS, loads
-from fastsexpr.xend.reader import read_sexpr
+from fastsexpr.xend import read_sexpr
 
 ENGINE = "compiled" if HAS_SPEEDUPS else "pure"
 REFERENCE = ("sexpr2xml-pv", "sexpr2xml-fv-kernel", "sexpr2xml-fv-serial-tcp",

@@ -1,7 +1,7 @@
 """Domain XML -> SEXPR, per document, over libvirt 1.2.10's xml2sexpr inputs.
 
 Engines: this direction touches the SEXPR engine in one place only, the
-``SexprWriter`` emitter that :mod:`fastsexpr.xend.writer` binds at import
+``SexprWriter`` emitter that :mod:`fastsexpr.xend` binds at import
 (the XML side is lxml in both cases).  So both engines are measured in one
 process, side by side, by swapping that one name: ``compiled`` uses
 ``fastsexpr.syntax._core.SexprWriter`` (skipped when the extension is not built),
@@ -35,8 +35,9 @@ from corpus import CORPUS, cases, load_fixture, needs_corpus
 
 from fastsexpr import xml_to_sexpr
 from fastsexpr.syntax import _pycore
-from fastsexpr.libvirt_xml import reader
-from fastsexpr.xend import writer
+from fastsexpr.libvirt_xml import read_xml
+from fastsexpr.libvirt_xml.parse import parse_document
+from fastsexpr import xend as writer
 
 try:
     from fastsexpr.syntax import _core
@@ -79,10 +80,10 @@ def test_stage(benchmark, engine, stage, source, expected, version):
     benchmark.group = f"xml2sexpr stage {stage} ({engine})"
     benchmark.extra_info["engine"] = engine
     text = load_fixture(CORPUS / source)
-    domain = reader.read_xml(text)
+    domain = read_xml(text)
     if stage == "parse":
-        benchmark(reader._parse_document, text)
+        benchmark(parse_document, text)
     elif stage == "read":
-        benchmark(reader.read_xml, text)
+        benchmark(read_xml, text)
     else:
         assert benchmark(writer.write_sexpr, domain, version) == load_fixture(CORPUS / expected)

@@ -5,7 +5,7 @@ from .errors import ConversionError, DomainXMLError, FastSexprError, SexprSyntax
 from .libvirt_xml import read_xml, write_xml
 from .syntax import (
     HAS_SPEEDUPS, dump, dumps, find_key, has, iterload, load, loads, loads_all,
-    lookup, strtol, to_int, to_u64, value, value_copy,
+    lookup, nonempty_value, strtol, to_int, to_u64, value, value_copy,
 )
 from .xend import read_sexpr, write_sexpr
 
@@ -15,7 +15,8 @@ __all__ = [
     "__version__", "HAS_SPEEDUPS",
     # SEXPR syntax
     "loads", "loads_all", "load", "iterload", "dumps", "dump",
-    "find_key", "has", "lookup", "value", "value_copy", "strtol", "to_int", "to_u64",
+    "find_key", "has", "lookup", "value", "nonempty_value", "value_copy",
+    "strtol", "to_int", "to_u64",
     # conversions
     "xml_to_sexpr", "sexpr_to_xml", "read_xml", "write_xml", "read_sexpr", "write_sexpr",
     "Domain",

@@ -6,6 +6,7 @@ from typing import Optional
 __all__ = [
     "FastSexprError",
     "SexprSyntaxError",
+    "XmSyntaxError",
     "ConversionError",
     "DomainXMLError",
 ]
@@ -57,6 +58,32 @@ class SexprSyntaxError(FastSexprError):
 
     def __reduce__(self):
         return (self.__class__, (self.msg, self.doc, self.pos, self.source))
+
+
+class XmSyntaxError(SexprSyntaxError):
+    """An xm config file that cannot be read.
+
+    The fields and the caret rendering of :class:`SexprSyntaxError` (the two
+    differ only in the file format they read, so this is a subclass rather
+    than a copy).  ``reason`` is libvirt's own text for the failure (such as
+    ``expecting a value``), or ``None`` where libvirt would have read the
+    input; ``libvirt_msg`` is the whole message libvirt 1.2.10 reported for
+    an in-memory config.  ``lineno`` counts LF only, as libvirt does.
+    """
+
+    def __init__(self, msg: str, doc: str, pos: int, source: Optional[str] = None,
+                 reason: Optional[str] = None):
+        self.reason = reason
+        super().__init__(msg, doc, pos, source)
+
+    @property
+    def libvirt_msg(self) -> Optional[str]:
+        if self.reason is None:
+            return None
+        return f"configuration file syntax error: memory conf:{self.lineno}: {self.reason}"
+
+    def __reduce__(self):
+        return (self.__class__, (self.msg, self.doc, self.pos, self.source, self.reason))
 
 
 class ConversionError(FastSexprError):

@@ -129,10 +129,12 @@ def test_multi_domain_dump_gives_one_output_per_domain(tmp_path):
     # to stdout: the documents one after the other
     stdout = run("convert", dump)
     assert stdout.stdout.decode() == "".join(fastsexpr.sexpr_to_xml(t) for t in texts)
-    # a single output file cannot hold three documents
-    single = run("convert", dump, "-o", tmp_path / "one.xml")
-    assert single.returncode == 1 and "give -o a directory" in single.err
-    assert not (tmp_path / "one.xml").exists() and no_temp_files(tmp_path)
+    # three outputs: -o names a directory, with or without a slash
+    plain = run("convert", dump, "-o", tmp_path / "plain")
+    assert plain.returncode == 0, plain.err
+    assert sorted(p.name for p in (tmp_path / "plain" / "xm-list").iterdir()) == \
+        ["cache.xml", "db.xml", "web.xml"]
+    assert no_temp_files(tmp_path)
 
 
 def test_one_bad_domain_of_a_dump_does_not_stop_the_others(tmp_path):

@@ -94,3 +94,12 @@ def test_fmt_deep_file_is_an_error_for_that_file_alone(tmp_path):
     assert deep.read_text() == "(a " * 2000 + ")" * 2000 + "\n"
     printed = run("fmt", deep, good)
     assert printed.returncode == 1 and printed.stdout == b"(domain\n  (name a))\n"
+
+
+def test_fmt_names_an_xm_config_for_what_it_is(tmp_path):
+    f = tmp_path / "guest.sxp"
+    text = '# an xm config\nname = "web1"\nmemory = 512\nvcpus = 1\n'
+    f.write_text(text)
+    proc = run("fmt", "-i", f)
+    assert proc.returncode == 1 and f"{f}:2:1:" in proc.err and "xm/xl config" in proc.err
+    assert f.read_text() == text

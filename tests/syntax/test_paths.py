@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-# SEXPR.md 3.2: a fragment under (x ...), then has / lookup / value / value_copy of x/k.
+# SEXPR.md 3.2: a fragment under (x ...), then has / lookup / value / nonempty_value
+# (SEXPR.md's value_copy) of x/k.
 PATH_TABLE = [
     ("(k v)", True, ["v"], "v", "v"),
     ("(k)", True, None, None, None),
@@ -15,18 +16,26 @@ PATH_TABLE = [
 ]
 
 
-@pytest.mark.parametrize("fragment,has,lookup,value,value_copy", PATH_TABLE,
+@pytest.mark.parametrize("fragment,has,lookup,value,nonempty", PATH_TABLE,
                          ids=[row[0] for row in PATH_TABLE])
-def test_path_helper_table(impl, fragment, has, lookup, value, value_copy):
+def test_path_helper_table(impl, fragment, has, lookup, value, nonempty):
     node = impl.loads(f"(x {fragment})", dialect="libvirt")
     assert impl.has(node, "x/k") is has
     assert impl.lookup(node, "x/k") == lookup
     assert impl.value(node, "x/k") == value
-    assert impl.value_copy(node, "x/k") == value_copy
+    assert impl.nonempty_value(node, "x/k") == nonempty
     found = impl.find_key(node, "x/k")
     assert (found is not None) is has
     if has:
         assert found[0] == "k"
+
+
+def test_value_copy_is_nonempty_value(impl):
+    """SEXPR.md calls it value_copy: the name stays, for the same function."""
+    from fastsexpr import syntax
+    assert impl.value_copy is impl.nonempty_value
+    assert syntax.value_copy is syntax.nonempty_value
+    assert impl.value_copy(["x", ["k", ""]], "x/k") is None
 
 
 DOMAIN = """(domain (name 'vm') (memory 512)
@@ -157,3 +166,30 @@ def test_strtol(impl, text, signed, unsigned):
 ])
 def test_to_int_is_32_bits(impl, text, value):
     assert impl.to_int(text) == value
+
+
+# Python's int() refuses strings of over 4,300 digits (sys.int_info); strtol
+# reads any length and overflows.
+HUGE = "1" * 4301
+
+
+@pytest.mark.parametrize("text,signed,unsigned", [
+    (HUGE, None, None),                  # overflow, as strtol sets ERANGE
+    ("-" + HUGE, None, None),
+    ("0x" + "f" * 4301, None, None),
+    ("0" + "7" * 4301, None, None),
+    ("0" * 5000 + "17", 15, 15),         # leading zeros are not digits that count
+    ("0x" + "0" * 5000 + "1f", 31, 31),
+    ("1" * 4300 + "x", None, None),
+])
+def test_strtol_of_very_long_numbers(impl, text, signed, unsigned):
+    assert impl.strtol(text) == signed
+    assert impl.strtol(text, unsigned=True) == unsigned
+
+
+def test_very_long_numbers_read_as_overflow(impl):
+    # SEXPR.md 3.3: overflow yields 0, in both engines.
+    assert impl.to_int(HUGE) == 0
+    assert impl.to_u64(HUGE) == 0
+    node = impl.loads(f"(domain (memory {HUGE}))")
+    assert impl.to_u64(impl.value(node, "domain/memory")) == 0

@@ -11,8 +11,9 @@ import pytest
 
 import fastsexpr
 from fastsexpr import SexprSyntaxError, syntax as sexpr
+from fastsexpr.syntax import _pycore
 
-from conftest import COMPILED_SKIP, PURE_ONLY
+from conftest import COMPILED_SKIP, PURE_ONLY, compiled_core
 
 
 # ------------------------------------------------------------- the extension
@@ -26,11 +27,11 @@ def test_speedups_present_when_required():
 
 def test_has_speedups_tells_which_engine_is_live():
     assert fastsexpr.HAS_SPEEDUPS == (not PURE_ONLY and COMPILED_SKIP is None)
-    assert sexpr.loads.__module__.endswith("._core" if fastsexpr.HAS_SPEEDUPS else "._pycore")
+    live = compiled_core if fastsexpr.HAS_SPEEDUPS else _pycore
+    assert sexpr.loads is live.loads and sexpr.SexprWriter is live.SexprWriter
 
 
 def test_both_engines_export_the_same_names(impl):
-    from fastsexpr.syntax import _pycore
     assert sorted(impl.__all__) == sorted(_pycore.__all__)
     for name in _pycore.__all__:
         assert callable(getattr(impl, name))
@@ -213,6 +214,37 @@ def test_input_type(impl):
         impl.loads(5)
     assert impl.loads(bytearray(b"(a b)")) == ["a", "b"]
     assert impl.loads(memoryview(b"(a b)")) == ["a", "b"]
+
+
+# ------------------------------------------------------- C white space, one set
+
+# Every 1-byte character, and wider ones Python counts as space but C does not.
+CHARACTERS = [chr(c) for c in range(256)] + ["\u0085", "\u2028", "\u3000", "\U0001f600"]
+
+
+def test_c_white_space_is_one_set(impl):
+    """Both engines skip and split at C's isspace() set as model.scalars
+    spells it, and at nothing else."""
+    from fastsexpr.model.scalars import C_SPACE
+    from fastsexpr.syntax import _pychars
+    assert _pychars.C_SPACE == C_SPACE
+    if compiled_core is not None:
+        assert compiled_core.C_SPACE == C_SPACE
+    for ch in CHARACTERS:
+        space = ch in C_SPACE
+        assert (impl.strtol(ch + "-7") == -7) is space, repr(ch)
+        if ch in "()":
+            continue
+        assert impl.loads(f"(a{ch}b)") == (["a", "b"] if space else [f"a{ch}b"]), repr(ch)
+        if ch == "\0":               # libvirt's C string ends there
+            continue
+        for text in (f"(a{ch}b)", f"(a {ch}b)" if ch != "'" else "(a b)"):
+            if ch in "\v\f":        # ends an atom, but is not skipped: tested above
+                with pytest.raises(SexprSyntaxError):
+                    impl.loads(text, dialect="libvirt")
+            else:
+                want = ["a", "b"] if space else text[1:-1].split(" ")
+                assert impl.loads(text, dialect="libvirt") == want, repr(text)
 
 
 # -------------------------------------------------- positions and error text

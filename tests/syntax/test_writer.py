@@ -109,8 +109,8 @@ def test_sexpr_writer(impl):
     w = impl.SexprWriter()
     w.raw("(domain ")
     w.pair("name", "it's")
-    w.pair_raw("uuid", "a\\b")
-    w.pair_bare("memory", 512)
+    w.pair_unescaped("uuid", "a\\b")
+    w.pair_unquoted("memory", 512)
     w.pair_int("vcpus", "2")
     w.pair_int("maxmem", 4294967296)
     w.pair_int("shadow", -3)
@@ -126,7 +126,7 @@ def test_sexpr_writer_big_numbers_and_keys(impl):
     w = impl.SexprWriter()
     w.pair_int("n", 2 ** 70)
     w.pair_int("m", -(2 ** 63))
-    w.pair_bare(5, "x")
+    w.pair_unquoted(5, "x")
     assert w.getvalue() == f"(n {2 ** 70})(m {-(2 ** 63)})(5 x)"
 
 
@@ -136,7 +136,7 @@ def test_sexpr_writer_wide_characters(impl):
     w.pair("b", "中'")
     w.raw(" ")
     w.pair("c", "😀\\")
-    w.pair_raw("d", "x")
+    w.pair_unescaped("d", "x")
     assert w.getvalue() == "(a 'é')(b '中\\'') (c '😀\\\\')(d 'x')"
     assert w.getvalue() == w.getvalue()           # reading does not reset
 

@@ -11,8 +11,8 @@ import textwrap
 import pytest
 
 from fastsexpr import ConversionError, sexpr_to_xml
-from fastsexpr.libvirt_xml.writer import write_xml
-from fastsexpr.xend.reader import read_sexpr
+from fastsexpr.libvirt_xml import write_xml
+from fastsexpr.xend import read_sexpr
 
 UUID = "4f2e4b1a0c3d4e5f8a9b0c1d2e3f4a5b"
 DASHED = "4f2e4b1a-0c3d-4e5f-8a9b-0c1d2e3f4a5b"

@@ -43,9 +43,21 @@ examples:
   fastsexpr convert /var/lib/xend/domains -r -o xml/ --report report.jsonl
   fastsexpr convert dump.sxp -o out/           one XML per (domain ...) in the dump
 
+output (-o): a run with more than one output (several inputs, a directory, or
+a dump of several domains) writes into the directory -o names, created with
+its missing parents; a single output goes to the file -o names, unless that is
+an existing directory or ends with '/'. Without -o, a single input goes to
+stdout.
+
 output names: name.sxp -> name.xml, name.xml -> name.sxp; a managed domain
 <uuid>/config.sxp and each domain of a multi-domain dump are named after the
-domain (made safe for a file name; a clash gets the uuid appended).
+domain (made safe for a file name; a clash gets the uuid appended), the
+domains of dump.sxp in dump/ (of stdin, in the -o directory itself).
+
+messages: failures go to stderr, one line each. A summary line follows when
+the run reads more than one input or writes into a directory; one input
+converted to stdout or to one file prints nothing else (-q: no summary; -v:
+list what the directory walks leave out).
 
 exit status: 0 all converted, 1 some inputs failed (the rest were converted),
 2 usage or I/O error, 130 interrupted (Ctrl-C), 143 terminated (SIGTERM).
@@ -60,6 +72,7 @@ examples:
   fastsexpr fmt --compact guest.sxp        one line per expression
   fastsexpr fmt -i configs/                rewrite the .sxp/.sexpr/.sexp files in place
   fastsexpr fmt --check configs/           exit 1 if any file would change
+  fastsexpr fmt --diff configs/            what would change, as a unified diff
 
 fmt reads with the xend dialect (' and " quotes, backslash escapes, # comments)
 and writes xend-dialect quoting. A file whose comments would be dropped, or
@@ -99,7 +112,7 @@ def _command(sub, name: str, func, *, help: str, description: str, epilog: str):
                          formatter_class=argparse.RawDescriptionHelpFormatter)
     cmd.add_argument("paths", nargs="*", metavar="PATH",
                      help="files or directories; '-' or nothing reads stdin")
-    cmd.set_defaults(func=func)
+    cmd.set_defaults(func=func, command_parser=cmd)
     return cmd
 
 
@@ -114,8 +127,9 @@ def _add_convert(sub) -> None:
     conv.add_argument("-t", "--to", choices=FORMATS,
                       help="output format (default: the other one)")
     conv.add_argument("-o", "--output", metavar="PATH",
-                      help="output file, or a directory that mirrors the inputs "
-                           "(default: stdout for a single input)")
+                      help="the output directory when the run has more than one output, "
+                           "else the output file (see 'output' below; default: stdout "
+                           "for a single input)")
     conv.add_argument("-r", "--recursive", action="store_true",
                       help=f"convert the {'/'.join(INPUT_EXTS)} files under directories")
     conv.add_argument("--xend-config-version", type=int, default=4, metavar="N",
@@ -136,6 +150,7 @@ def _add_convert(sub) -> None:
                            "FILE kept without --force; '-' writes them to stdout")
     conv.add_argument("-q", "--quiet", action="store_true",
                       help="no progress and no summary line (failures are still reported)")
+    _add_verbose(conv)
 
 
 def _add_fmt(sub) -> None:
@@ -151,11 +166,48 @@ def _add_fmt(sub) -> None:
                      help="rewrite the files (atomically) instead of printing")
     fmt.add_argument("--check", action="store_true",
                      help="change nothing; exit 1 if a file would be reformatted")
+    fmt.add_argument("--diff", action="store_true",
+                     help="change nothing; print a unified diff of each file that would be "
+                          "reformatted, and exit 1 if any would")
     fmt.add_argument("--dialect", choices=("xend", "libvirt"), default="xend",
                      help="how to read (default xend)")
     fmt.add_argument("-r", "--recursive", action="store_true",
                      help="accepted for symmetry with convert: directories are always walked")
     fmt.add_argument("-q", "--quiet", action="store_true", help="do not list reformatted files")
+    _add_verbose(fmt)
+
+
+def _add_verbose(cmd) -> None:
+    cmd.add_argument("-v", "--verbose", action="store_true",
+                     help="list what the directory walks leave out, and why (hidden entries, "
+                          "other extensions, symbolic links to directories)")
+
+
+def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
+    """The command line; a bad flag shows the usage of its command, and
+    paths may come after options (``convert a.sxp -o out/ b.sxp``), as in
+    black or ruff."""
+    args, extras = build_parser().parse_known_args(argv)
+    args.paths += _late_paths(args.command_parser, extras)
+    return args
+
+
+def _late_paths(parser: argparse.ArgumentParser, extras: Sequence[str]) -> list:
+    """The paths argparse left over after the options (it takes the first
+    run of them only); any other word left over is a flag the command does
+    not know, reported with the command's usage."""
+    paths, unknown = [], []
+    rest = iter(extras)
+    for arg in rest:
+        if arg == "--":
+            paths.extend(rest)
+        elif arg == "-" or not arg.startswith("-"):
+            paths.append(arg)
+        else:
+            unknown.append(arg)
+    if unknown:
+        parser.error(f"unrecognized arguments: {' '.join(unknown)}")
+    return paths
 
 
 class Terminated(KeyboardInterrupt):
@@ -175,7 +227,7 @@ def _handle_sigterm():
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
-    args = build_parser().parse_args(argv)
+    args = parse_args(argv)
     previous = _handle_sigterm()
     try:
         status = args.func(args)

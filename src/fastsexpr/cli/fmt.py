@@ -2,23 +2,26 @@
 nothing lost (a file that would not read back the same is left alone)."""
 from __future__ import annotations
 
+import difflib
 import os
 import sys
-from typing import Optional
+from typing import List, Optional
 
 from ..errors import ConversionError, SexprSyntaxError
 from ..syntax import dumps, first_comment, loads_all
 from .files import write_atomic, write_stdout
-from .plan import SEXPR_EXTS, UsageError, plan_inputs
+from .plan import (SEXPR_EXTS, UsageError, detect_format, empty_input, is_blank, plan_inputs, read_stdin,
+                   write_skipped)
 from .run import EXIT_FAILED, EXIT_OK, EXIT_USAGE, format_failure
 from .worker import failure
 
 # What became of one file.
 _UNCHANGED, _CHANGED, _FAILED, _IO_FAILED = "unchanged", "changed", "failed", "I/O failed"
 
-# What a file is, told by its first significant character, when it is not
-# SEXPR; fmt would otherwise read it as atoms and write them back as garbage.
-_NOT_SEXPR = {"<": "XML (it starts with '<'), not SEXPR"}
+# What a file that is not SEXPR is, by what detect_format says of it; fmt
+# would otherwise read it as atoms and write them back as garbage.
+_NOT_SEXPR = {"xml": "XML (it starts with '<'), not SEXPR",
+              "xm": "an xm/xl config file (Python), not SEXPR"}
 _SPACE = " \t\r\n\x0b\x0c\ufeff"
 
 
@@ -37,7 +40,8 @@ def refuse_non_sexpr(text: str, dialect: str) -> None:
             break
     if pos == n or text[pos] == "(":
         return
-    what = _NOT_SEXPR.get(text[pos], f"not SEXPR (it starts with {text[pos]!r}, not '(')")
+    what = _NOT_SEXPR.get(detect_format(text.encode("utf-8", "surrogatepass")),
+                          f"not SEXPR (it starts with {text[pos]!r}, not '(')")
     raise SexprSyntaxError(f"this file is {what}: fmt formats SEXPR only; left alone", text, pos)
 
 
@@ -94,12 +98,32 @@ def format_text(text: str, dialect: str, indent: Optional[int]) -> str:
     return out
 
 
+def _diff_lines(text: str) -> List[str]:
+    # Lines end at "\n" only (an atom may hold a \r or a form feed); a last
+    # line without one gets diff's marker, so that patch restores it exactly.
+    parts = text.split("\n")
+    lines = [part + "\n" for part in parts[:-1]]
+    if parts[-1]:
+        lines.append(parts[-1] + "\n\\ No newline at end of file\n")
+    return lines
+
+
+def unified_diff(before: str, after: str, label: str) -> str:
+    """What fmt would change in file ``label``, as ``diff -u`` writes it."""
+    return "".join(difflib.unified_diff(_diff_lines(before), _diff_lines(after), label, label))
+
+
 def cmd_fmt(args) -> int:
     if args.indent < 0:
         raise UsageError("--indent must be at least 0")
+    if args.in_place and args.diff:
+        raise UsageError("-i and --diff do not go together: --diff changes nothing")
     # Like black, fmt always walks the directories it is given.
-    found, _ = plan_inputs(args.paths, True, None)
-    paths = [f for f, rel in found if rel is None or f.lower().endswith(SEXPR_EXTS)]
+    skipped: Optional[list] = [] if args.verbose else None
+    found, _ = plan_inputs(args.paths, True, None, SEXPR_EXTS, skipped)
+    if skipped:
+        write_skipped(skipped)
+    paths = [f for f, _ in found]
     if args.in_place and "-" in paths:
         raise UsageError("-i needs files, not stdin")
     indent = None if args.compact else args.indent
@@ -108,14 +132,14 @@ def cmd_fmt(args) -> int:
         outcomes.add(_fmt_file(path, args, indent))
     if _IO_FAILED in outcomes:
         return EXIT_USAGE
-    if _FAILED in outcomes or (args.check and _CHANGED in outcomes):
+    if _FAILED in outcomes or ((args.check or args.diff) and _CHANGED in outcomes):
         return EXIT_FAILED
     return EXIT_OK
 
 
 def _read(path: str) -> bytes:
     if path == "-":
-        return sys.stdin.buffer.read()
+        return read_stdin("SEXPR")
     with open(path, "rb") as fh:
         return fh.read()
 
@@ -131,6 +155,8 @@ def _fmt_file(path: str, args, indent: Optional[int]) -> str:
     data = None
     try:
         data = _read(path)
+        if is_blank(data):
+            raise ConversionError(empty_input(path, data))
         text = data.decode("utf-8")
         out = format_text(text, args.dialect, indent)
     except OSError as exc:
@@ -140,9 +166,11 @@ def _fmt_file(path: str, args, indent: Optional[int]) -> str:
         sys.stderr.write(format_failure(failure(path, exc, data)) + "\n")
         return _FAILED
     changed = out != text
-    if args.check:
-        if changed:
+    if args.check or args.diff:
+        if changed and args.check:
             sys.stderr.write(f"would reformat {label}\n")
+        if changed and args.diff:
+            write_stdout(unified_diff(text, out, label))
     elif args.in_place:
         if changed:
             try:

@@ -17,6 +17,27 @@ OTHER = {"xml": "sexpr", "sexpr": "xml"}
 # An input's format, told by its first significant byte.
 _FORMAT_BY_FIRST_BYTE = {ord("("): "sexpr", ord("<"): "xml"}
 
+# Files detect_format recognises that are not domain definitions in a format
+# we read, by the kind it names them, and what to tell the user.
+NOT_CONVERTIBLE = {
+    "xm": "an xm/xl config file: not supported yet",
+    "xend-config": "the xend daemon's configuration (xend-config.sxp), not a domain; the "
+                   "domains are in /var/lib/xend/domains/*/config.sxp, or 'xm list --long'",
+}
+# An xm/xl config is Python: `key = value` lines, and a domain's has some of these keys.
+_XM_ASSIGNMENT = re.compile(rb"[A-Za-z_][A-Za-z0-9_]*[ \t]*=")
+_XM_DOMAIN_KEY = re.compile(
+    rb"^[ \t]*(?:name|memory|maxmem|vcpus|kernel|bootloader|builder|disk|vif|uuid)[ \t]*=", re.M)
+# xend-config.sxp: one (setting value) list per line, the settings named
+# xend-* or one of these.
+_SEXPR_HEAD = re.compile(rb"\([ \t\r\n]*([A-Za-z0-9_.-]+)")
+_XEND_DAEMON_SETTINGS = frozenset(b"""
+    logfile loglevel network-script vif-script dom0-min-mem dom0-cpus enable-dom0-ballooning
+    total_available_memory vncpasswd vnc-listen vnc-tls vnc-x509-cert-dir vnc-x509-verify
+    keymap external-migration-tool enable-dump device-create-timeout device-destroy-timeout
+    console-limit xen-api-server xsm_module_name pci-passthrough-strict-check
+    resource-label-change-script qemu-dm-logrotate-count""".split())
+
 # xend's managed-domain store keeps one domain per <uuid>/config.sxp.
 _UUID_DIR = re.compile(
     r"^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}$")
@@ -25,6 +46,8 @@ _NAME_MAX = 120
 
 # (input path, path relative to the directory it was found under, or None)
 Inputs = List[Tuple[str, Optional[str]]]
+# (path, why a directory walk left it out), for -v
+Skipped = List[Tuple[str, str]]
 
 
 class UsageError(Exception):
@@ -60,13 +83,89 @@ def safe_name(name: Optional[str]) -> str:
     return out[:_NAME_MAX]
 
 
-def detect_format(data: bytes) -> Optional[str]:
-    """The format from the first significant character."""
-    i = 3 if data.startswith(b"\xef\xbb\xbf") else 0
+def _skip_space(data: bytes, i: int) -> int:
     n = len(data)
     while i < n and data[i] in b" \t\r\n\x0b\x0c":
         i += 1
-    return _FORMAT_BY_FIRST_BYTE.get(data[i]) if i < n else None
+    return i
+
+
+def _first_significant(data: bytes) -> int:
+    """Where the text starts after a byte order mark and white space
+    (``len(data)`` when there is nothing else)."""
+    return _skip_space(data, 3 if data.startswith(b"\xef\xbb\xbf") else 0)
+
+
+def detect_format(data: bytes) -> Optional[str]:
+    """What the input is: "sexpr" or "xml" (from the first significant
+    character), "empty", a kind of file we know but do not convert (a key of
+    NOT_CONVERTIBLE), or None."""
+    i = _first_significant(data)
+    if i == len(data):
+        return "empty"
+    fmt = _FORMAT_BY_FIRST_BYTE.get(data[i])
+    if fmt == "sexpr":
+        return "xend-config" if _is_xend_config(data, i) else fmt
+    if fmt is None:
+        # Config files start with comments; what follows them tells.
+        i = _past_comments(data, i)
+        if _is_xm_config(data, i):
+            return "xm"
+        if data.startswith(b"(", i) and _is_xend_config(data, i):
+            return "xend-config"
+    return fmt
+
+
+def _past_comments(data: bytes, i: int) -> int:
+    """Where the first line that is neither blank nor a # comment starts."""
+    while data.startswith(b"#", i):
+        end = data.find(b"\n", i)
+        if end < 0:
+            return len(data)
+        i = _skip_space(data, end + 1)
+    return i
+
+
+def _is_xm_config(data: bytes, i: int) -> bool:
+    """Whether the text from ``i`` reads as an xm/xl domain config
+    (``name = "web01"``, ``memory = 512``): it starts with an assignment
+    and sets a domain's keys. The one place that recognises the format."""
+    return _XM_ASSIGNMENT.match(data, i) is not None and _XM_DOMAIN_KEY.search(data, i) is not None
+
+
+def _is_xend_config(data: bytes, i: int) -> bool:
+    """Whether the expression at ``i`` is a setting of xend's own
+    configuration file rather than a domain."""
+    if data.startswith(b"(domain", i):
+        return False  # nearly every input: no regular expression for it
+    m = _SEXPR_HEAD.match(data, i)
+    if m is None:
+        return False
+    head = m.group(1)
+    return head.startswith(b"xend-") or head in _XEND_DAEMON_SETTINGS
+
+
+def empty_input(path: str, data: bytes) -> str:
+    """The message for an input with nothing but white space in it."""
+    if path == "-":
+        what = "only white space was" if data else "nothing was"
+        return f"empty input: {what} read from standard input"
+    return f"empty input: the file {'holds only white space' if data else 'is empty'}"
+
+
+def is_blank(data: bytes) -> bool:
+    return _first_significant(data) == len(data)
+
+
+def read_stdin(what: str) -> bytes:
+    """All of standard input. On a terminal, a hint first: a command run
+    without a file name otherwise just sits there, looking hung."""
+    if sys.stdin is None:
+        raise UsageError("standard input is closed")
+    if sys.stdin.isatty():
+        sys.stderr.write(f"fastsexpr: reading {what} from standard input (Ctrl-D to end)\n")
+        sys.stderr.flush()
+    return sys.stdin.buffer.read()
 
 
 def _format_by_name(path: str) -> Optional[str]:
@@ -83,8 +182,10 @@ def _is_managed(path: str) -> bool:
     return bool(_UUID_DIR.match(os.path.basename(os.path.dirname(os.path.abspath(path)))))
 
 
-def _wanted(name: str) -> bool:
-    return not name.startswith(".") and name.lower().endswith(INPUT_EXTS)
+def one_of(values) -> str:
+    """'a, b or c'."""
+    *most, last = map(str, values)
+    return f"{', '.join(most)} or {last}" if most else last
 
 
 def _is_file(entry: os.DirEntry) -> bool:
@@ -97,10 +198,24 @@ def _is_file(entry: os.DirEntry) -> bool:
         return True
 
 
-def _walk(root: str, skip: Optional[Tuple[int, int]]) -> Iterator[Tuple[str, str]]:
-    """(path, path relative to ``root``) of the files to convert under
+def _skip_reason(entry: os.DirEntry, exts: Tuple[str, ...]) -> str:
+    """Why the walk leaves a file out (for -v)."""
+    try:
+        if entry.is_dir():
+            return "a symbolic link to a directory (not followed)"
+    except OSError as exc:
+        return f"cannot be looked at: {exc.strerror}"
+    if not entry.name.lower().endswith(exts):
+        return f"not a {one_of(exts)} file"
+    return "not a regular file"
+
+
+def _walk(root: str, skip: Optional[Tuple[int, int]], exts: Tuple[str, ...],
+          skipped: Optional[Skipped]) -> Iterator[Tuple[str, str]]:
+    """(path, path relative to ``root``) of the files named ``*exts`` under
     ``root``, in a stable order, without hidden entries, symlinked
-    directories or the output tree (``skip`` is its inode and device)."""
+    directories or the output tree (``skip`` is its inode and device); what
+    is left out goes to ``skipped`` with the reason, when it is a list."""
     stack = [("", root)]
     while stack:
         rel_dir, directory = stack.pop()
@@ -112,14 +227,20 @@ def _walk(root: str, skip: Optional[Tuple[int, int]]) -> Iterator[Tuple[str, str
         subdirs = []
         for e in entries:
             if e.name.startswith("."):
+                if skipped is not None:
+                    skipped.append((e.path, "hidden"))
                 continue
             if e.is_dir(follow_symlinks=False):
                 if skip is not None and e.inode() == skip[0] \
                         and e.stat(follow_symlinks=False).st_dev == skip[1]:
+                    if skipped is not None:
+                        skipped.append((e.path, "the output directory"))
                     continue
                 subdirs.append(e)
-            elif _wanted(e.name) and _is_file(e):
+            elif e.name.lower().endswith(exts) and _is_file(e):
                 yield e.path, rel_dir + e.name
+            elif skipped is not None:
+                skipped.append((e.path, _skip_reason(e, exts)))
         for e in reversed(subdirs):
             stack.append((rel_dir + e.name + os.sep, e.path))
 
@@ -137,9 +258,13 @@ def _output_is_dir(paths: Sequence[str], output: Optional[str]) -> bool:
             or len(paths) > 1 or any(p != "-" and os.path.isdir(p) for p in paths))
 
 
-def plan_inputs(paths: Sequence[str], recursive: bool, output: Optional[str]) -> Tuple[Inputs, bool]:
+def plan_inputs(paths: Sequence[str], recursive: bool, output: Optional[str],
+                exts: Tuple[str, ...] = INPUT_EXTS, skipped: Optional[Skipped] = None
+                ) -> Tuple[Inputs, bool]:
     """Expand the command line into (file, path under its root directory or
-    None), and say whether the output is a directory."""
+    None), and say whether the output is a directory. Directories give their
+    files named ``*exts``; what they hold besides goes to ``skipped``, with
+    the reason, when it is a list."""
     if not paths:
         paths = ["-"]
     if paths.count("-") > 1:
@@ -156,12 +281,17 @@ def plan_inputs(paths: Sequence[str], recursive: bool, output: Optional[str]) ->
         elif os.path.isdir(p):
             if not recursive:
                 raise UsageError(f"{p}: is a directory (use -r to convert the files under it)")
-            files.extend(_walk(p, skip))
+            files.extend(_walk(p, skip, exts, skipped))
         elif os.path.exists(p):
             files.append((p, None))
         else:
             raise UsageError(f"{p}: no such file or directory")
     return files, out_is_dir
+
+
+def write_skipped(skipped: Skipped) -> None:
+    """List what the directory walks left out (-v)."""
+    sys.stderr.write("".join(f"skipped {path}: {why}\n" for path, why in skipped))
 
 
 def dir_prefix(base: str) -> str:
@@ -181,7 +311,7 @@ def path_under(base: str, rel: str, prefix: Optional[str] = None) -> str:
 
 
 def _stdin_data(path: str) -> Optional[bytes]:
-    return sys.stdin.buffer.read() if path == "-" else None
+    return read_stdin("domain definitions") if path == "-" else None
 
 
 def make_tasks(files: Inputs, out_is_dir: bool, output: Optional[str], to_stdout: bool,
@@ -189,13 +319,25 @@ def make_tasks(files: Inputs, out_is_dir: bool, output: Optional[str], to_stdout
                ) -> Tuple[List[Task], List[str], Dict[str, str]]:
     """Tasks, the output directories they need (created by the caller), and
     the output names reserved for them ({normalised path: input})."""
-    if to_stdout or not out_is_dir:
-        out_file = None if to_stdout else output
-        return ([Task(i, path, _stdin_data(path), out_file, None, None, None, None, None)
+    if to_stdout:
+        return ([Task(i, path, _stdin_data(path), None, None, None, None, None, None)
                  for i, (path, _) in enumerate(files)], [], {})
+    if not out_is_dir:
+        return [_file_task(i, path, output) for i, (path, _) in enumerate(files)], [], {}
     namer = _DirectoryNamer(output, src, dst)
     tasks = [namer.task(i, path, rel) for i, (path, rel) in enumerate(files)]
     return tasks, list(namer.dirs), namer.planned
+
+
+def _file_task(i: int, path: str, output: str) -> Task:
+    """The task of a single input whose output is the file ``-o`` names.
+
+    Should the input turn out to hold several domains, ``-o`` names a
+    directory after all, laid out as it would be with a trailing slash; the
+    worker creates it then, since only reading the input tells.
+    """
+    as_dir = _DirectoryNamer(output, None, None).task(i, path, None)
+    return as_dir._replace(out_file=output, out_stem=None, out_final=None, by_name_dir=None)
 
 
 class _DirectoryNamer:

@@ -12,11 +12,11 @@ import re
 from dataclasses import dataclass
 from typing import List, Optional, Tuple
 
-from ..errors import ConversionError, FastSexprError, SexprSyntaxError
+from ..errors import ConversionError, DomainXMLError, FastSexprError, SexprSyntaxError
 from ..model.scalars import format_uuid
 from ..syntax import loads_all
 from .files import link_new, make_dump_dir, tmp_name, write_tmp
-from .plan import OTHER, OUT_EXT, Task, detect_format, safe_name
+from .plan import NOT_CONVERTIBLE, OTHER, OUT_EXT, Task, detect_format, empty_input, safe_name
 
 
 @dataclass(frozen=True)
@@ -104,7 +104,10 @@ def _read_domains(data: bytes, src: str, version: int):
     from ..xend import read_sexpr
 
     if src == "xml":
-        yield read_xml(data)
+        try:
+            yield read_xml(data)
+        except DomainXMLError as exc:
+            raise _second_document(exc, data) or exc
         return
     text = data.decode("utf-8")
     if text.startswith("\ufeff"):
@@ -120,6 +123,32 @@ def _read_domains(data: bytes, src: str, version: int):
             yield read_sexpr(tree, version)
         except FastSexprError as exc:
             yield exc
+
+
+# libxml2's words for what follows the root element, and where it points:
+# at the extra markup, or just past an "<?xml". Where that is markup, a
+# second document starts there.
+_AFTER_ROOT = {"Extra content at the end of the document": b"<",
+               "XML declaration allowed only at the start of the document": b"<?xml"}
+
+
+def _second_document(exc: DomainXMLError, data: bytes) -> Optional[DomainXMLError]:
+    """The error for two XML documents in one file (virsh dumpxml >> file),
+    saying where the second starts; None for any other malformed XML."""
+    start = next((s for words, s in _AFTER_ROOT.items() if words in exc.reason), None)
+    if start is None or exc.lineno is None or exc.colno is None:
+        return None
+    line_start = 0
+    for _ in range(exc.lineno - 1):
+        line_start = data.find(b"\n", line_start) + 1
+        if line_start == 0:
+            return None
+    col = exc.colno - 1 - (len(start) if start == b"<?xml" else 0)
+    if col < 0 or not data.startswith(start, line_start + col):
+        return None
+    return DomainXMLError(f"two XML documents in one file: the second starts at line "
+                          f"{exc.lineno}; give each domain its own file",
+                          lineno=exc.lineno, colno=col + 1)
 
 
 def _write_domain(domain, dst: str, version: int) -> str:
@@ -150,7 +179,12 @@ def convert_task(settings: Settings, task: Task) -> Optional[List[dict]]:
             # Unbuffered: the whole file is read at once, a buffer only costs.
             with open(task.path, "rb", buffering=0) as fh:
                 data = fh.readall()
-        src = settings.src or detect_format(data)
+        detected = detect_format(data)
+        if detected == "empty":
+            raise ConversionError(empty_input(task.path, data))
+        if settings.src is None and detected in NOT_CONVERTIBLE:
+            raise ConversionError(NOT_CONVERTIBLE[detected])
+        src = settings.src or detected
         if src is None:
             raise ConversionError("cannot tell the format: the first significant character is "
                                   "neither '(' (SEXPR) nor '<' (XML); use -f")
@@ -190,10 +224,13 @@ def _destination(task: Task, res: dict, count: int, domain) -> Tuple[str, Option
     """(directory, final name or None when the parent names it after the
     domain) of one output."""
     if task.out_file is not None:
-        if count > 1:
-            raise ConversionError(
-                f"the input holds {count} domains: give -o a directory (a name ending in /)")
-        return os.path.dirname(task.out_file) or ".", task.out_file
+        if count == 1:
+            return os.path.dirname(task.out_file) or ".", task.out_file
+        # Several outputs: -o names the directory they go in (task.multi_dir
+        # in it), which must not replace a file.
+        if os.path.lexists(task.out_file) and not os.path.isdir(task.out_file):
+            raise ConversionError(f"the input holds {count} domains, which need -o to name "
+                                  f"a directory, and {task.out_file} is a file")
     if count > 1 or task.by_name_dir is not None:
         # The parent may need the uuid for the name.
         res["uuid"] = format_uuid(domain.uuid) if domain.uuid else None

@@ -1,5 +1,172 @@
-"""libvirt domain XML <-> the Domain model."""
-from .reader import read_xml
-from .writer import write_xml
+"""libvirt domain XML <-> the Domain model: the order of the sections.
+
+Reading is libvirt 1.2.10's *inactive* parse of a Xen domain (guests of OS
+type ``hvm`` or ``xen`` of the architectures the host runs), followed by the
+default-filling steps libvirt runs after parsing.  It keeps exactly what the
+xend formats can carry and rejects what libvirt rejects, naming the element.
+
+Writing is libvirt 1.2.10's formatter, in its layout (``SEXPR2XML.md``
+section 2): two-space indentation, one element per line, single-quoted
+attributes.  Every byte goes through the :class:`~fastsexpr.syntax.XmlWriter`
+emitter; attribute values that libvirt printed without escaping are marked
+raw (``(name, value, True)``).  "Active" is libvirt's notion: a domain with
+an id (``id != -1``) is formatted with its runtime details (``id=``,
+``<backingStore/>``, generated interface names, the VNC port).
+
+Each topic module holds the reader and the writer of its elements.
+"""
+from __future__ import annotations
+
+from typing import Callable, Dict, Union
+
+from ..model.domain import Domain
+from ..model.host import DEFAULT_HOST_ARCH, guest_arches
+from ..syntax import XmlWriter
+from .allocation import read_allocation, write_allocation
+from .chr import (
+    hvm_console_as_serial, number_ports, read_console, read_parallel, read_serial, write_chr,
+)
+from .clock import read_clock, write_clock
+from .disk import libvirt_disk_order, read_disk, write_disk
+from .elements import first_children, string
+from .graphics import read_graphics, read_input, read_sound, write_graphics, write_input, write_sound
+from .hostdev import read_hostdev, write_hostdev
+from .identity import check_root, read_identity, write_identity
+from .lifecycle import read_lifecycle, write_lifecycle
+from .net import read_interface, write_interface
+from .os import read_features, read_os, write_os
+from .parse import parse_document
 
 __all__ = ["read_xml", "write_xml"]
+
+# Device element -> its reader, which adds the device to the Domain and
+# says whether the device has a <boot> of its own.
+_DEVICE_READERS: Dict[str, Callable[[Domain, object, bool], bool]] = {
+    "disk": read_disk,
+    "interface": read_interface,
+    "hostdev": read_hostdev,
+    "serial": read_serial,
+    "parallel": read_parallel,
+    "console": read_console,
+    "input": read_input,
+    "graphics": read_graphics,
+    "sound": read_sound,
+}
+
+
+def read_xml(xml: Union[str, bytes], *, host_arch: str = DEFAULT_HOST_ARCH) -> Domain:
+    """Read libvirt domain XML into a :class:`~fastsexpr.Domain`, as libvirt
+    1.2.10 parsed an inactive Xen domain.
+
+    ``xml`` is text or bytes (bytes honour the encoding declaration).
+    ``host_arch`` is the host the guest is meant for: ``"x86_64"`` (the
+    default: i686 and x86_64 guests) or ``"i686"`` (libvirt's test host:
+    i686 guests only).  It decides only which guests are accepted.
+
+    Raises :class:`~fastsexpr.DomainXMLError` for malformed XML (with
+    ``lineno`` and ``colno``) and for every input libvirt rejects, its
+    ``path`` naming the element; :class:`~fastsexpr.ConversionError` for an
+    unknown ``host_arch``.
+
+    >>> read_xml("<domain type='xen'><name>a</name><memory>1024</memory>"
+    ...          "<os><type>linux</type></os></domain>").name
+    'a'
+    """
+    arches = guest_arches(host_arch)
+    root = parse_document(xml)
+    check_root(root)
+    top = first_children(root)
+    get = top.get
+    dom = read_identity(top)
+    read_allocation(dom, top)
+    read_os(dom, top, arches)
+    features = get("features")
+    if features is not None:
+        read_features(dom, features)
+    read_lifecycle(dom, top)
+    clock = get("clock")
+    if clock is not None:
+        dom.clock = read_clock(clock)
+    devices = get("devices")
+    per_device_boot = devices is not None and _read_devices(dom, devices)
+    dom.disks = libvirt_disk_order(dom.disks)
+    number_ports(dom)
+    if dom.os.type == "hvm":
+        if not dom.os.boot and not per_device_boot:
+            dom.os.boot = ["hd"]
+        hvm_console_as_serial(dom)
+    return dom
+
+
+def _read_devices(dom: Domain, devices) -> bool:
+    """Fill the device lists; True when some device carries its own <boot>."""
+    hvm = dom.os.type == "hvm"
+    per_device_boot = False
+    seen_emulator = False
+    readers = _DEVICE_READERS
+    for el in devices:
+        # Comments and processing instructions have non-string tags, which
+        # no reader is registered under.
+        tag = el.tag
+        reader = readers.get(tag)
+        if reader is not None:
+            if reader(dom, el, hvm):
+                per_device_boot = True
+        elif tag == "emulator" and not seen_emulator:
+            seen_emulator = True
+            dom.emulator = string(el)
+    return per_device_boot
+
+
+def write_xml(domain: Domain) -> str:
+    """Format a :class:`~fastsexpr.Domain` as libvirt 1.2.10's domain XML
+    formatter did, byte for byte: two-space indentation, single-quoted
+    attributes, ending with one newline.  A domain with an ``id`` (not -1)
+    is written as running, with its runtime details.
+
+    Returns the XML text.  Raises :class:`~fastsexpr.ConversionError` for a
+    model libvirt could not format (a disk with no storage type, for
+    example).
+
+    >>> dom = read_xml("<domain type='xen'><name>web1</name><memory>524288</memory>"
+    ...                "<uuid>c7a5fdbd-edaf-9455-926a-d65c16db1809</uuid>"
+    ...                "<os><type>linux</type><kernel>/boot/vmlinuz</kernel></os></domain>")
+    >>> print(write_xml(dom).splitlines()[0])
+    <domain type='xen'>
+    """
+    d = domain
+    active = d.id != -1
+    w = XmlWriter()
+    write_identity(w, d, active)
+    write_allocation(w, d)
+    write_os(w, d)
+    write_clock(w, d.clock)
+    write_lifecycle(w, d)
+    w.start("devices")
+    if d.emulator is not None:
+        w.text("emulator", d.emulator)
+    for index, disk in enumerate(d.disks, 1):
+        write_disk(w, disk, index, active)
+    for nic in d.interfaces:
+        write_interface(w, nic, active)
+    for chr_ in d.serials:
+        write_chr(w, "serial", chr_, None, active)
+    for chr_ in d.parallels:
+        write_chr(w, "parallel", chr_, None, active)
+    if d.consoles:
+        for chr_ in d.consoles:
+            write_chr(w, "console", chr_, chr_.target_type, active)
+    elif d.serials:
+        # Without a console, libvirt repeats serial #0 as one for old clients.
+        write_chr(w, "console", d.serials[0], "serial", active)
+    for inp in d.inputs:
+        write_input(w, inp)
+    if d.graphics:
+        write_graphics(w, d.graphics, d.os.type == "hvm", active)
+    for model in d.sounds:
+        write_sound(w, model)
+    for hostdev in d.hostdevs:
+        write_hostdev(w, hostdev)
+    w.end("devices")
+    w.end("domain")
+    return w.getvalue()

@@ -20,17 +20,12 @@ __all__ = [
 @dataclass(slots=True)
 class OS:
     type: str = "xen"                      # "hvm", "xen" (paravirt, from XML) or "linux" (paravirt, from SEXPR)
-    arch: str = "i686"
     loader: Optional[str] = None
     kernel: Optional[str] = None
     initrd: Optional[str] = None
     cmdline: Optional[str] = None
     root: Optional[str] = None
     boot: List[str] = field(default_factory=list)   # "fd", "hd", "cdrom", "network"
-
-    @property
-    def hvm(self) -> bool:
-        return self.type == "hvm"
 
 
 @dataclass(slots=True)
@@ -149,11 +144,3 @@ class Domain:
     graphics: List[Graphics] = field(default_factory=list)
     sounds: List[str] = field(default_factory=list)
     hostdevs: List[PciHostdev] = field(default_factory=list)
-
-    @property
-    def hvm(self) -> bool:
-        return self.os.type == "hvm"
-
-    @property
-    def active(self) -> bool:
-        return self.id != -1

@@ -16,6 +16,8 @@ __all__ = ["C_SPACE", "parse_uuid", "format_uuid", "parse_mac"]
 C_SPACE = " \t\n\v\f\r"
 
 _HEX = frozenset("0123456789abcdefABCDEF")
+_OCTAL = frozenset("01234567")
+_DECIMAL_DIGITS = frozenset("0123456789")
 _UUID_PLAIN = re.compile("[0-9a-fA-F]{32}").fullmatch
 _UUID_DASHED = re.compile(
     "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}").fullmatch
@@ -86,3 +88,234 @@ def parse_mac(text: str) -> Optional[str]:
         if nxt != ":":
             return None
         i = j + 1
+
+
+# --- used by the XML reader
+# libvirt's strtol family (virStrToLong_*), its cpuset bitmaps, its memory
+# units, and the XPath number() it reads some attributes with.
+
+__all__ += [
+    "ULLONG_MAX", "CPUMASK_LEN", "parse_decimal", "parse_int", "parse_uint", "parse_llong",
+    "parse_ullong", "parse_unsigned_base0", "parse_cpuset", "unit_bytes",
+    "parse_xpath_llong",
+]
+
+ULLONG_MAX = (1 << 64) - 1
+# VIR_DOMAIN_CPUMASK_LEN: a cpuset names CPUs 0 to 1023.
+CPUMASK_LEN = 1024
+
+_C_SPACES = f"[{C_SPACE}]*"
+_DECIMAL = re.compile(f"{_C_SPACES}([+-]?[0-9]+)").fullmatch
+_UNSIGNED_DECIMAL = re.compile(f"{_C_SPACES}\\+?([0-9]+)").fullmatch
+# One cpuset item: N, ^N or N-M, and the comma after it.
+_CPUSET_ITEM = re.compile(f"(\\^)?([0-9]+){_C_SPACES}"
+                          f"(?:-{_C_SPACES}([+-]?[0-9]+){_C_SPACES})?"
+                          f"(,{_C_SPACES})?").match
+_CPUSET_LEAD = re.compile(_C_SPACES).match
+# Significant decimal digits beyond which a number overflows every C type.
+_MAX_DIGITS = 20
+# Memory unit (lowercased) -> bytes: "k" and "kib" are powers of 1024,
+# "kb" of 1000.
+_UNIT_BYTES = {"b": 1, "byte": 1, "bytes": 1}
+for _power, _letter in enumerate("kmgtpe", 1):
+    _UNIT_BYTES[_letter] = _UNIT_BYTES[_letter + "ib"] = 1024 ** _power
+    _UNIT_BYTES[_letter + "b"] = 1000 ** _power
+del _power, _letter
+# XPath 1.0 number(): XML white space (not C's), an optional minus, decimal
+# digits with an optional fraction.
+_XPATH_NUMBER = re.compile(r"[ \t\n\r]*(-?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+))[ \t\n\r]*").fullmatch
+
+
+def parse_decimal(text: str) -> Optional[int]:
+    """C strtol in base 10 as libvirt reads a whole attribute: leading C
+    white space, an optional sign, digits, nothing after.
+
+    The caller checks the range of its C type; a number past every C type
+    (over 20 significant digits) is None here already, as strtol's
+    overflow is to libvirt, and is never handed to int().
+    """
+    if text.isdigit() and text.isascii():
+        # Plain digits, the usual case, which the pattern accepts too.
+        return _digits_value(text)
+    m = _DECIMAL(text)
+    if m is None:
+        return None
+    number = m.group(1)
+    if number[0] in "+-":
+        value = _digits_value(number[1:])
+        return value if value is None or number[0] == "+" else -value
+    return _digits_value(number)
+
+
+def _digits_value(digits: str) -> Optional[int]:
+    """The value of decimal ``digits``; None past 20 significant digits,
+    more than any C integer holds (2**64 has 20)."""
+    if len(digits) > _MAX_DIGITS:
+        digits = digits.lstrip("0")
+        if len(digits) > _MAX_DIGITS:
+            return None
+    return int(digits or "0")
+
+
+def parse_int(text: str) -> Optional[int]:
+    """``parse_decimal`` within a C int (virStrToLong_i)."""
+    value = parse_decimal(text)
+    if value is None or not -(1 << 31) <= value < (1 << 31):
+        return None
+    return value
+
+
+def parse_uint(text: str) -> Optional[int]:
+    """C strtoul in base 10 within an unsigned int (virStrToLong_ui):
+    strtoul takes a '-' and wraps, so only "-0" survives it."""
+    value = parse_decimal(text)
+    if value is None or not 0 <= value < (1 << 32):
+        return None
+    return value
+
+
+def parse_llong(text: str) -> Optional[int]:
+    """``parse_decimal`` within a C long long (virStrToLong_ll)."""
+    value = parse_decimal(text)
+    if value is None or not -(1 << 63) <= value < (1 << 63):
+        return None
+    return value
+
+
+def parse_ullong(text: str) -> Optional[int]:
+    """C strtoull in base 10 as libvirt's virStrToLong_ullp: leading C
+    white space and an optional '+', digits, nothing after; a '-' or a value
+    above ULLONG_MAX is refused."""
+    if text.isdigit() and text.isascii():
+        value = _digits_value(text)
+    else:
+        m = _UNSIGNED_DECIMAL(text)
+        if m is None:
+            return None
+        value = _digits_value(m.group(1))
+    return value if value is not None and value <= ULLONG_MAX else None
+
+
+def parse_unsigned_base0(text: str) -> Optional[int]:
+    """C strtoul with base 0 (``0x`` hex, leading-0 octal, else decimal)
+    after leading C white space and an optional '+'; None past ULLONG_MAX
+    (strtoul's overflow)."""
+    s = text.lstrip(C_SPACE)
+    if s.startswith("+"):
+        s = s[1:]
+    if s[:2] in ("0x", "0X"):
+        digits, base, valid = s[2:], 16, _HEX
+    elif len(s) > 1 and s.startswith("0"):
+        digits, base, valid = s[1:], 8, _OCTAL
+    elif s.isdigit() and s.isascii():
+        digits, base, valid = s, 10, _DECIMAL_DIGITS
+    else:
+        return None
+    if not digits or not valid.issuperset(digits):
+        return None
+    digits = digits.lstrip("0") or "0"
+    # 22 digits in any of the bases overflow 64 bits (8**22 is 2**66).
+    if len(digits) > 22:
+        return None
+    value = int(digits, base)
+    return value if value <= ULLONG_MAX else None
+
+
+def parse_cpuset(text: str) -> Optional[tuple[int, ...]]:
+    """libvirt's virBitmapParse of a cpuset: the sorted CPU numbers, or
+    None for a malformed or empty set.
+
+    Items are scanned left to right: ``N``, ``N-M`` or ``^N`` (which removes
+    N); a comma may end the list; C white space may surround numbers but
+    not follow a '^'; the end of a range is read by strtol, so it may carry
+    a sign; every number is below CPUMASK_LEN.
+    """
+    cpus = set()
+    n = len(text)
+    pos = _CPUSET_LEAD(text).end()
+    if pos == n:
+        return None
+    while pos < n:
+        m = _CPUSET_ITEM(text, pos)
+        if m is None:
+            return None
+        negated, low, high, comma = m.groups()
+        start = _digits_value(low)
+        if start is None:
+            return None
+        if high is None:
+            if start >= CPUMASK_LEN:
+                return None
+            if negated:
+                cpus.discard(start)
+            else:
+                cpus.add(start)
+        else:
+            end = parse_decimal(high)
+            if end is None or negated or end < start or end >= CPUMASK_LEN:
+                return None
+            cpus.update(range(start, end + 1))
+        pos = m.end()
+        if comma is None and pos < n:
+            return None
+    return tuple(sorted(cpus)) if cpus else None
+
+
+def unit_bytes(unit: Optional[str]) -> Optional[int]:
+    """The bytes in one ``unit`` of a memory size, as libvirt's
+    virScaleInteger reads the unit attribute (any case): absent or empty is
+    KiB; b, byte, bytes; k, KiB ... e, EiB powers of 1024; KB ... EB powers
+    of 1000.  None for an unknown suffix.  The caller refuses a size whose
+    bytes exceed ULLONG_MAX, as virScaleInteger does."""
+    if not unit:
+        return 1024
+    return _UNIT_BYTES.get(unit.lower())
+
+
+def parse_xpath_llong(text: str) -> Optional[int]:
+    """XPath number() of ``text`` as libvirt's virXPathLongLong keeps it: a
+    whole number within a C long long, else None (not a number, a fraction,
+    out of range)."""
+    m = _XPATH_NUMBER(text)
+    if m is None:
+        return None
+    value = float(m.group(1))
+    if not -(1 << 63) <= value < (1 << 63) or value != int(value):
+        return None
+    return int(value)
+
+
+# --- used by the xend reader
+# (and format_cpuset, the xend writer's side of the cpuset grammar).  The
+# strtol family itself is SEXPR.md's and stays in the syntax engine; it is
+# imported here, in this block, so the blocks of this file merge cleanly.
+from ..syntax import strtol as _strtol  # noqa: E402
+
+__all__ += ["parse_int_base0", "format_cpuset"]
+
+_INT_MIN = -(1 << 31)
+_INT_MAX = (1 << 31) - 1
+
+
+def parse_int_base0(text: Optional[str]) -> Optional[int]:
+    """libvirt's virStrToLong_i in base 0: C strtol over the whole text,
+    fitting a 32-bit int; None for anything else, None included."""
+    number = _strtol(text)
+    if number is None or number < _INT_MIN or number > _INT_MAX:
+        return None
+    return number
+
+
+def format_cpuset(cpus) -> str:
+    """virBitmapFormat: ascending CPU numbers as runs, ``0-3,5,7-8``."""
+    runs = []
+    it = iter(cpus)
+    start = prev = next(it)
+    for cpu in it:
+        if cpu == prev + 1:
+            prev = cpu
+            continue
+        runs.append(f"{start}" if start == prev else f"{start}-{prev}")
+        start = prev = cpu
+    runs.append(f"{start}" if start == prev else f"{start}-{prev}")
+    return ",".join(runs)

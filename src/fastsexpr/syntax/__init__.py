@@ -6,8 +6,14 @@ pure-Python twin; :data:`HAS_SPEEDUPS` says which one is live.
 from __future__ import annotations
 
 import os
+from typing import IO, TYPE_CHECKING, Iterator, List, Optional, Union
 
-if os.environ.get("FASTSEXPR_PUREPYTHON", "") not in ("", "0"):
+if TYPE_CHECKING:
+    # Type checkers see the compiled engine's stubs (_core.pyi); the pure
+    # twin has the same API.
+    from . import _core as _impl
+    from ._core import Dialect, Tree
+elif os.environ.get("FASTSEXPR_PUREPYTHON", "") not in ("", "0"):
     from . import _pycore as _impl
 else:
     try:
@@ -16,6 +22,12 @@ else:
         from . import _pycore as _impl
 
 HAS_SPEEDUPS = _impl.__name__.endswith("._core")
+
+if not TYPE_CHECKING:
+    from ._docs import PUBLIC_DOCS
+    for _name, _doc in PUBLIC_DOCS.items():
+        getattr(_impl, _name).__doc__ = _doc
+    del _name, _doc
 
 loads = _impl.loads
 loads_all = _impl.loads_all
@@ -26,8 +38,9 @@ find_key = _impl.find_key
 has = _impl.has
 lookup = _impl.lookup
 value = _impl.value
-value_copy = _impl.value_copy
-first_values = _impl.first_values
+nonempty_value = _impl.nonempty_value
+value_copy = _impl.value_copy       # the name SEXPR.md gives nonempty_value
+member_values = _impl.member_values
 strtol = _impl.strtol
 to_int = _impl.to_int
 to_u64 = _impl.to_u64
@@ -37,28 +50,53 @@ XmlWriter = _impl.XmlWriter
 
 __all__ = [
     "HAS_SPEEDUPS", "loads", "loads_all", "first_comment", "load", "iterload", "dumps", "dump",
-    "esc", "find_key", "has", "lookup", "value", "value_copy", "first_values", "strtol",
-    "to_int", "to_u64", "xml_escape", "SexprWriter", "XmlWriter",
+    "esc", "find_key", "has", "lookup", "value", "nonempty_value", "value_copy",
+    "member_values", "strtol", "to_int", "to_u64", "xml_escape", "SexprWriter", "XmlWriter",
 ]
 
 
-def _read(fp):
+def _read(fp: "IO[str] | IO[bytes]") -> "tuple[Union[str, bytes], Optional[str]]":
     data = fp.read()
-    return data, getattr(fp, "name", None)
+    name = getattr(fp, "name", None)
+    return data, name if isinstance(name, str) else None
 
 
-def load(fp, *, dialect="xend"):
-    """Read one expression from a text or binary file object."""
+def load(fp: "IO[str] | IO[bytes]", *, dialect: "Dialect" = "xend") -> "Tree":
+    """Read one expression from a text or binary file object.
+
+    Like :func:`loads` on the file's whole content; a syntax error names the
+    file.  Raises :class:`~fastsexpr.SexprSyntaxError` as :func:`loads` does.
+
+    >>> import io
+    >>> load(io.BytesIO(b"(domain (name web1))"))
+    ['domain', ['name', 'web1']]
+    """
     data, name = _read(fp)
-    return loads(data, dialect=dialect, source=name if isinstance(name, str) else None)
+    return loads(data, dialect=dialect, source=name)
 
 
-def iterload(fp, *, dialect="xend"):
-    """Yield every top-level expression of a file (an ``xm list --long`` dump)."""
+def iterload(fp: "IO[str] | IO[bytes]", *, dialect: "Dialect" = "xend") -> "Iterator[Tree]":
+    """Yield every top-level expression of a file (an ``xm list --long`` dump).
+
+    Like :func:`loads_all` on the file's whole content.  Raises
+    :class:`~fastsexpr.SexprSyntaxError`, naming the file.
+
+    >>> import io
+    >>> [value(t, "domain/name") for t in iterload(io.StringIO("(domain (name a))(domain (name b))"))]
+    ['a', 'b']
+    """
     data, name = _read(fp)
-    yield from loads_all(data, dialect=dialect, source=name if isinstance(name, str) else None)
+    trees: "List[Tree]" = loads_all(data, dialect=dialect, source=name)
+    yield from trees
 
 
-def dump(tree, fp, *, indent=None):
-    """Write ``dumps(tree, indent=indent)`` to a text file object."""
+def dump(tree: "Tree", fp: "IO[str]", *, indent: Optional[int] = None) -> None:
+    """Write ``dumps(tree, indent=indent)`` to a text file object.
+
+    Raises what :func:`dumps` and the file's ``write`` raise.
+
+    >>> import io
+    >>> out = io.StringIO(); dump(["domain", ["name", "a"]], out); out.getvalue()
+    '(domain (name a))'
+    """
     fp.write(dumps(tree, indent=indent))

@@ -1,0 +1,50 @@
+"""How libvirt reads an element: XPath ``string()``, ``./name[1]``, and
+where a device sits, for error messages."""
+from __future__ import annotations
+
+from typing import Dict, Optional
+
+from lxml import etree
+
+__all__ = ["string", "first_children", "child_string", "device_path"]
+
+
+def string(el) -> Optional[str]:
+    """XPath string() of an element, libvirt-style: empty means absent."""
+    if el is None:
+        return None
+    if len(el):
+        text = "".join(el.itertext())
+    else:
+        text = el.text
+    return text or None
+
+
+def first_children(el) -> Dict[str, etree._Element]:
+    """The first child element of each name (libvirt reads ``./x[1]``).
+
+    Built from the last child to the first, so the first of a name is the
+    one that stays.  Comments and processing instructions end up under
+    their non-string tags, where no lookup by name finds them.
+    """
+    return {child.tag: child for child in el[::-1]}
+
+
+def child_string(first: Dict[str, etree._Element], name: str) -> Optional[str]:
+    """``string`` of the first child called ``name``."""
+    el = first.get(name)
+    if el is None:
+        return None
+    text = "".join(el.itertext()) if len(el) else el.text
+    return text or None
+
+
+def device_path(el) -> str:
+    """Where a device is, e.g. ``/domain/devices/disk[2]``.
+
+    Only error messages need it, so it is worked out when one is raised
+    rather than for every device read.
+    """
+    tag = el.tag
+    n = 1 + sum(1 for sibling in el.itersiblings(preceding=True) if sibling.tag == tag)
+    return f"/domain/devices/{tag}[{n}]"

@@ -1,0 +1,173 @@
+"""What the user sees, types and hears: <graphics> (and its <listen>s),
+<input> and <sound> devices."""
+from __future__ import annotations
+
+from typing import List, Optional
+
+from ..errors import ConversionError, DomainXMLError
+from ..model.domain import Domain, Graphics, Input
+from ..model.scalars import parse_int
+from ..model.vocab import GRAPHICS_TYPES, INPUT_BUSES, INPUT_TYPES, SOUND_MODELS
+from .elements import device_path
+
+__all__ = [
+    "read_graphics", "read_input", "read_sound", "write_input", "write_graphics",
+    "write_sound",
+]
+
+_LISTEN_TYPES = ("address", "network")
+# The graphics types that listen on a network address.
+_LISTENING_TYPES = ("vnc", "rdp", "spice")
+# Every guest has a mouse and a keyboard of its own, on the bus its kind
+# (HVM or not) gives them; libvirt keeps them implicit in what it reads
+# and writes them out whenever there is graphics.
+_BUILTIN_TYPES = ("mouse", "keyboard")
+_BUILTIN_BUS = {True: "ps2", False: "xen"}
+_BUILTIN_INPUTS = {
+    hvm: tuple((("type", itype), ("bus", bus)) for itype in _BUILTIN_TYPES)
+    for hvm, bus in _BUILTIN_BUS.items()
+}
+
+
+def read_input(dom: Domain, el, hvm: bool) -> bool:
+    itype = el.get("type")
+    if itype is None:
+        raise DomainXMLError("missing input device type", device_path(el))
+    if itype not in INPUT_TYPES:
+        raise DomainXMLError(f"unknown input device type '{itype}'", device_path(el))
+    bus = el.get("bus")
+    if bus is not None:
+        if bus not in INPUT_BUSES:
+            raise DomainXMLError(f"unknown input bus type '{bus}'", device_path(el))
+        if hvm:
+            if bus == "ps2" and itype == "tablet":
+                raise DomainXMLError(f"ps2 bus does not support {itype} input device", device_path(el))
+            if bus == "xen":
+                raise DomainXMLError(f"unsupported input bus {bus}", device_path(el))
+        elif itype == "tablet":
+            raise DomainXMLError(f"xen bus does not support {itype} input device", device_path(el))
+        # Otherwise, on paravirt guests libvirt reports a non-xen bus yet
+        # keeps parsing and succeeds; the device has no SEXPR form either way.
+    elif hvm and itype == "tablet":
+        bus = "usb"
+    else:
+        bus = _BUILTIN_BUS[hvm]
+    if not (itype in _BUILTIN_TYPES and bus == _BUILTIN_BUS[hvm]):
+        dom.inputs.append(Input(itype, bus))
+    return False
+
+
+def read_graphics(dom: Domain, el, hvm: bool) -> bool:
+    gtype = el.get("type")
+    if gtype is None:
+        raise DomainXMLError("missing graphics device type", device_path(el))
+    if gtype not in GRAPHICS_TYPES:
+        raise DomainXMLError(f"unknown graphics device type '{gtype}'", device_path(el))
+    gfx = Graphics(type=gtype)
+    if gtype == "vnc":
+        port = el.get("port")
+        if port is None:
+            gfx.autoport = True
+        else:
+            number = parse_int(port)
+            if number is None:
+                raise DomainXMLError(f"cannot parse vnc port {port}", device_path(el))
+            if number == -1:
+                gfx.autoport = True
+            else:
+                gfx.port = number
+        if el.get("autoport") == "yes":
+            gfx.port = 0
+            gfx.autoport = True
+        gfx.keymap = el.get("keymap")
+        gfx.passwd = el.get("passwd")
+    elif gtype == "sdl":
+        gfx.display = el.get("display")
+        gfx.xauth = el.get("xauth")
+    if gtype in _LISTENING_TYPES:
+        gfx.listen = _read_listen(el)
+    dom.graphics.append(gfx)
+    return False
+
+
+def _read_listen(el) -> Optional[str]:
+    """The address of listen #0 when it is an address listen."""
+    listens = []
+    n = 0
+    for child in el:
+        if child.tag != "listen":
+            continue
+        n += 1
+        ltype = child.get("type")
+        if ltype is None:
+            raise DomainXMLError("graphics listen type must be specified", f"{device_path(el)}/listen[{n}]")
+        if ltype not in _LISTEN_TYPES:
+            raise DomainXMLError(f"unknown graphics listen type '{ltype}'", f"{device_path(el)}/listen[{n}]")
+        # A network listen's address is live state, dropped when inactive;
+        # an empty address is no address.
+        listens.append((ltype, (child.get("address") or None) if ltype == "address" else None))
+    attr = el.get("listen")
+    if attr:
+        if not listens:
+            return attr
+        found = next((a for t, a in listens if t == "address"), None)
+        if found != attr:
+            raise DomainXMLError(
+                f"graphics listen attribute {attr} must match address attribute of "
+                f"first listen element (found {found if found is not None else 'none'})", device_path(el))
+    if listens and listens[0][0] == "address":
+        return listens[0][1]
+    return None
+
+
+def read_sound(dom: Domain, el, hvm: bool) -> bool:
+    model = el.get("model")
+    if model is None:
+        raise DomainXMLError("missing sound model", device_path(el))
+    if model not in SOUND_MODELS:
+        raise DomainXMLError(f"unknown sound model '{model}'", device_path(el))
+    dom.sounds.append(model)
+    return False
+
+
+def write_input(w, inp: Input) -> None:
+    w.empty("input", (("type", inp.type), ("bus", inp.bus)))
+
+
+def write_graphics(w, graphics: List[Graphics], hvm: bool, active: bool) -> None:
+    """The built-in inputs, then each of ``graphics`` (not empty)."""
+    for attrs in _BUILTIN_INPUTS[hvm]:
+        w.empty("input", attrs)
+    for g in graphics:
+        if g.type == "sdl":
+            attrs = [("type", "sdl")]
+            if g.display is not None:
+                attrs.append(("display", g.display))
+            if g.xauth is not None:
+                attrs.append(("xauth", g.xauth))
+            w.empty("graphics", attrs)
+            continue
+        if g.type != "vnc":
+            raise ConversionError(f"graphics type '{g.type}' cannot be written",
+                                  "/domain/devices/graphics")
+        attrs = [("type", "vnc")]
+        if g.port and (not g.autoport or active):
+            attrs.append(("port", str(g.port)))
+        elif g.autoport:
+            attrs.append(("port", "-1"))
+        attrs.append(("autoport", "yes" if g.autoport else "no"))
+        if g.listen is not None:
+            attrs.append(("listen", g.listen, True))
+        if g.keymap is not None:
+            attrs.append(("keymap", g.keymap))
+        # The password is a secret: libvirt printed it only when asked to.
+        if g.listen is None:
+            w.empty("graphics", attrs)
+        else:
+            w.start("graphics", attrs)
+            w.empty("listen", (("type", "address"), ("address", g.listen, True)))
+            w.end("graphics")
+
+
+def write_sound(w, model: str) -> None:
+    w.empty("sound", (("model", model),))

@@ -1,0 +1,115 @@
+"""<interface> devices."""
+from __future__ import annotations
+
+import re
+import secrets
+
+from ..errors import DomainXMLError
+from ..model.domain import Domain, Interface
+from ..model.scalars import parse_mac
+from ..model.vocab import NET_TYPES
+from .elements import device_path
+
+__all__ = ["read_interface", "write_interface"]
+
+# Interface type -> the <source> attribute naming what it connects to,
+# which is also the Interface field keeping it.
+_SOURCE_ATTRS = {"bridge": "bridge", "network": "network"}
+# The types whose <ip> libvirt keeps.
+_IP_TYPES = ("ethernet", "bridge")
+_MODEL_OK = re.compile(r"[A-Za-z0-9_-]+\Z")
+# The prefix of the names libvirt gives the host side of a running guest's
+# interfaces.
+_GENERATED_IFNAME = "vnet"
+
+
+def read_interface(dom: Domain, el, hvm: bool) -> bool:
+    """Append the interface to ``dom.interfaces``; True when it has its own <boot>."""
+    ntype = el.get("type")
+    if ntype is None:
+        ntype = "user"
+    elif ntype not in NET_TYPES:
+        raise DomainXMLError(f"unknown interface type '{ntype}'", device_path(el))
+    nic = Interface(type=ntype)
+    mac = source_el = None
+    boot = False
+    for child in el:
+        ctag = child.tag
+        if ctag == "mac":
+            if mac is None:
+                mac = child.get("address")
+        elif ctag == "source":
+            if source_el is None:
+                source_el = child
+        elif ctag == "ip":
+            if nic.ip is None and ntype in _IP_TYPES:
+                nic.ip = child.get("address")
+        elif ctag == "script":
+            if nic.script is None:
+                nic.script = child.get("path")
+        elif ctag == "target":
+            if nic.ifname is None:
+                ifname = child.get("dev")
+                # Names libvirt generated for a running guest mean nothing
+                # to an inactive definition.
+                if ifname is not None and not ifname.startswith(_GENERATED_IFNAME):
+                    nic.ifname = ifname
+        elif ctag == "model":
+            nic.model = child.get("type")
+        elif ctag == "boot":
+            boot = True
+
+    nic.mac = _random_mac() if mac is None else _unicast_mac(mac, el)
+    attr = _SOURCE_ATTRS.get(ntype)
+    if attr is not None:
+        value = source_el.get(attr) if source_el is not None else None
+        if value is None:
+            raise DomainXMLError(f"No <source> '{attr}' attribute specified with "
+                                 f"<interface type='{ntype}'/>", device_path(el))
+        setattr(nic, attr, value)
+    # Only the model that wins is checked; an empty one has no bad
+    # character.  libvirt looks at it after the MAC and the source.
+    model = nic.model
+    if model and _MODEL_OK.match(model) is None:
+        raise DomainXMLError("Model name contains invalid characters", device_path(el))
+    dom.interfaces.append(nic)
+    return boot
+
+
+def _unicast_mac(text: str, el) -> str:
+    mac = parse_mac(text)
+    if mac is None:
+        raise DomainXMLError(f"unable to parse mac address '{text}'", device_path(el))
+    if int(mac[:2], 16) & 1:
+        raise DomainXMLError(f"expected unicast mac address, found multicast '{text}'", device_path(el))
+    return mac
+
+
+def _random_mac() -> str:
+    return "00:16:3e:" + ":".join(f"{b:02x}" for b in secrets.token_bytes(3))
+
+
+def write_interface(w, nic: Interface, active: bool) -> None:
+    kind = nic.type
+    w.start("interface", (("type", kind),))
+    mac = nic.mac
+    if mac is not None:
+        w.empty("mac", (("address", mac),))
+    attr = _SOURCE_ATTRS.get(kind)
+    if attr is not None:
+        value = getattr(nic, attr)
+        if value is not None:
+            w.empty("source", ((attr, value),))
+    ip = nic.ip
+    if ip is not None:
+        w.empty("ip", (("address", ip, True),))
+    script = nic.script
+    if script is not None:
+        w.empty("script", (("path", script),))
+    ifname = nic.ifname
+    if ifname is not None and (active or not ifname.startswith(_GENERATED_IFNAME)):
+        w.empty("target", (("dev", ifname),))
+    model = nic.model
+    if model is not None:
+        w.empty("model", (("type", model),))
+    w.end("interface")
