@@ -8,12 +8,13 @@ leftovers); it is then installed, never replacing an existing file without
 """
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import secrets
 import stat
 import sys
-from typing import Dict, Iterable, Optional, Tuple
+from typing import Dict, Iterable, Iterator, Optional, Tuple
 
 from ..errors import ConversionError, FastSexprError
 
@@ -256,23 +257,25 @@ class StdoutError(Exception):
         super().__init__(f"stdout: {exc.strerror or exc}")
 
 
-def write_stdout(data) -> None:
-    """Write text or bytes to stdout."""
+@contextlib.contextmanager
+def _stdout_errors() -> Iterator[None]:
     try:
-        sys.stdout.buffer.write(data.encode("utf-8") if isinstance(data, str) else data)
+        yield
     except BrokenPipeError:
         raise
     except OSError as exc:
         raise StdoutError(exc) from None
+
+
+def write_stdout(data) -> None:
+    """Write text or bytes to stdout."""
+    with _stdout_errors():
+        sys.stdout.buffer.write(data.encode("utf-8") if isinstance(data, str) else data)
 
 
 def flush_stdout() -> None:
-    try:
+    with _stdout_errors():
         sys.stdout.flush()
-    except BrokenPipeError:
-        raise
-    except OSError as exc:
-        raise StdoutError(exc) from None
 
 
 def quiet_stdout() -> None:
