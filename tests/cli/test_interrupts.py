@@ -82,9 +82,16 @@ def finish(proc, timeout: float = 20.0):
 
 
 def children(pid: int) -> list:
+    """The processes whose parent is ``pid`` (from /proc/*/stat, which every
+    Linux kernel has)."""
     found = []
-    for task in Path(f"/proc/{pid}/task").iterdir():
-        found += [int(c) for c in (task / "children").read_text().split()]
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (FileNotFoundError, ProcessLookupError, IndexError):
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
     return found
 
 
