@@ -1,8 +1,9 @@
 """fastsexpr: libvirt domain XML <-> Xen xend S-expressions, fast and faithful."""
-from .convert import sexpr_to_xml, xml_to_sexpr
+from .convert import sexpr_to_xml, xm_to_xml, xml_to_sexpr, xml_to_xm
 from .model import Domain
 from .errors import (
     ConversionError, DomainXMLError, FastSexprError, FastSexprWarning, SexprSyntaxError,
+    XmSyntaxError,
 )
 from .libvirt_xml import read_xml, write_xml
 from .syntax import (
@@ -11,6 +12,7 @@ from .syntax import (
 )
 from .xend import read_sexpr, write_sexpr
 from .xend.records import iter_domains
+from .xm import read_xm, write_xm
 
 __version__ = "0.1.0"
 
@@ -22,8 +24,9 @@ __all__ = [
     "strtol", "to_int", "to_u64",
     # conversions
     "xml_to_sexpr", "sexpr_to_xml", "read_xml", "write_xml", "read_sexpr", "write_sexpr",
-    "iter_domains", "Domain",
+    "iter_domains", "xml_to_xm", "xm_to_xml", "read_xm", "write_xm",
+    "Domain",
     # errors
-    "FastSexprError", "SexprSyntaxError", "ConversionError", "DomainXMLError",
+    "FastSexprError", "SexprSyntaxError", "XmSyntaxError", "ConversionError", "DomainXMLError",
     "FastSexprWarning",
 ]

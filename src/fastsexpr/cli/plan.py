@@ -188,10 +188,23 @@ def one_of(values) -> str:
     return f"{', '.join(most)} or {last}" if most else last
 
 
+def _is_file(entry: os.DirEntry) -> bool:
+    """Whether the entry is a file to convert; one that cannot be looked at
+    (a symlink loop, a dangling mount) is taken too, so that reading it
+    reports it as failed while the run goes on."""
+    try:
+        return entry.is_file()
+    except OSError:
+        return True
+
+
 def _skip_reason(entry: os.DirEntry, exts: Tuple[str, ...]) -> str:
     """Why the walk leaves a file out (for -v)."""
-    if entry.is_dir():
-        return "a symbolic link to a directory (not followed)"
+    try:
+        if entry.is_dir():
+            return "a symbolic link to a directory (not followed)"
+    except OSError as exc:
+        return f"cannot be looked at: {exc.strerror}"
     if not entry.name.lower().endswith(exts):
         return f"not a {one_of(exts)} file"
     return "not a regular file"
@@ -224,7 +237,7 @@ def _walk(root: str, skip: Optional[Tuple[int, int]], exts: Tuple[str, ...],
                         skipped.append((e.path, "the output directory"))
                     continue
                 subdirs.append(e)
-            elif e.name.lower().endswith(exts) and e.is_file():
+            elif e.name.lower().endswith(exts) and _is_file(e):
                 yield e.path, rel_dir + e.name
             elif skipped is not None:
                 skipped.append((e.path, _skip_reason(e, exts)))

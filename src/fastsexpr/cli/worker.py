@@ -2,22 +2,20 @@
 domains, and stage or install the outputs; and the failure record every
 error becomes.
 
-Everything a pool pickles lives here or in :mod:`.plan`: :class:`Settings`,
-:func:`convert_chunk`, :class:`~.plan.Task`; the results are plain dicts.
+Everything sent to a worker lives here or in :mod:`.plan`: :class:`Settings`
+and :class:`~.plan.Task`; the results are plain dicts.
 """
 from __future__ import annotations
 
 import os
 import re
-import signal
 from dataclasses import dataclass
-from typing import List, Optional, Sequence, Tuple
+from typing import List, Optional, Tuple
 
 from ..errors import ConversionError, DomainXMLError, FastSexprError, SexprSyntaxError
 from ..model.scalars import format_uuid
 from ..syntax import loads_all
-from .files import (input_itself, install_tmp, is_the_input, make_dump_dir, tmp_name,
-                    unlink_quiet, write_tmp)
+from .files import link_new, make_dump_dir, tmp_name, write_tmp
 from .plan import NOT_CONVERTIBLE, OTHER, OUT_EXT, Task, detect_format, empty_input, safe_name
 
 
@@ -40,9 +38,14 @@ DONE = None
 
 _XML_POS = re.compile(r"\bline (\d+), column (\d+)")
 
+class WorkerDied(Exception):
+    """A worker process ended before sending back the results of its inputs."""
+
+
 # What each kind of error says, the most specific kind first; any other
 # exception is a bug of ours.
 _MESSAGES = (
+    (WorkerDied, str),
     (SexprSyntaxError, lambda exc: exc.msg),
     (ConversionError, lambda exc: exc.reason),
     (OSError, lambda exc: exc.strerror or str(exc)),
@@ -217,17 +220,6 @@ def convert_task(settings: Settings, task: Task) -> Optional[List[dict]]:
         return [failure(task.path, exc, data)]
 
 
-def convert_chunk(settings: Settings, tasks: Sequence[Task]) -> List[Optional[List[dict]]]:
-    """:func:`convert_task` for each of ``tasks``: a worker's unit of work."""
-    return [convert_task(settings, t) for t in tasks]
-
-
-def init_worker() -> None:
-    # The parent handles Ctrl-C for the whole run and cleans up after the
-    # workers; a worker printing its own KeyboardInterrupt traceback helps nobody.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-
 def _destination(task: Task, res: dict, count: int, domain) -> Tuple[str, Optional[str]]:
     """(directory, final name or None when the parent names it after the
     domain) of one output."""
@@ -269,15 +261,18 @@ def _stage(settings: Settings, task: Task, res: dict, text: str, count: int,
 
 
 def _install_reserved(settings: Settings, task: Task, res: dict, final: str) -> dict:
-    """Install an output under the name planned for it."""
-    tmp = res.pop("tmp")
+    """Install an output under the name planned for it, when no file has
+    that name yet; an existing one is left to the parent, which knows the
+    inputs (an output never replaces one) and what ``--force`` says."""
     unit, name = res["domain_index"], res["domain"]
     try:
-        if settings.force and is_the_input(final, task.path):
-            unlink_quiet(tmp)
-            return failure(task.path, input_itself(final), None, unit, name)
-        install_tmp(tmp, final, settings.force)
+        installed = link_new(res["tmp"], final)
     except OSError as exc:
+        res.pop("tmp")
         return install_failed(task.path, exc, final, unit, name)
+    if not installed:
+        res["dir"], res["final"] = os.path.dirname(final) or ".", final
+        return res
+    res.pop("tmp")
     res["output"] = final
     return res

@@ -118,11 +118,12 @@ def _read_devices(dom: Domain, devices) -> bool:
     return per_device_boot
 
 
-def write_xml(domain: Domain) -> str:
+def write_xml(domain: Domain, *, secure: bool = False) -> str:
     """Format a :class:`~fastsexpr.Domain` as libvirt 1.2.10's domain XML
     formatter did, byte for byte: two-space indentation, single-quoted
     attributes, ending with one newline.  A domain with an ``id`` (not -1)
-    is written as running, with its runtime details.
+    is written as running, with its runtime details.  ``secure`` also writes
+    secrets (a VNC password), as libvirt's VIR_DOMAIN_XML_SECURE flag did.
 
     Returns the XML text.  Raises :class:`~fastsexpr.ConversionError` for a
     model libvirt could not format (a disk with no storage type, for
@@ -162,7 +163,7 @@ def write_xml(domain: Domain) -> str:
     for inp in d.inputs:
         write_input(w, inp)
     if d.graphics:
-        write_graphics(w, d.graphics, d.os.type == "hvm", active)
+        write_graphics(w, d.graphics, d.os.type == "hvm", active, secure)
     for model in d.sounds:
         write_sound(w, model)
     for hostdev in d.hostdevs:

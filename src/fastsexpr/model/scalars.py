@@ -7,9 +7,10 @@ names the place and raises.
 from __future__ import annotations
 
 import re
+import secrets
 from typing import Optional
 
-__all__ = ["C_SPACE", "parse_uuid", "format_uuid", "parse_mac"]
+__all__ = ["C_SPACE", "parse_uuid", "random_uuid", "format_uuid", "parse_mac"]
 
 # C's isspace() in the "C" locale: what libvirt's strtol, virUUIDParse and
 # virSkipSpaces skip.
@@ -52,6 +53,15 @@ def parse_uuid(text: str) -> Optional[str]:
     if s[i:].strip(C_SPACE):
         return None
     return "".join(out).lower()
+
+
+def random_uuid() -> str:
+    """A random (version 4) UUID in the model's form, as libvirt made one
+    for a definition without a UUID."""
+    raw = bytearray(secrets.token_bytes(16))
+    raw[6] = (raw[6] & 0x0F) | 0x40          # version 4
+    raw[8] = (raw[8] & 0x3F) | 0x80          # RFC 4122 variant
+    return raw.hex()
 
 
 def format_uuid(uuid: str) -> str:
@@ -221,14 +231,15 @@ def parse_unsigned_base0(text: str) -> Optional[int]:
     return value if value <= ULLONG_MAX else None
 
 
-def parse_cpuset(text: str) -> Optional[tuple[int, ...]]:
+def parse_cpuset(text: str, limit: int = CPUMASK_LEN) -> Optional[tuple[int, ...]]:
     """libvirt's virBitmapParse of a cpuset: the sorted CPU numbers, or
     None for a malformed or empty set.
 
     Items are scanned left to right: ``N``, ``N-M`` or ``^N`` (which removes
     N); a comma may end the list; C white space may surround numbers but
     not follow a '^'; the end of a range is read by strtol, so it may carry
-    a sign; every number is below CPUMASK_LEN.
+    a sign; every number is below ``limit``, the bitmap's size (the domain
+    XML's CPUMASK_LEN; the xm parser's bitmap held 4096).
     """
     cpus = set()
     n = len(text)
@@ -244,7 +255,7 @@ def parse_cpuset(text: str) -> Optional[tuple[int, ...]]:
         if start is None:
             return None
         if high is None:
-            if start >= CPUMASK_LEN:
+            if start >= limit:
                 return None
             if negated:
                 cpus.discard(start)
@@ -252,7 +263,7 @@ def parse_cpuset(text: str) -> Optional[tuple[int, ...]]:
                 cpus.add(start)
         else:
             end = parse_decimal(high)
-            if end is None or negated or end < start or end >= CPUMASK_LEN:
+            if end is None or negated or end < start or end >= limit:
                 return None
             cpus.update(range(start, end + 1))
         pos = m.end()
@@ -319,3 +330,39 @@ def format_cpuset(cpus) -> str:
         start = prev = cpu
     runs.append(f"{start}" if start == prev else f"{start}-{prev}")
     return ",".join(runs)
+
+
+# --- used by the xm reader
+
+__all__ += ["parse_ulong", "parse_hex_int", "c_int"]
+
+_HEX_INT = re.compile(f"{_C_SPACES}([+-]?)(?:0[xX](?=[0-9a-fA-F]))?([0-9a-fA-F]+)").fullmatch
+
+
+def parse_ulong(text: str) -> Optional[int]:
+    """C strtoul in base 10 over the whole string, as libvirt 1.2.10's
+    virStrToLong_ul: ``parse_decimal``'s grammar, a magnitude within 64
+    bits, and a '-' that wraps modulo 2**64 (``-1`` is ULLONG_MAX)."""
+    value = parse_decimal(text)
+    if value is None or not -ULLONG_MAX <= value <= ULLONG_MAX:
+        return None
+    return value & ULLONG_MAX
+
+
+def parse_hex_int(text: str) -> Optional[int]:
+    """virStrToLong_i in base 16: C strtol over the whole string within a C
+    int; leading C white space, one sign, an optional ``0x`` when hex digits
+    follow it, hex digits, nothing after."""
+    m = _HEX_INT(text)
+    if m is None:
+        return None
+    value = int(m.group(2), 16)
+    if m.group(1) == "-":
+        value = -value
+    return value if -(1 << 31) <= value < (1 << 31) else None
+
+
+def c_int(number: int) -> int:
+    """``number`` as a C int holds it: the low 32 bits, signed (libvirt's
+    casts of a clock offset or a VNC port)."""
+    return ((number + (1 << 31)) & 0xFFFFFFFF) - (1 << 31)
