@@ -391,3 +391,14 @@ def test_every_record_of_a_damaged_dump_is_converted_or_reported(docs, edits, st
     assert len(domains) + sum(e.record is not None for e in errors) >= starts
     assert all(isinstance(e.lineno, int) for e in errors if e.record is not None)
     assert all(isinstance(w.lineno, int) for w in warned) and not (strict and warned)
+
+
+def test_a_vertical_tab_says_what_it_leaves_unread_on_its_line():
+    # Records on one line: the reader cannot go past the VT, and says so.
+    one = record("a", 1).replace("\n", " ")
+    text = one.replace("(vcpus 1)", "(vcpus \x0b1)") + one + one + "\n" + record("d", 4)
+    domains, errors, _ = collect(text)
+    assert names(domains) == ["d"]
+    (err,) = errors
+    assert "the 2 '(domain' after it, up to the next line that starts a record, are not read" \
+        in err.msg

@@ -38,7 +38,7 @@ OnWarning = Optional[Callable[[FastSexprWarning], object]]
 
 # Where xend starts a record: '(domain' at the start of a line, then its
 # first list or the end of the line.
-_RECORD_START = re.compile(r"^\(domain(?=[ \t\r]*(?:[\n(]|$))", re.M)
+_RECORD_START = re.compile(r"\(domain(?=[ \t\r]*(?:[\n(]|$))")
 _LIBVIRT_SPACE = " \t\n\r"
 _SHOWN_LINES = 5            # the lines of taken-in records a warning lists
 
@@ -117,6 +117,18 @@ def _decode(data: Data) -> str:
     raise TypeError(f"SEXPR input must be str or bytes, not {type(data).__name__}")
 
 
+def _record_starts(text: str, start: int, end: int) -> Iterator[int]:
+    """Where records start in text[start:end]: a line starting with '(domain'
+    and a list (found with find, much faster than a multi-line pattern)."""
+    if start == 0 and _RECORD_START.match(text, 0, end):
+        yield 0
+    pos = text.find("\n(domain", start, end)
+    while pos >= 0:
+        if _RECORD_START.match(text, pos + 1, end):
+            yield pos + 1
+        pos = text.find("\n(domain", pos + 1, end)
+
+
 def _read_chunk(text: str, a: int, b: int, lines: _Lines) -> List[_Part]:
     """The expressions of text[a:b], which holds no record start but at a.
     Where the reader refuses (a VT or FF where libvirt would loop forever),
@@ -130,8 +142,13 @@ def _read_chunk(text: str, a: int, b: int, lines: _Lines) -> List[_Part]:
         before = record_spans(chunk, 0, p)      # as far as the reader went
         inside = before and before[-1][2] and before[-1][1] == p
         lo = before.pop()[0] if inside else p
+        # The reader cannot go on past this point: say what it leaves unread.
+        unread = chunk.count("(domain", p)
+        msg = exc.msg if not unread else (
+            f"{exc.msg}; the {unread} '(domain' after it, up to the next line that starts "
+            f"a record, {'is' if unread == 1 else 'are'} not read")
         # A chunk starts a line: its columns are the text's.
-        err = SexprSyntaxError(exc.msg, text, a + p, lineno=lines(a) + exc.lineno - 1,
+        err = SexprSyntaxError(msg, text, a + p, lineno=lines(a) + exc.lineno - 1,
                                colno=exc.colno)
         return [_Part(a + s, a + e, u) for s, e, u in before] + [_Part(a + lo, b, refused=err)]
 
@@ -145,7 +162,7 @@ def _closers_in(text: str, start: int, end: int) -> Optional[Tuple[int, int]]:
 def _scan(text: str) -> _Scan:
     """Every top-level expression of ``text``, cut at each record start."""
     lines = _Lines(text)
-    starts = [m.start() for m in _RECORD_START.finditer(text)]
+    starts = list(_record_starts(text, 0, len(text)))
     bounds = ([0] if not starts or starts[0] else []) + starts + [len(text)]
     parts: List[_Part] = []
     for a, b in zip(bounds, bounds[1:]):
@@ -379,6 +396,19 @@ def _head(scan: _Scan, part: _Part) -> Optional[str]:
     return tree[0] if tree and isinstance(tree[0], str) else None
 
 
+def _one_clean_record(text: str) -> bool:
+    """Whether ``text`` is one list that libvirt's reader reads as written:
+    closed, with nothing but white space around it, no NUL and no second
+    record start inside (the usual config.sxp, checked in a few scans)."""
+    spans = record_spans(text)
+    if len(spans) != 1:
+        return False
+    start, end, unclosed = spans[0]
+    return (not unclosed and text.startswith("(", start) and text.find(")", end) < 0
+            and text.find(")", 0, start) < 0 and text.find("\0", start, end) < 0
+            and next(_record_starts(text, start + 1, end), None) is None)
+
+
 def read_one(data: Data, version: int, *, strict: bool = False,
              on_warning: OnWarning = None) -> Domain:
     """The one domain record of ``data``, as libvirt read it (what
@@ -387,7 +417,10 @@ def read_one(data: Data, version: int, *, strict: bool = False,
     lacking its closing ``)``, closers too many, text after the record) is
     said in a warning, or refused with ``strict``."""
     check_version(version)
-    scan = _scan(_decode(data))
+    text = _decode(data)
+    if _one_clean_record(text):
+        return read_sexpr(text, version)
+    scan = _scan(text)
     parts = scan.parts
     if scan.leading or not parts or not parts[0].is_list(scan.text):
         # libvirt read an atom first: its refusal, as libvirt refused it.
