@@ -419,7 +419,8 @@ def cmd_convert(args) -> int:
     report = Report(args.report, "r" + token, args.force) if args.report else None
     # Workers send back every detail only when the report wants it.
     settings = Settings(args.from_, args.to, args.xend_config_version, token, to_stdout,
-                        args.force, detail=report is not None)
+                        args.force, detail=report is not None, host_arch=args.host_arch,
+                        networks=dict(args.networks) if args.networks else None)
     collector = _Collector(installer,
                            _Progress(len(tasks), sys.stderr.isatty() and not args.quiet), report)
     collector.skip(skipped)

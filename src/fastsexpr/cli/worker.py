@@ -10,13 +10,16 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass
-from typing import List, Optional, Tuple
+from typing import Dict, List, Optional, Tuple
 
 from ..errors import ConversionError, DomainXMLError, FastSexprError, SexprSyntaxError
+from ..model.host import DEFAULT_HOST_ARCH
 from ..model.scalars import format_uuid
 from ..syntax import loads_all
 from .files import link_new, make_dump_dir, tmp_name, write_tmp
-from .plan import NOT_CONVERTIBLE, OTHER, OUT_EXT, Task, detect_format, empty_input, safe_name
+from .plan import (
+    NOT_CONVERTIBLE, OTHER, OUT_EXT, Task, detect_format, empty_input, not_convertible, safe_name,
+)
 
 
 @dataclass(frozen=True)
@@ -30,6 +33,8 @@ class Settings:
     # Whether every result must be sent back in full (for --report); without
     # it an input converted and installed by a worker comes back as DONE.
     detail: bool = True
+    host_arch: str = DEFAULT_HOST_ARCH
+    networks: Optional[Dict[str, str]] = None   # network name -> bridge
 
 
 # What a worker sends back for an input that gave one domain, converted and
@@ -98,16 +103,21 @@ def install_failed(path: str, exc: OSError, final: str, unit: Optional[int],
     return fail
 
 
-def _read_domains(data: bytes, src: str, version: int):
+def _read_domains(data: bytes, src: str, settings: Settings):
     """Yield (domain or exception) for each domain in the input."""
     from ..libvirt_xml import read_xml
     from ..xend import read_sexpr
+    from ..xm import read_xm
 
+    version = settings.version
     if src == "xml":
         try:
-            yield read_xml(data)
+            yield read_xml(data, host_arch=settings.host_arch)
         except DomainXMLError as exc:
             raise _second_document(exc, data) or exc
+        return
+    if src == "xm":
+        yield read_xm(data, version)
         return
     text = data.decode("utf-8")
     if text.startswith("\ufeff"):
@@ -151,13 +161,17 @@ def _second_document(exc: DomainXMLError, data: bytes) -> Optional[DomainXMLErro
                           lineno=exc.lineno, colno=col + 1)
 
 
-def _write_domain(domain, dst: str, version: int) -> str:
+def _write_domain(domain, src: str, dst: str, settings: Settings) -> str:
     from ..libvirt_xml import write_xml
     from ..xend import write_sexpr
+    from ..xm import write_xm
 
     if dst == "xml":
-        return write_xml(domain)
-    text = write_sexpr(domain, version)
+        # As xm_to_xml: libvirt's xm converter printed the VNC password.
+        return write_xml(domain, secure=True) if src == "xm" else write_xml(domain)
+    if dst == "xm":
+        return write_xm(domain, settings.version, networks=settings.networks)
+    text = write_sexpr(domain, settings.version, networks=settings.networks)
     return text if text.endswith("\n") else text + "\n"
 
 
@@ -183,14 +197,15 @@ def convert_task(settings: Settings, task: Task) -> Optional[List[dict]]:
         if detected == "empty":
             raise ConversionError(empty_input(task.path, data))
         if settings.src is None and detected in NOT_CONVERTIBLE:
-            raise ConversionError(NOT_CONVERTIBLE[detected])
+            raise ConversionError(not_convertible(detected, data))
         src = settings.src or detected
         if src is None:
             raise ConversionError("cannot tell the format: the first significant character is "
-                                  "neither '(' (SEXPR) nor '<' (XML); use -f")
+                                  "neither '(' (SEXPR) nor '<' (XML), and the text is not "
+                                  "'key = value' lines (xm); use -f")
         dst = settings.dst or OTHER[src]
         results = []
-        items = list(_read_domains(data, src, settings.version))
+        items = list(_read_domains(data, src, settings))
         multi = len(items) > 1
         dump_dir_error: List[Optional[BaseException]] = []  # made at the first domain staged
         for k, item in enumerate(items):
@@ -199,7 +214,7 @@ def convert_task(settings: Settings, task: Task) -> Optional[List[dict]]:
                 results.append(failure(task.path, item, data, unit))
                 continue
             try:
-                text = _write_domain(item, dst, settings.version)
+                text = _write_domain(item, src, dst, settings)
             except FastSexprError as exc:
                 results.append(failure(task.path, exc, data, unit, item.name))
                 continue
