@@ -343,4 +343,5 @@ def test_readme_shows_the_new_options():
     readme = (ROOT / "README.md").read_text()
     command = readme[readme.index("## The command"):readme.index("## The library")]
     assert "fmt --diff" in command and "-v" in command.split() and "Ctrl-D" in command
-    assert "xm/xl config file" in command and "xend-config.sxp" in command
+    assert "xl config file" in command and "xend-config.sxp" in command
+    assert "--host-arch" in command and "--network" in command and "-t xm" in command
