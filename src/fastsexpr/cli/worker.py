@@ -8,7 +8,6 @@ and :class:`~.plan.Task`; the results are plain dicts.
 from __future__ import annotations
 
 import os
-import re
 from dataclasses import dataclass
 from typing import Dict, List, Optional, Tuple
 
@@ -41,7 +40,6 @@ class Settings:
 # installed under its planned name, when no report wants the details.
 DONE = None
 
-_XML_POS = re.compile(r"\bline (\d+), column (\d+)")
 
 class WorkerDied(Exception):
     """A worker process ended before sending back the results of its inputs."""
@@ -73,11 +71,6 @@ def _position(exc: BaseException, data: Optional[bytes]) -> Tuple[Optional[int],
     col = getattr(exc, "colno", None)
     if line is None and getattr(exc, "position", None):
         line, col = exc.position[0], exc.position[1]
-    if line is None and isinstance(exc, ConversionError):
-        # The XML reader puts lxml's position into the reason text.
-        m = _XML_POS.search(exc.reason or "")
-        if m:
-            line, col = int(m.group(1)), int(m.group(2))
     return (line if isinstance(line, int) else None, col if isinstance(col, int) else None)
 
 
