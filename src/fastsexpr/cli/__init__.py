@@ -23,9 +23,10 @@ import argparse
 import signal
 import sys
 import threading
-from typing import Optional, Sequence
+from typing import Optional, Sequence, Tuple
 
 from .. import __version__
+from ..model.host import DEFAULT_HOST_ARCH, HOST_ARCHES
 from ..syntax import HAS_SPEEDUPS
 from .files import StdoutError, flush_stdout, quiet_stdout, write_atomic
 from .fmt import MAX_DEPTH, cmd_fmt
@@ -122,6 +123,13 @@ def _command(sub, name: str, func, *, help: str, description: str, epilog: str):
     return cmd
 
 
+def _network(text: str) -> Tuple[str, str]:
+    name, sep, bridge = text.partition("=")
+    if not sep or not name or not bridge:
+        raise argparse.ArgumentTypeError(f"expected NAME=BRIDGE, as default=virbr0, not {text!r}")
+    return name, bridge
+
+
 def _add_convert(sub) -> None:
     conv = _command(
         sub, "convert", cmd_convert, help="convert SEXPR <-> domain XML (files, trees, stdin)",
@@ -141,6 +149,14 @@ def _add_convert(sub) -> None:
     conv.add_argument("--xend-config-version", type=int, default=4, metavar="N",
                       help="xend config version 1..4 (1: 3.0.2, 2: 3.0.3, 3: 3.0.4, 4: 3.1+; "
                            "default 4)")
+    conv.add_argument("--host-arch", choices=tuple(HOST_ARCHES), default=DEFAULT_HOST_ARCH,
+                      help="the host the guests are for: x86_64 runs i686 and x86_64 guests "
+                           "(default), i686 only i686 guests, as libvirt's test host")
+    conv.add_argument("--network", dest="networks", action="append", type=_network,
+                      metavar="NAME=BRIDGE",
+                      help="the bridge of a libvirt network, for <interface type='network'> "
+                           "(repeatable; without it such interfaces are refused, as libvirt "
+                           "refused them with no network driver)")
     conv.add_argument("-j", "--jobs", type=int, metavar="N",
                       help="worker processes (default: all cores; 1 runs in this process)")
     conv.add_argument("--force", action="store_true",

@@ -431,7 +431,9 @@ def cmd_convert(args) -> int:
     report = Report(args.report, "r" + token, args.force) if args.report else None
     # Workers send back every detail only when the report wants it.
     settings = Settings(args.from_, args.to, args.xend_config_version, token, to_stdout,
-                        args.force, detail=report is not None, strict=args.strict)
+                        args.force, detail=report is not None, host_arch=args.host_arch,
+                        networks=dict(args.networks) if args.networks else None,
+                        strict=args.strict)
     collector = _Collector(installer,
                            _Progress(len(tasks), sys.stderr.isatty() and not args.quiet), report)
     collector.skip(skipped)

@@ -8,15 +8,17 @@ and :class:`~.plan.Task`; the results are plain dicts.
 from __future__ import annotations
 
 import os
-import re
 from dataclasses import dataclass
-from typing import List, Optional, Tuple
+from typing import Dict, List, Optional, Tuple
 
 from ..errors import ConversionError, DomainXMLError, FastSexprError, SexprSyntaxError
+from ..model.host import DEFAULT_HOST_ARCH
 from ..model.scalars import format_uuid
 from ..xend.records import iter_domains
 from .files import link_new, make_dump_dir, tmp_name, write_tmp
-from .plan import NOT_CONVERTIBLE, OTHER, OUT_EXT, Task, detect_format, empty_input, safe_name
+from .plan import (
+    NOT_CONVERTIBLE, OTHER, OUT_EXT, Task, detect_format, empty_input, not_convertible, safe_name,
+)
 
 
 @dataclass(frozen=True)
@@ -30,6 +32,8 @@ class Settings:
     # Whether every result must be sent back in full (for --report); without
     # it an input converted and installed by a worker comes back as DONE.
     detail: bool = True
+    host_arch: str = DEFAULT_HOST_ARCH
+    networks: Optional[Dict[str, str]] = None   # network name -> bridge
     strict: bool = False       # what libvirt's reader forgave is an error, not a warning
 
 
@@ -37,7 +41,6 @@ class Settings:
 # installed under its planned name, when no report wants the details.
 DONE = None
 
-_XML_POS = re.compile(r"\bline (\d+), column (\d+)")
 
 class WorkerDied(Exception):
     """A worker process ended before sending back the results of its inputs."""
@@ -69,11 +72,6 @@ def _position(exc: BaseException, data: Optional[bytes]) -> Tuple[Optional[int],
     col = getattr(exc, "colno", None)
     if line is None and getattr(exc, "position", None):
         line, col = exc.position[0], exc.position[1]
-    if line is None and isinstance(exc, ConversionError):
-        # The XML reader puts lxml's position into the reason text.
-        m = _XML_POS.search(exc.reason or "")
-        if m:
-            line, col = int(m.group(1)), int(m.group(2))
     return (line if isinstance(line, int) else None, col if isinstance(col, int) else None)
 
 
@@ -99,16 +97,20 @@ def install_failed(path: str, exc: OSError, final: str, unit: Optional[int],
     return fail
 
 
-def _read_domains(data: bytes, src: str, version: int, strict: bool):
+def _read_domains(data: bytes, src: str, settings: Settings):
     """(domain or exception, its warnings) for each domain in the input, in
     order: every record of a dump is converted or reported."""
     from ..libvirt_xml import read_xml
+    from ..xm import read_xm
 
+    version = settings.version
     if src == "xml":
         try:
-            return [(read_xml(data), [])]
+            return [(read_xml(data, host_arch=settings.host_arch), [])]
         except DomainXMLError as exc:
             raise _second_document(exc, data) or exc
+    if src == "xm":
+        return [(read_xm(data, version), [])]
     items: list = []
     warned: list = []
 
@@ -118,7 +120,7 @@ def _read_domains(data: bytes, src: str, version: int, strict: bool):
         warned.clear()
 
     text = data.decode("utf-8")     # a failure is "not UTF-8 text", with its place
-    for domain in iter_domains(text, xend_config_version=version, strict=strict,
+    for domain in iter_domains(text, xend_config_version=version, strict=settings.strict,
                                on_error=take, on_warning=warned.append):
         take(domain)
     return items
@@ -150,13 +152,17 @@ def _second_document(exc: DomainXMLError, data: bytes) -> Optional[DomainXMLErro
                           lineno=exc.lineno, colno=col + 1)
 
 
-def _write_domain(domain, dst: str, version: int) -> str:
+def _write_domain(domain, src: str, dst: str, settings: Settings) -> str:
     from ..libvirt_xml import write_xml
     from ..xend import write_sexpr
+    from ..xm import write_xm
 
     if dst == "xml":
-        return write_xml(domain)
-    text = write_sexpr(domain, version)
+        # As xm_to_xml: libvirt's xm converter printed the VNC password.
+        return write_xml(domain, secure=True) if src == "xm" else write_xml(domain)
+    if dst == "xm":
+        return write_xm(domain, settings.version, networks=settings.networks)
+    text = write_sexpr(domain, settings.version, networks=settings.networks)
     return text if text.endswith("\n") else text + "\n"
 
 
@@ -182,19 +188,21 @@ def convert_task(settings: Settings, task: Task) -> Optional[List[dict]]:
         if detected == "empty":
             raise ConversionError(empty_input(task.path, data))
         if settings.src is None and detected in NOT_CONVERTIBLE:
-            raise ConversionError(NOT_CONVERTIBLE[detected])
+            raise ConversionError(not_convertible(detected, data))
         src = settings.src or detected
         if src is None:
             raise ConversionError("cannot tell the format: the first significant character is "
-                                  "neither '(' (SEXPR) nor '<' (XML); use -f")
+                                  "neither '(' (SEXPR) nor '<' (XML), and the text is not "
+                                  "'key = value' lines (xm); use -f")
         dst = settings.dst or OTHER[src]
         results = []
-        items = _read_domains(data, src, settings.version, settings.strict)
+        items = _read_domains(data, src, settings)
         multi = len(items) > 1
         dump_dir_error: List[Optional[BaseException]] = []  # made at the first domain staged
         for k, (item, warned) in enumerate(items):
             unit = k + 1 if multi else None
-            res = _convert_one(settings, task, item, dst, data, unit, len(items), dump_dir_error)
+            res = _convert_one(settings, task, item, src, dst, data, unit, len(items),
+                               dump_dir_error)
             # The warnings' words go to the report, their lines to stderr.
             res["warnings"] = [str(w) for w in warned]
             res["warning_lines"] = [w.lineno for w in warned]
@@ -209,13 +217,13 @@ def convert_task(settings: Settings, task: Task) -> Optional[List[dict]]:
         return [failure(task.path, exc, data)]
 
 
-def _convert_one(settings: Settings, task: Task, item, dst: str, data: bytes,
+def _convert_one(settings: Settings, task: Task, item, src: str, dst: str, data: bytes,
                  unit: Optional[int], count: int, dump_dir_error) -> dict:
     """The result of one domain of an input (or of the error in its place)."""
     if isinstance(item, BaseException):
         return failure(task.path, item, data, unit)
     try:
-        text = _write_domain(item, dst, settings.version)
+        text = _write_domain(item, src, dst, settings)
     except FastSexprError as exc:
         return failure(task.path, exc, data, unit, item.name)
     res = {"path": task.path, "domain_index": unit, "ok": True, "output": None,
