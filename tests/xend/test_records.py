@@ -402,3 +402,18 @@ def test_a_vertical_tab_says_what_it_leaves_unread_on_its_line():
     (err,) = errors
     assert "the 2 '(domain' after it, up to the next line that starts a record, are not read" \
         in err.msg
+
+
+def test_records_on_one_line_inside_a_record_lacking_its_paren_are_said():
+    # Only a line start cuts a record; records on the line of one lacking its
+    # ')' are part of it, as libvirt read them, and its warning says so.
+    one = record("a", 1).replace("\n", " ").rstrip()
+    text = one[:-1] + " " + record("b", 2).replace("\n", " ") + "\n"
+    domains, errors, warned = collect(text)
+    assert names(domains) == ["a"] and not errors
+    (w,) = warned
+    assert str(w).startswith(
+        "record at line 1 lacks 1 closing ')' and holds 1 more record that starts inside it "
+        f"(the first at line 1 column {len(one) + 1}), read as part of it: closed at the end")
+    with pytest.raises(SexprSyntaxError, match="holds 1 more record"):
+        list(iter_domains(text, strict=True))

@@ -218,8 +218,25 @@ def _unclosed(scan: _Scan, k: int) -> List[_Leniency]:
     more = _taken_in(scan, k)
     # A strict error points where the ')' is missing: after the last character.
     end = part.start + len(scan.text[part.start:part.end].rstrip(_LIBVIRT_SPACE))
-    what = f"record at line {line} lacks {part.unclosed} closing ')'"
+    what = f"record at line {line} lacks {part.unclosed} closing ')'" + _nested(scan, part)
     return [_Leniency(end, what, ("closed", " at the end of the record"), line, None, more)]
+
+
+def _nested(scan: _Scan, part: _Part) -> str:
+    """Records that do not start a line (several on one line) inside a
+    record lacking its ')': read as part of it, so said in its warning."""
+    text, found = scan.text, []
+    pos = text.find("(domain", part.start + 1, part.end)
+    while pos >= 0:
+        if _RECORD_START.match(text, pos, part.end):
+            found.append(pos)
+        pos = text.find("(domain", pos + 1, part.end)
+    if not found:
+        return ""
+    n, first = len(found), found[0]
+    return (f" and holds {n} more record{'s' if n > 1 else ''} that start{'s' if n == 1 else ''}"
+            f" inside it (the first at line {scan.lines(first)} column "
+            f"{scan.lines.colno(first)}), read as part of it")
 
 
 def _line_list(lines: List[int], more: int) -> str:
@@ -329,7 +346,8 @@ def iter_domains(data: Data, *, xend_config_version: int = 4, strict: bool = Fal
       record, as libvirt closed it, with a warning; the records after it,
       which libvirt read as part of it, are read on their own (a record
       starts at a line that starts with ``(domain`` and a list, as xend
-      prints them);
+      prints them; records on its own line stay part of it, and its
+      warning says so);
     * a ``)`` that closes no list is skipped with a warning;
     * a record that libvirt refused, that holds a NUL character (libvirt
       stops reading there), or text outside any expression is an error
