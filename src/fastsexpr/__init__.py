@@ -1,13 +1,16 @@
 """fastsexpr: libvirt domain XML <-> Xen xend S-expressions, fast and faithful."""
-from .convert import sexpr_to_xml, xml_to_sexpr
+from .convert import sexpr_to_xml, xm_to_xml, xml_to_sexpr, xml_to_xm
 from .model import Domain
-from .errors import ConversionError, DomainXMLError, FastSexprError, SexprSyntaxError
+from .errors import (
+    ConversionError, DomainXMLError, FastSexprError, SexprSyntaxError, XmSyntaxError,
+)
 from .libvirt_xml import read_xml, write_xml
 from .syntax import (
     HAS_SPEEDUPS, dump, dumps, find_key, has, iterload, load, loads, loads_all,
     lookup, nonempty_value, strtol, to_int, to_u64, value, value_copy,
 )
 from .xend import read_sexpr, write_sexpr
+from .xm import read_xm, write_xm
 
 __version__ = "0.1.0"
 
@@ -19,7 +22,8 @@ __all__ = [
     "strtol", "to_int", "to_u64",
     # conversions
     "xml_to_sexpr", "sexpr_to_xml", "read_xml", "write_xml", "read_sexpr", "write_sexpr",
+    "xml_to_xm", "xm_to_xml", "read_xm", "write_xm",
     "Domain",
     # errors
-    "FastSexprError", "SexprSyntaxError", "ConversionError", "DomainXMLError",
+    "FastSexprError", "SexprSyntaxError", "XmSyntaxError", "ConversionError", "DomainXMLError",
 ]

@@ -6,8 +6,9 @@ from typing import Mapping, Optional, Union
 from .libvirt_xml import read_xml, write_xml
 from .model.host import DEFAULT_HOST_ARCH
 from .xend import read_sexpr, write_sexpr
+from .xm import read_xm, write_xm
 
-__all__ = ["xml_to_sexpr", "sexpr_to_xml"]
+__all__ = ["xml_to_sexpr", "sexpr_to_xml", "xml_to_xm", "xm_to_xml"]
 
 
 def xml_to_sexpr(xml: Union[str, bytes], *, xend_config_version: int = 4,
@@ -62,3 +63,73 @@ def sexpr_to_xml(sexpr: Union[str, bytes], *, xend_config_version: int = 4) -> s
       <name>web1</name>
     """
     return write_xml(read_sexpr(sexpr, xend_config_version))
+
+
+def xml_to_xm(xml: Union[str, bytes], *, xend_config_version: int = 4,
+              host_arch: str = DEFAULT_HOST_ARCH,
+              networks: Optional[Mapping[str, str]] = None) -> str:
+    """libvirt domain XML -> the xm config libvirt 1.2.10 wrote for it
+    (``virsh domxml-to-native xen-xm``).
+
+    Args:
+        xml: the domain XML, ``str`` or ``bytes``.
+        xend_config_version: the xend the config is for, 1 (xend 3.0.2) to
+            4 (xend 3.1.0 and later); it decides, for example, whether a
+            paravirt guest's graphics are a ``vfb`` list (3 and later).
+        host_arch: the host the guest is for, as for :func:`xml_to_sexpr`;
+            it decides only which guests are accepted.
+
+    Returns:
+        The config text, one ``key = value`` line each, in libvirt's order.
+
+    Raises:
+        DomainXMLError: the XML is malformed, libvirt refused it, or it holds
+            something an xm config cannot carry (the error names the element).
+        ConversionError: a bad ``xend_config_version`` or ``host_arch``, or
+            a config of 4096 bytes or more, which libvirt's writer failed on.
+
+    Example:
+        >>> print(xml_to_xm("<domain type='xen'><name>web01</name>"
+        ...                 "<uuid>c7a5fdbd-edaf-9455-926a-d65c16db1809</uuid>"
+        ...                 "<memory>524288</memory><os><type>linux</type>"
+        ...                 "<kernel>/boot/vmlinuz</kernel></os></domain>"), end="")
+        name = "web01"
+        uuid = "c7a5fdbd-edaf-9455-926a-d65c16db1809"
+        maxmem = 512
+        memory = 512
+        vcpus = 1
+        kernel = "/boot/vmlinuz"
+        localtime = 0
+        on_poweroff = "destroy"
+        on_reboot = "restart"
+        on_crash = "destroy"
+    """
+    return write_xm(read_xml(xml, host_arch=host_arch), xend_config_version,
+                    networks=networks)
+
+
+def xm_to_xml(cfg: Union[str, bytes], *, xend_config_version: int = 4) -> str:
+    """An xm config -> the domain XML libvirt 1.2.10 made of it
+    (``virsh domxml-from-native xen-xm``), passwords included.
+
+    Args:
+        cfg: the config's text, ``str`` or UTF-8 ``bytes``.  As libvirt's
+            reader did, the last byte is never read as content: end the
+            text with a newline.
+        xend_config_version: the xend the config is from, 1 to 4 (4: xend
+            3.1.0 and later, where an HVM clock is ``rtc_timeoffset``).
+
+    Returns:
+        The domain XML, ending in ``</domain>`` and a newline.
+
+    Raises:
+        XmSyntaxError: text libvirt's reader could not read (with the line,
+            column and a caret; a config that is Python code is named so).
+        ConversionError: a config libvirt refused; ``path`` is the key.
+
+    Example:
+        >>> xml = xm_to_xml('name = "web01"\\nmemory = 512\\nbootloader = "/usr/bin/pygrub"\\n')
+        >>> print(xml.splitlines()[4])
+          <currentMemory unit='KiB'>524288</currentMemory>
+    """
+    return write_xml(read_xm(cfg, xend_config_version), secure=True)

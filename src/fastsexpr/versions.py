@@ -77,3 +77,22 @@ def domid_required(version: int) -> bool:
 def clock_in_image(version: int) -> bool:
     """The clock is image data: rtc_timeoffset (HVM) and localtime."""
     return version >= 4
+
+
+# ---- the xm config format (XM.md 6); the predicates above apply to it too:
+# hvm_cdrom_in_image (the cdrom key), hvm_disk_ioemu_prefix (disk targets),
+# hvm_nic_type_ioemu (vif type=ioemu), pv_graphics_as_vfb (the writer's vfb
+# list) and clock_in_image (an HVM clock as rtc_timeoffset).
+
+# The xm parser's own switch for paravirt graphics: a literal 3, not PVFB_NEW.
+XM_PARSER_PVFB_NEW = 3
+
+
+def xm_pv_graphics_keys_read(version: int) -> bool:
+    """The xm parser reads a paravirt guest's vnc/sdl keys (not only vfb)."""
+    return version < XM_PARSER_PVFB_NEW
+
+
+def hvm_hap_viridian_written(version: int) -> bool:
+    """An HVM guest's hap and viridian features are written as xm keys."""
+    return version >= 3

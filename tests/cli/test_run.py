@@ -10,7 +10,7 @@ import pytest
 from cli_helpers import UUIDS, XML, domain_name, no_temp_files, pv, run
 
 import fastsexpr
-from fastsexpr.cli.run import _chunks
+from fastsexpr.cli.pool import chunk_bounds
 
 
 # ----------------------------------------------------------- bulk trees
@@ -162,7 +162,7 @@ def test_jobs_2_names_clashing_domains_like_jobs_1(tmp_path):
 
 @pytest.mark.parametrize("n,jobs", [(1, 2), (7, 2), (100, 2), (8091, 2), (5000, 8)])
 def test_chunks_cover_every_input_once_in_order_smaller_at_the_end(n, jobs):
-    chunks = list(_chunks(n, jobs))
+    chunks = list(chunk_bounds(n, jobs))
     assert [i for a, b in chunks for i in range(a, b)] == list(range(n))
     sizes = [b - a for a, b in chunks]
     assert all(a >= b for a, b in zip(sizes, sizes[1:]))

@@ -27,8 +27,20 @@ def test_sexpr_to_xml_matches_libvirt(source, expected, version):
     _check(fastsexpr.sexpr_to_xml, source, expected, version)
 
 
+@pytest.mark.parametrize("source,expected,version", cases("xml2xm"))
+def test_xml_to_xm_matches_libvirt(source, expected, version):
+    _check(fastsexpr.xml_to_xm, source, expected, version)
+
+
+@pytest.mark.parametrize("source,expected,version", cases("xm2xml"))
+def test_xm_to_xml_matches_libvirt(source, expected, version):
+    _check(fastsexpr.xm_to_xml, source, expected, version)
+
+
 def test_corpus_counts():
     """Every case libvirt ran is here: none can pass by being left out."""
     require_corpus()
     assert len(cases("xml2sexpr")) == 52
     assert len(cases("sexpr2xml")) == 51
+    assert len(cases("xml2xm")) == 33
+    assert len(cases("xm2xml")) == 33

@@ -10,14 +10,14 @@ hundred examples).  A long run, where atheris does not install::
     FASTSEXPR_FUZZ_EXAMPLES=200000 python -m pytest tests/fuzz -x -q
 
 Known open bugs are skipped here by input class (the harness's
-``SKIP_KNOWN``); each has a strict xfail below that starts passing, and so
-fails, when its bug is fixed: then drop the xfail and the harness's entry.
+``SKIP_KNOWN``); each has a strict xfail that starts passing, and so fails,
+when its bug is fixed: then its input joins FIXED below and the harness's
+entry goes.  None is open at present.
 """
 from __future__ import annotations
 
 import importlib.util
 import os
-import re
 import sys
 from pathlib import Path
 
@@ -130,11 +130,13 @@ def test_generated_domains(body, image, indent):
     harness.check_input(compiled.dumps(tree, indent=indent).encode("utf-8"))
 
 
-# ------------------------------------------------------------- known bugs
+# ------------------------------------------------------------- fixed bugs
 
-_SERIAL = ("<domain type='xen'><name>a</name><uuid>4dea22b3-1d52-d8f3-2516-782e98ab3fa0</uuid>"
-           "<memory>1024</memory><os><type>hvm</type><loader>/usr/lib/xen/boot/hvmloader</loader>"
-           "</os><devices><serial type='pty'><target port='100000'/></serial></devices></domain>")
+def _serial(port: int) -> str:
+    return ("<domain type='xen'><name>a</name><uuid>4dea22b3-1d52-d8f3-2516-782e98ab3fa0</uuid>"
+            "<memory>1024</memory><os><type>hvm</type><loader>/usr/lib/xen/boot/hvmloader"
+            f"</loader></os><devices><serial type='pty'><target port='{port}'/></serial>"
+            "</devices></domain>")
 
 
 def _long_memory() -> str:
@@ -142,27 +144,22 @@ def _long_memory() -> str:
             + "1" * 4301 + ") (image (linux (kernel /k))))")
 
 
-KNOWN = [
-    pytest.param("xml_to_sexpr", _SERIAL, id="issue9-item9-serial-port-loop"),
+# Known bugs that are fixed (issue 9, items 9 and 12): the harness, not
+# told to skip anything, finds nothing in them any more.
+FIXED = [
+    pytest.param("xml_to_sexpr", _serial(100000), id="issue9-item9-serial-port-loop"),
+    pytest.param("xml_to_sexpr", _serial(2147483647), id="issue9-item9-serial-port-2**31-1"),
     pytest.param("xml_to_sexpr", "<?xmlx encoding=''?><domain/>",
                  id="issue9-item12-xml-declaration"),
+    pytest.param("xml_to_sexpr", "<?xml version='1.0' encoding=\"a'b\"?><domain/>",
+                 id="issue9-item12-xml-declaration-quotes"),
     pytest.param("xml_to_sexpr", "<domain type='xen'><name>a</name><memory>" + "1" * 4301
                  + "</memory></domain>", id="issue9-item12-xml-4301-digits"),
     pytest.param("sexpr_to_xml", _long_memory(), id="issue9-item12-sexpr-4301-digits"),
 ]
 
 
-@pytest.mark.xfail(strict=True, raises=harness.Finding,
-                   reason="issue 9 (items 9, 12): known, skipped by the smoke run until fixed")
-@pytest.mark.parametrize("direction, text", KNOWN)
-def test_known_bug_is_found(monkeypatch, direction, text):
-    # The harness finds each known bug when not told to skip it.
+@pytest.mark.parametrize("direction, text", FIXED)
+def test_fixed_bug_is_not_found(monkeypatch, direction, text):
     monkeypatch.setattr(harness, "SKIP_KNOWN", False)
     harness.check_convert(direction, text)
-
-
-def test_known_bug_classes_are_skipped():
-    # ... and the smoke run skips them, rather than hanging on port 2**31-1.
-    before = harness.STATS[("xml_to_sexpr", "known")]
-    harness.check_input(re.sub("100000", "2147483647", _SERIAL).encode())
-    assert harness.STATS[("xml_to_sexpr", "known")] == before + 1

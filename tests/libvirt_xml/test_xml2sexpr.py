@@ -965,6 +965,41 @@ def test_latin1_bytes_honour_the_declaration():
     assert read_xml(doc).name == "café"
 
 
+@pytest.mark.parametrize("decl", [
+    "<?xml version='1.0' encoding='UTF-16'?>",
+    "<?xml version='1.0' encoding='no-such-encoding'?>",
+    "<?xml version='1.0' encoding = \"latin1\" standalone='yes'?>",
+])
+def test_text_ignores_any_encoding_declaration(decl):
+    # A str is decoded already, whatever encoding its declaration names.
+    doc = decl + pv().replace("<name>t</name>", "<name>café</name>")
+    assert read_xml(doc).name == "café"
+
+
+@pytest.mark.parametrize("doc", [
+    "<?xmlx encoding=''?><domain/>",
+    "<?xml-stylesheet encoding=''?><domain/>",
+    "<?xml version='1.0' encoding=\"a'b\"?><domain/>",
+    "<?xml version='1.0' encoding='a\"b'?><domain/>",
+    "<?xml encoding='x' encoding='y'?><domain/>",
+    "<?xml" + " " * 5000 + "encoding='x'?><domain/>",
+])
+def test_odd_encoding_declarations_in_text_are_domain_xml_errors(doc):
+    # lxml refuses a str that looks to it as if it declared an encoding with
+    # a plain ValueError; whatever the declaration, the answer is a
+    # DomainXMLError (or a parse), for text as for its UTF-8 bytes.
+    for xml in (doc, doc.encode()):
+        try:
+            read_xml(xml)
+        except FastSexprError:
+            pass
+
+
+def test_text_and_bytes_read_the_same_domain():
+    doc = "<?xmlx encoding=''?>" + pv()
+    assert read_xml(doc) == read_xml(doc.encode())
+
+
 def test_malformed_xml_reports_line_and_column():
     with pytest.raises(DomainXMLError) as info:
         read_xml("<domain type='xen'>\n  <name>t</name>\n  <memory>1</mem>\n</domain>")

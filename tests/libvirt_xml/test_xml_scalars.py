@@ -11,7 +11,7 @@ from fastsexpr import read_xml, xml_to_sexpr
 from fastsexpr.errors import DomainXMLError
 from fastsexpr.model.scalars import (
     ULLONG_MAX, parse_cpuset, parse_decimal, parse_int, parse_llong,
-    parse_mac, parse_ullong, parse_unsigned_base0, parse_uuid,
+    parse_mac, parse_uint, parse_ullong, parse_unsigned_base0, parse_uuid,
     parse_xpath_llong, unit_bytes,
 )
 
@@ -24,7 +24,9 @@ UUID_HEX = "00112233445566778899aabbccddeeff"
     ("", None), ("+", None), ("- 1", None), ("1_000", None), ("0x10", None),
     ("\u0661", None),                  # digits are ASCII digits only
     ("\u00a07", None),                 # C's isspace knows no NBSP
-    ("99999999999999999999999", 99999999999999999999999),   # unbounded
+    ("99999999999999999999", 99999999999999999999),   # the caller checks its C type
+    ("999999999999999999999", None),   # past every C type: strtol's overflow
+    ("0" * 5000 + "7", 7),             # leading zeros do not count
 ])
 def test_parse_decimal(text, expected):
     assert parse_decimal(text) == expected
@@ -37,6 +39,17 @@ def test_parse_decimal(text, expected):
 def test_signed_ranges(parse, low, high):
     assert parse(str(low)) == low and parse(str(high)) == high
     assert parse(str(low - 1)) is None and parse(str(high + 1)) is None
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("0", 0), ("+7", 7), (" \v12", 12), ("4294967295", 4294967295),
+    ("-0", 0),                          # strtoul: minus zero is zero
+    ("4294967296", None),               # does not fit an unsigned int
+    ("-1", None),                       # wraps to ULONG_MAX, which does not fit
+    ("", None), ("7 ", None), ("0x10", None),
+])
+def test_parse_uint(text, expected):
+    assert parse_uint(text) == expected
 
 
 @pytest.mark.parametrize("text,expected", [
@@ -142,3 +155,70 @@ def test_mac_followed_by_delete_is_refused():
     with pytest.raises(DomainXMLError) as exc:
         read_xml(_nic_xml("0:1:2:3:4:5\x7f"))
     assert exc.value.reason == "unable to parse mac address '0:1:2:3:4:5\x7f'"
+
+
+# Python's int() refuses over 4,300 digits; libvirt's strtol reads any
+# length and overflows, which every libvirt caller refuses.
+HUGE = "1" * 4301
+
+
+@pytest.mark.parametrize("parse", [
+    parse_decimal, parse_int, parse_llong, parse_uint, parse_ullong,
+    parse_unsigned_base0, parse_xpath_llong, parse_cpuset,
+])
+@pytest.mark.parametrize("text", [HUGE, "-" + HUGE, " +" + HUGE, "0x" + HUGE, "0" + HUGE,
+                                  HUGE + ".0", "1-" + HUGE, "^" + HUGE])
+def test_very_long_numbers_overflow(parse, text):
+    assert parse(text) is None
+
+
+def _xml(top="", devices="", memory="1024"):
+    return ("<domain type='xen'><name>t</name>"
+            f"<uuid>00112233-4455-6677-8899-aabbccddeeff</uuid><memory>{memory}</memory>{top}"
+            "<os><type>hvm</type><loader>/usr/lib/xen/boot/hvmloader</loader></os>"
+            f"<devices>{devices}</devices></domain>")
+
+
+@pytest.mark.parametrize("xml,reason,path", [
+    (_xml(memory=HUGE), f"Invalid value '{HUGE}' for element './memory[1]'", "/domain/memory"),
+    (_xml(top=f"<currentMemory>{HUGE}</currentMemory>"),
+     f"Invalid value '{HUGE}' for element './currentMemory[1]'", "/domain/currentMemory"),
+    (_xml(top=f"<vcpu>{HUGE}</vcpu>"), "maximum vcpus must be an integer", "/domain/vcpu"),
+    (_xml(top=f"<vcpu current='{HUGE}'>2</vcpu>"), "current vcpus must be an integer",
+     "/domain/vcpu"),
+    (_xml(top=f"<vcpu cpuset='{HUGE}'>2</vcpu>"), f"Failed to parse bitmap '{HUGE}'",
+     "/domain/vcpu"),
+    (_xml(top=f"<vcpu cpuset='0-{HUGE}'>2</vcpu>"), f"Failed to parse bitmap '0-{HUGE}'",
+     "/domain/vcpu"),
+    (_xml(top=f"<clock offset='utc' adjustment='{HUGE}'/>"),
+     f"unknown clock adjustment '{HUGE}'", "/domain/clock"),
+    (_xml(devices=f"<serial type='pty'><target port='{HUGE}'/></serial>"),
+     f"Invalid port number: {HUGE}", "/domain/devices/serial[1]"),
+    (_xml(devices=f"<parallel type='pty'><target port='{HUGE}'/></parallel>"),
+     f"Invalid port number: {HUGE}", "/domain/devices/parallel[1]"),
+    (_xml(devices=f"<graphics type='vnc' port='{HUGE}'/>"), f"cannot parse vnc port {HUGE}",
+     "/domain/devices/graphics[1]"),
+    (_xml(devices="<hostdev mode='subsystem' type='pci'><source>"
+                  f"<address domain='0' bus='{HUGE}' slot='0' function='0'/></source></hostdev>"),
+     "Cannot parse <address> 'bus' attribute", "/domain/devices/hostdev[1]"),
+])
+def test_very_long_numbers_in_xml_are_refused_by_name(xml, reason, path):
+    with pytest.raises(DomainXMLError) as info:
+        read_xml(xml)
+    assert (info.value.reason, info.value.path) == (reason, path)
+
+
+def test_very_long_variable_clock_adjustment_is_zero():
+    # Read as an XPath number(), a double: far out of a long long's range,
+    # which libvirt's virXPathLongLong leaves at 0.
+    dom = read_xml(_xml(top=f"<clock offset='variable' adjustment='{HUGE}'/>"))
+    assert dom.clock.adjustment == 0
+
+
+def test_port_in_unsigned_int_range_reads():
+    # virStrToLong_ui: 0 to 4294967295, and "-0".
+    xml = _xml(devices="<parallel type='pty'><target port='-0'/></parallel>")
+    assert read_xml(xml).parallels[0].port == 0
+    xml = _xml(devices="<parallel type='pty'><target port='4294967296'/></parallel>")
+    with pytest.raises(DomainXMLError, match="Invalid port number: 4294967296"):
+        read_xml(xml)

@@ -166,3 +166,30 @@ def test_strtol(impl, text, signed, unsigned):
 ])
 def test_to_int_is_32_bits(impl, text, value):
     assert impl.to_int(text) == value
+
+
+# Python's int() refuses strings of over 4,300 digits (sys.int_info); strtol
+# reads any length and overflows.
+HUGE = "1" * 4301
+
+
+@pytest.mark.parametrize("text,signed,unsigned", [
+    (HUGE, None, None),                  # overflow, as strtol sets ERANGE
+    ("-" + HUGE, None, None),
+    ("0x" + "f" * 4301, None, None),
+    ("0" + "7" * 4301, None, None),
+    ("0" * 5000 + "17", 15, 15),         # leading zeros are not digits that count
+    ("0x" + "0" * 5000 + "1f", 31, 31),
+    ("1" * 4300 + "x", None, None),
+])
+def test_strtol_of_very_long_numbers(impl, text, signed, unsigned):
+    assert impl.strtol(text) == signed
+    assert impl.strtol(text, unsigned=True) == unsigned
+
+
+def test_very_long_numbers_read_as_overflow(impl):
+    # SEXPR.md 3.3: overflow yields 0, in both engines.
+    assert impl.to_int(HUGE) == 0
+    assert impl.to_u64(HUGE) == 0
+    node = impl.loads(f"(domain (memory {HUGE}))")
+    assert impl.to_u64(impl.value(node, "domain/memory")) == 0

@@ -20,15 +20,18 @@ process), :mod:`.run` (the pool and the results, in input order),
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
-from typing import Optional, Sequence
+import threading
+from typing import Optional, Sequence, Tuple
 
 from .. import __version__
+from ..model.host import DEFAULT_HOST_ARCH, HOST_ARCHES
 from ..syntax import HAS_SPEEDUPS
-from .files import quiet_stdout, write_atomic
-from .fmt import cmd_fmt
+from .files import StdoutError, flush_stdout, quiet_stdout, write_atomic
+from .fmt import MAX_DEPTH, cmd_fmt
 from .plan import FORMATS, INPUT_EXTS, UsageError, safe_name
-from .run import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_USAGE, cmd_convert
+from .run import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_TERMINATED, EXIT_USAGE, cmd_convert
 
 __all__ = ["main", "write_atomic", "safe_name"]
 
@@ -58,10 +61,13 @@ converted to stdout or to one file prints nothing else (-q: no summary; -v:
 list what the directory walks leave out).
 
 exit status: 0 all converted, 1 some inputs failed (the rest were converted),
-2 usage or I/O error, 130 interrupted.
+2 usage or I/O error, 130 interrupted (Ctrl-C), 143 terminated (SIGTERM).
+
+interrupted: the run stops between two inputs; every output written is whole
+and reported; rerun with --skip-existing to convert the rest.
 """
 
-EPILOG_FMT = """\
+EPILOG_FMT = f"""\
 examples:
   fastsexpr fmt guest.sxp                  readable layout on stdout
   fastsexpr fmt --compact guest.sxp        one line per expression
@@ -71,7 +77,9 @@ examples:
 
 fmt reads with the xend dialect (' and " quotes, backslash escapes, # comments)
 and writes xend-dialect quoting. A file whose comments would be dropped, or
-whose expressions would not read back identically, is reported and left alone.
+whose expressions would not read back identically, is reported and left alone;
+so is a file that is not SEXPR (domain XML, say) and one whose lists nest more
+than {MAX_DEPTH} deep.
 """
 
 EPILOG_MAIN = """\
@@ -109,6 +117,13 @@ def _command(sub, name: str, func, *, help: str, description: str, epilog: str):
     return cmd
 
 
+def _network(text: str) -> Tuple[str, str]:
+    name, sep, bridge = text.partition("=")
+    if not sep or not name or not bridge:
+        raise argparse.ArgumentTypeError(f"expected NAME=BRIDGE, as default=virbr0, not {text!r}")
+    return name, bridge
+
+
 def _add_convert(sub) -> None:
     conv = _command(
         sub, "convert", cmd_convert, help="convert SEXPR <-> domain XML (files, trees, stdin)",
@@ -128,12 +143,27 @@ def _add_convert(sub) -> None:
     conv.add_argument("--xend-config-version", type=int, default=4, metavar="N",
                       help="xend config version 1..4 (1: 3.0.2, 2: 3.0.3, 3: 3.0.4, 4: 3.1+; "
                            "default 4)")
+    conv.add_argument("--host-arch", choices=tuple(HOST_ARCHES), default=DEFAULT_HOST_ARCH,
+                      help="the host the guests are for: x86_64 runs i686 and x86_64 guests "
+                           "(default), i686 only i686 guests, as libvirt's test host")
+    conv.add_argument("--network", dest="networks", action="append", type=_network,
+                      metavar="NAME=BRIDGE",
+                      help="the bridge of a libvirt network, for <interface type='network'> "
+                           "(repeatable; without it such interfaces are refused, as libvirt "
+                           "refused them with no network driver)")
     conv.add_argument("-j", "--jobs", type=int, metavar="N",
                       help="worker processes (default: all cores; 1 runs in this process)")
-    conv.add_argument("--force", action="store_true", help="overwrite existing outputs")
+    conv.add_argument("--force", action="store_true",
+                      help="overwrite existing outputs (never an input)")
+    conv.add_argument("--skip-existing", action="store_true",
+                      help="convert only what has no output yet, to finish an interrupted "
+                           "run; an output named after its domain is skipped when that "
+                           "name exists")
     conv.add_argument("--fail-fast", action="store_true", help="stop at the first failure")
     conv.add_argument("--report", metavar="FILE",
-                      help="write one JSON line per input (per domain of a dump)")
+                      help="write one JSON line per input (per domain of a dump) to FILE, "
+                           "like an output: atomically, never over an input, an existing "
+                           "FILE kept without --force; '-' writes them to stdout")
     conv.add_argument("-q", "--quiet", action="store_true",
                       help="no progress and no summary line (failures are still reported)")
     _add_verbose(conv)
@@ -196,17 +226,44 @@ def _late_paths(parser: argparse.ArgumentParser, extras: Sequence[str]) -> list:
     return paths
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, which stops the command as Ctrl-C does (exit status 143)."""
+
+
+def _terminated(signum, frame):
+    raise Terminated()
+
+
+def _handle_sigterm():
+    """SIGTERM raises Terminated from now on (in the main thread); gives the
+    handler to put back, or None."""
+    if threading.current_thread() is not threading.main_thread():
+        return None
+    return signal.signal(signal.SIGTERM, _terminated)
+
+
 def main(argv: Optional[Sequence[str]] = None) -> int:
     args = parse_args(argv)
+    previous = _handle_sigterm()
     try:
-        return args.func(args)
+        status = args.func(args)
+        flush_stdout()
+        return status
+    except StdoutError as exc:
+        # A full disk under stdout: say so, and let nothing flush there again.
+        sys.stderr.write(f"fastsexpr: error: {exc}\n")
+        quiet_stdout()
+        return EXIT_USAGE
     except UsageError as exc:
         sys.stderr.write(f"fastsexpr: error: {exc}\n")
         return EXIT_USAGE
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as exc:
         sys.stderr.write("fastsexpr: interrupted\n")
-        return EXIT_INTERRUPTED
+        return EXIT_TERMINATED if isinstance(exc, Terminated) else EXIT_INTERRUPTED
     except BrokenPipeError:
         # The reader went away (| head): stop quietly.
         quiet_stdout()
         return EXIT_FAILED
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)

@@ -8,11 +8,13 @@ leftovers); it is then installed, never replacing an existing file without
 """
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import secrets
+import stat
 import sys
-from typing import Iterable, Optional
+from typing import Dict, Iterable, Iterator, Optional, Tuple
 
 from ..errors import ConversionError, FastSexprError
 
@@ -61,43 +63,104 @@ def _exists(final: str) -> FileExistsError:
     return FileExistsError(errno.EEXIST, "exists (use --force to overwrite)", final)
 
 
-def install_tmp(tmp: str, final: str, force: bool) -> None:
-    """Move a complete temporary file to its final name.
+def link_new(tmp: str, final: str) -> bool:
+    """Install a complete temporary file under ``final`` if no file has that
+    name: True when done; False, with ``tmp`` kept, when one has.
 
-    Without ``force`` the final name must not exist; a hard link makes that
-    check and the move one atomic step (no window where another process's
-    file could be replaced).
+    A hard link makes the check and the move one atomic step (no window where
+    another process's file could be replaced).
     """
     try:
-        if force:
-            os.replace(tmp, final)
-            return
         try:
             os.link(tmp, final)
         except FileExistsError:
-            raise _exists(final) from None
+            return False
         except OSError as exc:
             # Filesystems without hard links: check, then rename.
             if exc.errno not in _NO_HARD_LINKS:
                 raise
             if os.path.lexists(final):
-                raise _exists(final) from None
+                return False
             os.replace(tmp, final)
-            return
+            return True
     except BaseException:
         unlink_quiet(tmp)
         raise
     unlink_quiet(tmp)
+    return True
 
 
-def is_the_input(final: str, path: str) -> bool:
-    """Whether the output name ``final`` is the input file ``path`` itself."""
-    return path != "-" and os.path.exists(final) and os.path.samefile(final, path)
+def install_tmp(tmp: str, final: str, force: bool) -> None:
+    """Move a complete temporary file to its final name.
+
+    Without ``force`` the final name must not exist (:class:`FileExistsError`).
+    The temporary file is gone afterwards, installed or removed.
+    """
+    if not force:
+        if not link_new(tmp, final):
+            unlink_quiet(tmp)
+            raise _exists(final)
+        return
+    try:
+        os.replace(tmp, final)
+    except BaseException:
+        unlink_quiet(tmp)
+        raise
 
 
-def input_itself(final: str) -> FileExistsError:
-    """The error for an output that would replace its own input."""
-    return FileExistsError(errno.EEXIST, f"{final} is the input itself")
+class InputFiles:
+    """A run's inputs told apart by file identity (device and inode), so that
+    no output replaces one of them, whatever name leads to it (``..``, a
+    symlinked directory, a symlink to the file)."""
+
+    def __init__(self, paths: Iterable[str]):
+        self._paths = [p for p in paths if p != "-"]
+        self._by_id: Optional[Dict[Tuple[int, int], str]] = None
+
+    def _ids(self) -> Dict[Tuple[int, int], str]:
+        # Made at the first output found existing, which is before anything
+        # is replaced: a run into an empty directory never stats its inputs.
+        if self._by_id is None:
+            by_id: Dict[Tuple[int, int], str] = {}
+            for path in self._paths:
+                for follow in (False, True):
+                    try:
+                        st = os.stat(path, follow_symlinks=follow)
+                    except OSError:
+                        break
+                    by_id.setdefault((st.st_dev, st.st_ino), path)
+                    if not stat.S_ISLNK(st.st_mode):
+                        break
+            self._by_id = by_id
+        return self._by_id
+
+    def which(self, path: str) -> Optional[str]:
+        """The input that the file ``path`` is (or leads to), or None."""
+        try:
+            st = os.lstat(path)
+        except OSError:
+            return None
+        ids = self._ids()
+        found = ids.get((st.st_dev, st.st_ino))
+        if found is None and stat.S_ISLNK(st.st_mode):
+            try:
+                st = os.stat(path)
+            except OSError:
+                return None
+            found = ids.get((st.st_dev, st.st_ino))
+        return found
+
+
+def replaces_input(final: str, found: str, own: str) -> FileExistsError:
+    """The error for an output ``final`` that is the input ``found`` (of the
+    task converting ``own``)."""
+    if found == own:
+        what = "the input itself"
+    elif os.path.normpath(found) == os.path.normpath(final):
+        what = "one of the inputs"
+    else:
+        what = f"the input {found}"
+    return FileExistsError(errno.EEXIST, f"{final} is {what}; an input is never overwritten")
 
 
 def write_atomic(path: str, data: bytes, *, force: bool = False, mode: Optional[int] = None) -> None:
@@ -116,6 +179,26 @@ def is_inside(directory: str, root: str) -> bool:
     """Whether ``directory``, symlinks resolved, is ``root`` or under it."""
     real, top = os.path.realpath(directory), os.path.realpath(root)
     return real == top or real.startswith(top.rstrip(os.sep) + os.sep)
+
+
+def make_dirs_inside(dirs: Iterable[str], root: str) -> Optional[str]:
+    """Create the output directories under ``root``, each only once the
+    nearest part of it that exists is known to be inside ``root`` (symlinks
+    resolved), so that a symlink in the output tree never gets a directory
+    made at the other end. Gives the first directory refused (nothing of it
+    made), or None."""
+    os.makedirs(root, exist_ok=True)
+    for directory in dirs:
+        existing = directory
+        while not os.path.lexists(existing):
+            parent = os.path.dirname(existing) or os.curdir
+            if parent == existing:
+                break
+            existing = parent
+        if not is_inside(existing, root):
+            return directory
+        os.makedirs(directory, exist_ok=True)
+    return None
 
 
 def make_dump_dir(directory: str, root: Optional[str]) -> Optional[BaseException]:
@@ -166,8 +249,33 @@ def sweep(dirs: Iterable[str], token: str) -> None:
             pass
 
 
-def write_stdout(text: str) -> None:
-    sys.stdout.buffer.write(text.encode("utf-8"))
+class StdoutError(Exception):
+    """stdout cannot take the output (a full disk, an I/O error): the
+    command stops with this message (a closed pipe stays BrokenPipeError)."""
+
+    def __init__(self, exc: OSError):
+        super().__init__(f"stdout: {exc.strerror or exc}")
+
+
+@contextlib.contextmanager
+def _stdout_errors() -> Iterator[None]:
+    try:
+        yield
+    except BrokenPipeError:
+        raise
+    except OSError as exc:
+        raise StdoutError(exc) from None
+
+
+def write_stdout(data) -> None:
+    """Write text or bytes to stdout."""
+    with _stdout_errors():
+        sys.stdout.buffer.write(data.encode("utf-8") if isinstance(data, str) else data)
+
+
+def flush_stdout() -> None:
+    with _stdout_errors():
+        sys.stdout.flush()
 
 
 def quiet_stdout() -> None:

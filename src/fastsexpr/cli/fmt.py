@@ -7,10 +7,10 @@ import os
 import sys
 from typing import List, Optional
 
-from ..errors import ConversionError, FastSexprError, SexprSyntaxError
-from ..syntax import dumps, loads_all
+from ..errors import ConversionError, SexprSyntaxError
+from ..syntax import dumps, first_comment, loads_all
 from .files import write_atomic, write_stdout
-from .plan import (SEXPR_EXTS, UsageError, empty_input, is_blank, plan_inputs, read_stdin,
+from .plan import (SEXPR_EXTS, UsageError, detect_format, empty_input, is_blank, plan_inputs, read_stdin,
                    write_skipped)
 from .run import EXIT_FAILED, EXIT_OK, EXIT_USAGE, format_failure
 from .worker import failure
@@ -18,11 +18,74 @@ from .worker import failure
 # What became of one file.
 _UNCHANGED, _CHANGED, _FAILED, _IO_FAILED = "unchanged", "changed", "failed", "I/O failed"
 
+# What a file that is not SEXPR is, by what detect_format says of it; fmt
+# would otherwise read it as atoms and write them back as garbage.
+_NOT_SEXPR = {"xml": "XML (it starts with '<'), not SEXPR",
+              "xm": "an xm/xl config file (Python), not SEXPR"}
+_SPACE = " \t\r\n\x0b\x0c\ufeff"
+
+
+def refuse_non_sexpr(text: str, dialect: str) -> None:
+    """Raise unless the first expression of ``text`` is a list, as in every
+    SEXPR file fmt is meant for (a config.sxp, an ``xm list --long`` dump)."""
+    pos, n = 0, len(text)
+    while pos < n:
+        if text[pos] in _SPACE:
+            pos += 1
+        elif text[pos] == "#" and dialect == "xend":
+            # Only whole comment lines can come before the first expression.
+            nl = text.find("\n", pos)
+            pos = n if nl < 0 else nl + 1
+        else:
+            break
+    if pos == n or text[pos] == "(":
+        return
+    what = _NOT_SEXPR.get(detect_format(text.encode("utf-8", "surrogatepass")),
+                          f"not SEXPR (it starts with {text[pos]!r}, not '(')")
+    raise SexprSyntaxError(f"this file is {what}: fmt formats SEXPR only; left alone", text, pos)
+
+
+def _refuse_comments(text: str) -> None:
+    """Raise at the first ``#`` comment, which dumps cannot keep; the
+    tokenizer tells a comment from a ``#`` in an atom."""
+    pos = first_comment(text)
+    if pos is not None:
+        line = text.count("\n", 0, pos) + 1
+        col = pos - (text.rfind("\n", 0, pos) + 1) + 1
+        raise ConversionError("a # comment starts here, and fmt drops comments; left alone",
+                              lineno=line, colno=col)
+
+
+# How deep fmt formats. Real configs nest under ten levels; the readable
+# layout indents every line by its depth (a 100,000-deep file would take
+# gigabytes), and comparing the trees read back recurses once per level.
+MAX_DEPTH = 200
+
+
+def nesting_depth(trees: list) -> int:
+    """How deep the lists of ``trees`` nest (0 for atoms only), without recursion."""
+    deepest = 0
+    stack = [(t, 1) for t in trees if isinstance(t, list)]
+    while stack:
+        node, depth = stack.pop()
+        deepest = max(deepest, depth)
+        stack.extend((m, depth + 1) for m in node if isinstance(m, list))
+    return deepest
+
+
+def _refuse_deep(trees: list) -> None:
+    depth = nesting_depth(trees)
+    if depth > MAX_DEPTH:
+        raise ConversionError(f"lists nested {depth} deep; fmt formats up to {MAX_DEPTH} "
+                              "levels; left alone")
+
 
 def format_text(text: str, dialect: str, indent: Optional[int]) -> str:
+    refuse_non_sexpr(text, dialect)
     trees = loads_all(text, dialect=dialect)
     if not trees:
         raise SexprSyntaxError("no expression in the input", text, 0)
+    _refuse_deep(trees)
     out = "\n".join(dumps(t, indent=indent) for t in trees) + "\n"
     # Nothing lost: the result must read back to the very same trees, and
     # the xend reader's comments (the only thing dumps cannot keep) must not
@@ -30,8 +93,8 @@ def format_text(text: str, dialect: str, indent: Optional[int]) -> str:
     if loads_all(out, dialect=dialect) != trees:
         raise ConversionError(f"the {dialect}-dialect atoms cannot be written back unchanged "
                               "(dumps writes xend-dialect quoting); left alone")
-    if dialect == "xend" and text.count("#") > out.count("#"):
-        raise ConversionError("the file has # comments, which fmt would drop; left alone")
+    if dialect == "xend":
+        _refuse_comments(text)
     return out
 
 
@@ -98,7 +161,8 @@ def _fmt_file(path: str, args, indent: Optional[int]) -> str:
         out = format_text(text, args.dialect, indent)
     except OSError as exc:
         return _io_failed(label, exc)
-    except (FastSexprError, UnicodeDecodeError) as exc:
+    except Exception as exc:
+        # Bad input, or a bug of ours: reported, and the other files go on.
         sys.stderr.write(format_failure(failure(path, exc, data)) + "\n")
         return _FAILED
     changed = out != text

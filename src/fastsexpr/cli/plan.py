@@ -8,19 +8,20 @@ import sys
 from typing import Dict, Iterator, List, NamedTuple, Optional, Sequence, Tuple
 
 # Which file names a directory walk picks up, and as what.
-EXTS_BY_FORMAT = {"sexpr": (".sxp", ".sexpr", ".sexp"), "xml": (".xml",)}
+EXTS_BY_FORMAT = {"sexpr": (".sxp", ".sexpr", ".sexp"), "xml": (".xml",), "xm": (".cfg",)}
 SEXPR_EXTS = EXTS_BY_FORMAT["sexpr"]
-INPUT_EXTS = EXTS_BY_FORMAT["sexpr"] + EXTS_BY_FORMAT["xml"]
+INPUT_EXTS = sum(EXTS_BY_FORMAT.values(), ())
 FORMATS = tuple(EXTS_BY_FORMAT)
-OUT_EXT = {"xml": ".xml", "sexpr": ".sxp"}
-OTHER = {"xml": "sexpr", "sexpr": "xml"}
+OUT_EXT = {fmt: exts[0] for fmt, exts in EXTS_BY_FORMAT.items()}
+# The output format when -t is not given.
+OTHER = {"xml": "sexpr", "sexpr": "xml", "xm": "xml"}
 # An input's format, told by its first significant byte.
 _FORMAT_BY_FIRST_BYTE = {ord("("): "sexpr", ord("<"): "xml"}
 
 # Files detect_format recognises that are not domain definitions in a format
 # we read, by the kind it names them, and what to tell the user.
 NOT_CONVERTIBLE = {
-    "xm": "an xm/xl config file: not supported yet",
+    "xl": "an xl config file (it sets '{key}', a key xm never had): xl is not supported yet",
     "xend-config": "the xend daemon's configuration (xend-config.sxp), not a domain; the "
                    "domains are in /var/lib/xend/domains/*/config.sxp, or 'xm list --long'",
 }
@@ -28,6 +29,11 @@ NOT_CONVERTIBLE = {
 _XM_ASSIGNMENT = re.compile(rb"[A-Za-z_][A-Za-z0-9_]*[ \t]*=")
 _XM_DOMAIN_KEY = re.compile(
     rb"^[ \t]*(?:name|memory|maxmem|vcpus|kernel|bootloader|builder|disk|vif|uuid)[ \t]*=", re.M)
+# Keys of xl's domain config that xm never had: a config setting one is xl's.
+_XL_ONLY_KEY = re.compile(
+    rb"^[ \t]*(type|maxvcpus|device_model_version|device_model_override|nestedhvm|channel|p9"
+    rb"|vdispl|vsnd|usbctrl|usbdev|rdm|vkb|max_grant_frames|max_maptrack_frames"
+    rb"|max_event_channels|driver_domain|altp2m|gic_version|pvshim)[ \t]*=", re.M)
 # xend-config.sxp: one (setting value) list per line, the settings named
 # xend-* or one of these.
 _SEXPR_HEAD = re.compile(rb"\([ \t\r\n]*([A-Za-z0-9_.-]+)")
@@ -98,8 +104,8 @@ def _first_significant(data: bytes) -> int:
 
 def detect_format(data: bytes) -> Optional[str]:
     """What the input is: "sexpr" or "xml" (from the first significant
-    character), "empty", a kind of file we know but do not convert (a key of
-    NOT_CONVERTIBLE), or None."""
+    character), "xm" (``key = value`` lines), "empty", a kind of file we
+    know but do not convert (a key of NOT_CONVERTIBLE), or None."""
     i = _first_significant(data)
     if i == len(data):
         return "empty"
@@ -110,7 +116,7 @@ def detect_format(data: bytes) -> Optional[str]:
         # Config files start with comments; what follows them tells.
         i = _past_comments(data, i)
         if _is_xm_config(data, i):
-            return "xm"
+            return "xl" if xl_only_key(data) else "xm"
         if data.startswith(b"(", i) and _is_xend_config(data, i):
             return "xend-config"
     return fmt
@@ -131,6 +137,17 @@ def _is_xm_config(data: bytes, i: int) -> bool:
     (``name = "web01"``, ``memory = 512``): it starts with an assignment
     and sets a domain's keys. The one place that recognises the format."""
     return _XM_ASSIGNMENT.match(data, i) is not None and _XM_DOMAIN_KEY.search(data, i) is not None
+
+
+def xl_only_key(data: bytes) -> Optional[str]:
+    """The first key of the config that only xl knows, or None."""
+    m = _XL_ONLY_KEY.search(data)
+    return m.group(1).decode("ascii") if m else None
+
+
+def not_convertible(detected: str, data: bytes) -> str:
+    """What to tell the user about a file of a kind we know but do not convert."""
+    return NOT_CONVERTIBLE[detected].format(key=xl_only_key(data))
 
 
 def _is_xend_config(data: bytes, i: int) -> bool:
@@ -188,10 +205,23 @@ def one_of(values) -> str:
     return f"{', '.join(most)} or {last}" if most else last
 
 
+def _is_file(entry: os.DirEntry) -> bool:
+    """Whether the entry is a file to convert; one that cannot be looked at
+    (a symlink loop, a dangling mount) is taken too, so that reading it
+    reports it as failed while the run goes on."""
+    try:
+        return entry.is_file()
+    except OSError:
+        return True
+
+
 def _skip_reason(entry: os.DirEntry, exts: Tuple[str, ...]) -> str:
     """Why the walk leaves a file out (for -v)."""
-    if entry.is_dir():
-        return "a symbolic link to a directory (not followed)"
+    try:
+        if entry.is_dir():
+            return "a symbolic link to a directory (not followed)"
+    except OSError as exc:
+        return f"cannot be looked at: {exc.strerror}"
     if not entry.name.lower().endswith(exts):
         return f"not a {one_of(exts)} file"
     return "not a regular file"
@@ -224,7 +254,7 @@ def _walk(root: str, skip: Optional[Tuple[int, int]], exts: Tuple[str, ...],
                         skipped.append((e.path, "the output directory"))
                     continue
                 subdirs.append(e)
-            elif e.name.lower().endswith(exts) and e.is_file():
+            elif e.name.lower().endswith(exts) and _is_file(e):
                 yield e.path, rel_dir + e.name
             elif skipped is not None:
                 skipped.append((e.path, _skip_reason(e, exts)))

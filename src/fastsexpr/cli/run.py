@@ -4,36 +4,40 @@ progress line, the summary and the exit status."""
 from __future__ import annotations
 
 import errno
-import functools
 import itertools
-import json
-import multiprocessing
 import os
 import secrets
+import signal
 import sys
 import time
-from typing import IO, Iterator, List, Optional, Tuple
+from typing import Iterator, List, Optional, Tuple
 
 from ..errors import ConversionError
 from ..versions import XEND_CONFIG_VERSIONS, check_version
-from .files import (fsync_dirs, input_itself, install_tmp, is_inside, is_the_input, sweep,
+from .files import (InputFiles, fsync_dirs, install_tmp, make_dirs_inside, replaces_input, sweep,
                     unlink_quiet, write_stdout)
 from .plan import (Inputs, Task, UsageError, make_tasks, one_of, path_key, path_under,
                    plan_inputs, safe_name, write_skipped)
-from .worker import DONE, Settings, convert_chunk, convert_task, failure, init_worker, install_failed
+from .pool import Outcome, Stopper
+from .report import Report, ReportError, check_report
+from .worker import DONE, Settings, failure, install_failed
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
-EXIT_INTERRUPTED = 130
+EXIT_INTERRUPTED, EXIT_TERMINATED = 128 + signal.SIGINT, 128 + signal.SIGTERM   # 130, 143
 
 
 class _Installer:
     """Gives staged outputs their final names, in input order."""
 
-    def __init__(self, force: bool, planned: dict):
+    def __init__(self, force: bool, planned: dict, inputs: InputFiles,
+                 skip_existing: bool = False):
         self.force = force
+        self.inputs = inputs
+        self.skip_existing = skip_existing
         self.claimed = dict(planned)
         self.dir_keys: dict = {}   # directory -> its path_key, for the names made in it
         self.dirs: set = set()     # where outputs were installed (to fsync)
+        self.next_number: dict = {}  # (directory, name, ext) -> first number maybe free
 
     def _in_dir(self, directory: str, name: str) -> Tuple[str, str]:
         """(path, key) of file ``name`` (a safe name) in ``directory``; the
@@ -60,10 +64,18 @@ class _Installer:
         candidates = [base]
         if res.get("uuid"):
             candidates.append(f"{base}-{safe_name(res['uuid'])}")
-        numbered = (f"{base}-{n}" for n in itertools.count(2))
-        for cand in itertools.chain(candidates, numbered):
+        for cand in candidates:
             path, key = self._in_dir(directory, cand + ext)
             if key not in self.claimed:
+                return path, key
+        # Claims are never released, so the numbers below the last one
+        # found free stay taken: start there, not at 2 (10,000 domains of
+        # one name took 90 s of probing).
+        counter = (directory, base, ext)
+        for n in itertools.count(self.next_number.get(counter, 2)):
+            path, key = self._in_dir(directory, f"{base}-{n}{ext}")
+            if key not in self.claimed:
+                self.next_number[counter] = n
                 return path, key
 
     def install(self, res: dict, task: Task) -> dict:
@@ -79,15 +91,25 @@ class _Installer:
             unlink_quiet(tmp)
             exc = FileExistsError(errno.EEXIST, f"{final} is also the output of {owner}")
             return failure(task.path, exc, None, unit, name)
-        if task.path.endswith(ext) and os.path.basename(final) == os.path.basename(task.path) \
-                and is_the_input(final, task.path):
-            unlink_quiet(tmp)
-            return failure(task.path, input_itself(final), None, unit, name)
         # Claimed even if the install fails: a second domain of the same name
         # must not take the name the first one would have had.
         self.claimed[key] = task.path
+        # An output never replaces an input, --force or not.
+        found = self.inputs.which(final) if self.force else None
+        if found is not None:
+            unlink_quiet(tmp)
+            return failure(task.path, replaces_input(final, found, task.path), None, unit, name)
         try:
             install_tmp(tmp, final, self.force)
+        except FileExistsError as exc:
+            found = self.inputs.which(final)
+            if found is not None:
+                exc = replaces_input(final, found, task.path)
+                return failure(task.path, exc, None, unit, name)
+            if self.skip_existing:
+                res["output"], res["skipped"] = final, True
+                return res
+            return install_failed(task.path, exc, final, unit, name)
         except OSError as exc:
             return install_failed(task.path, exc, final, unit, name)
         self.dirs.add(directory)
@@ -112,15 +134,6 @@ def format_failure(f: dict) -> str:
         parts.append(f["where"])
     parts.append(f"{f['error']}: {f['message']}")
     return ": ".join(parts)
-
-
-# The fields of a result that --report writes, in this order.
-REPORT_FIELDS = ("path", "domain_index", "ok", "output", "domain", "error", "message",
-                 "line", "column", "where")
-
-
-def report_line(res: dict) -> dict:
-    return {field: res.get(field) for field in REPORT_FIELDS}
 
 
 class _Progress:
@@ -164,75 +177,48 @@ class _Progress:
             sys.stderr.flush()
 
 
-def _chunks(n: int, jobs: int) -> Iterator[Tuple[int, int]]:
-    """(start, stop) of the chunks the inputs go to the workers in.
-
-    Guided scheduling: each chunk is a share of what is left, so the first
-    ones are large (few round trips) and the last ones small (no core sits
-    idle at the end while another finishes a big chunk).
-    """
-    start = 0
-    while start < n:
-        size = max(8, min(512, (n - start) // (jobs * 4)))
-        yield start, min(n, start + size)
-        start += size
-
-
-def _start_pool(jobs: int):
-    methods = multiprocessing.get_all_start_methods()
-    # fork: the workers inherit the already imported package, so each one
-    # starts in milliseconds instead of importing lxml and the converters again.
-    ctx = multiprocessing.get_context("fork" if "fork" in methods else None)
-    return ctx.Pool(jobs, initializer=init_worker)
-
-
-def _results(settings: Settings, tasks: List[Task], jobs: int) -> Iterator[Optional[List[dict]]]:
-    """Each task's results, in input order."""
-    if jobs <= 1 or len(tasks) <= 1:
-        for t in tasks:
-            yield convert_task(settings, t)
-        return
-    pool = _start_pool(min(jobs, len(tasks)))
-    try:
-        # One message per chunk each way, not per file; the settings ride
-        # once per chunk (inside the partial).
-        chunks = (tasks[i:j] for i, j in _chunks(len(tasks), jobs))
-        for results in pool.imap(functools.partial(convert_chunk, settings), chunks):
-            yield from results
-        pool.close()
-    except BaseException:
-        pool.terminate()
-        raise
-    finally:
-        pool.join()
-
-
 class _Collector:
     """Takes each input's results in input order: installs what the workers
     staged, writes to stdout, reports failures, counts."""
 
-    def __init__(self, installer: _Installer, progress: _Progress, report: Optional[IO[str]]):
+    def __init__(self, installer: _Installer, progress: _Progress, report: Optional[Report]):
         self.installer, self.progress, self.report = installer, progress, report
-        self.converted = self.failed = self.domains = 0
+        self.converted = self.failed = self.skipped = self.domains = 0
         self.io_error = self.interrupted = False
+        self.signum: Optional[int] = None     # the signal that interrupted the run
+        self.stopped: Optional[str] = None    # why the run stopped early, if it did
         # Whether an input gave several domains (a dump): each has its own output.
         self.split_dump = False
 
-    def collect(self, tasks: List[Task], stream, fail_fast: bool) -> None:
-        for task, results in zip(tasks, stream):
+    def collect(self, tasks: List[Task], outcomes: Iterator[Outcome], fail_fast: bool,
+                stopper: Stopper) -> None:
+        for i, results in outcomes:
             if results is DONE:
                 # One domain, converted and installed by the worker.
                 self.domains += 1
                 ok = True
             else:
-                ok = self._take(task, results)
+                ok = self._take(tasks[i], results)
             self.progress.update()
-            if ok:
+            if ok and results and all(r.get("skipped") for r in results):
+                self.skipped += 1     # every output of it was there already
+            elif ok:
                 self.converted += 1
             else:
                 self.failed += 1
                 if fail_fast:
-                    break
+                    # Not a break: what the workers have done meanwhile is
+                    # still installed and reported.
+                    stopper.request()
+
+    def skip(self, skipped: List[Tuple[Task, str]]) -> None:
+        """The inputs whose output exists already (--skip-existing)."""
+        for task, final in skipped:
+            self.skipped += 1
+            self.progress.update()
+            if self.report is not None:
+                self.report.write({"path": task.path, "ok": True, "output": final,
+                                   "skipped": True})
 
     def _take(self, task: Task, results: List[dict]) -> bool:
         """Whether every domain of the input was converted."""
@@ -244,36 +230,37 @@ class _Collector:
                 res = self.installer.install(res, task)
             elif res["ok"] and "text" in res:
                 write_stdout(res.pop("text"))
-            if res["ok"]:
+            if res.get("skipped"):
+                pass
+            elif res["ok"]:
                 self.domains += 1
             else:
                 ok = False
                 self.io_error = self.io_error or res["io"]
                 self.progress.write(format_failure(res))
             if self.report is not None:
-                self.report.write(json.dumps(report_line(res)) + "\n")
-                self.report.flush()
+                self.report.write(res)
         return ok
 
     def close(self) -> None:
         self.progress.close()
-        if self.report is not None:
-            self.report.close()
 
     def summary(self, planned: int, elapsed: float) -> str:
-        total = self.converted + self.failed
-        rate = total / elapsed if elapsed > 0 else 0.0
+        total = self.converted + self.failed + self.skipped
+        rate = (self.converted + self.failed) / elapsed if elapsed > 0 else 0.0
         extra = f" ({self.domains} domains)" if self.domains != self.converted else ""
-        state = "interrupted: " if self.interrupted else ""
-        skipped = planned - total
-        more = f", {skipped} not done" if skipped else ""
-        return (f"fastsexpr: {state}converted {self.converted}{extra}, failed {self.failed}{more}"
-                f" in {elapsed:.2f}s ({rate:.0f} files/s)\n")
+        state = "interrupted: " if self.interrupted else "stopped: " if self.stopped else ""
+        skipped = f", skipped {self.skipped}" if self.skipped else ""
+        more = f", {planned - total} not done" if planned > total else ""
+        return (f"fastsexpr: {state}converted {self.converted}{extra}{skipped}, failed "
+                f"{self.failed}{more} in {elapsed:.2f}s ({rate:.0f} files/s)\n")
 
     def exit_status(self) -> int:
+        if self.signum is not None:
+            return 128 + self.signum
         if self.interrupted:
             return EXIT_INTERRUPTED
-        if self.io_error:
+        if self.io_error or self.stopped:
             return EXIT_USAGE
         return EXIT_FAILED if self.failed else EXIT_OK
 
@@ -281,6 +268,8 @@ class _Collector:
 def _check_options(args) -> int:
     """The number of worker processes, once the options are known good."""
     jobs = args.jobs or os.cpu_count() or 1
+    if args.force and args.skip_existing:
+        raise UsageError("--force and --skip-existing cannot be used together")
     try:
         check_version(args.xend_config_version)
     except ConversionError:
@@ -307,24 +296,12 @@ def _prepare_outputs(args, files: Inputs, out_is_dir: bool, to_stdout: bool):
     try:
         tasks, dirs, planned = make_tasks(files, out_is_dir, output, to_stdout,
                                           args.from_, args.to)
-        for d in dirs:
-            os.makedirs(d, exist_ok=True)
-        if out_is_dir:
-            bad = [d for d in dirs if not is_inside(d, output)]
-            if bad:
-                raise UsageError(f"{bad[0]}: leads outside the output directory {output}")
+        bad = make_dirs_inside(dirs, output) if dirs else None
+        if bad is not None:
+            raise UsageError(f"{bad}: leads outside the output directory {output}")
     except OSError as exc:
         raise UsageError(f"{exc.filename or ''}: {exc.strerror or exc}") from None
     return tasks, dirs, planned
-
-
-def _open_report(path: Optional[str]) -> Optional[IO[str]]:
-    if not path:
-        return None
-    try:
-        return open(path, "w", encoding="utf-8")
-    except OSError as exc:
-        raise UsageError(f"{path}: {exc.strerror}") from None
 
 
 def _output_file_dir(output: Optional[str], out_is_dir: bool) -> Optional[str]:
@@ -342,42 +319,117 @@ def _staging_dirs(tasks: List[Task], dirs: List[str], output: Optional[str],
     return found
 
 
-def cmd_convert(args) -> int:
-    start = time.perf_counter()
-    jobs = _check_options(args)
-    skipped: Optional[list] = [] if args.verbose else None
-    files, out_is_dir = plan_inputs(args.paths, args.recursive, args.output, skipped=skipped)
-    if skipped:
-        write_skipped(skipped)
-    to_stdout = _to_stdout(args.output, files)
-    tasks, dirs, planned = _prepare_outputs(args, files, out_is_dir, to_stdout)
-    report = _open_report(args.report)
-    # Workers send back every detail only when the report wants it.
-    settings = Settings(args.from_, args.to, args.xend_config_version,
-                        f"fsx{os.getpid()}{secrets.token_hex(4)}", to_stdout, args.force,
-                        detail=report is not None)
-    collector = _Collector(_Installer(args.force, planned),
-                           _Progress(len(tasks), sys.stderr.isatty() and not args.quiet), report)
-    stream = _results(settings, tasks, jobs)
+def _finish_report(report: Optional[Report], collector: _Collector) -> None:
+    """Put the report in place, whatever became of the run; one that could
+    not be written is removed."""
+    if report is None:
+        return
+    if collector.stopped is not None:
+        report.abandon()
+        return
     try:
-        collector.collect(tasks, stream, args.fail_fast)
-    except KeyboardInterrupt:
-        collector.interrupted = True
-    finally:
-        # Closing the stream ends the pool (terminating it after --fail-fast
-        # or Ctrl-C) before this run's leftovers are swept.
-        stream.close()
-        collector.close()
-        if collector.interrupted or collector.failed:
-            sweep(_staging_dirs(tasks, dirs, args.output, out_is_dir), settings.token)
-    if not to_stdout:
-        # Only where something was installed: the workers' renames land in
-        # the planned directories, the installer's wherever it put them.
+        report.finish()
+    except OSError as exc:
+        sys.stderr.write(f"fastsexpr: error: --report {report.path}: {exc.strerror or exc}; "
+                         "the report was not written\n")
+        collector.io_error = True
+
+
+def _run(collector: _Collector, settings: Settings, tasks: List[Task], jobs: int,
+         fail_fast: bool, staging: set) -> None:
+    """Convert and collect; whatever stops the run, the workers are ended,
+    the report put in place and this run's temporary files swept."""
+    completed = False
+    with Stopper() as stopper:
+        outcomes = stopper.outcomes(settings, tasks, jobs)
+        try:
+            collector.collect(tasks, outcomes, fail_fast, stopper)
+            completed = not stopper.requested
+        except KeyboardInterrupt:
+            collector.interrupted = True
+        except ReportError as exc:
+            collector.stopped = str(exc)
+        finally:
+            # Ends the workers (a signal meanwhile is still only recorded)
+            # before this run's leftovers are swept.
+            outcomes.close()
+            collector.close()
+            if stopper.signum is not None:
+                collector.interrupted = True
+                collector.signum = stopper.signum
+            _finish_report(collector.report, collector)
+            if not completed or collector.failed:
+                sweep(staging, settings.token)
+
+
+def _reserve_report_name(report: Optional[str], planned: dict, installer: _Installer) -> None:
+    """No output may take the report's name."""
+    if report and report != "-":
+        owner = planned.get(path_key(report))
+        if owner is not None:
+            raise UsageError(f"--report {report} is the output of {owner}")
+        installer.claimed[path_key(report)] = "--report"
+
+
+def _existing_outputs(tasks: List[Task], inputs: InputFiles
+                      ) -> Tuple[List[Task], List[Tuple[Task, str]]]:
+    """(the tasks to do, the tasks whose planned output exists and is no
+    input) for --skip-existing."""
+    todo, skipped = [], []
+    for task in tasks:
+        final = task.out_final
+        if final is not None and os.path.lexists(final) and inputs.which(final) is None:
+            skipped.append((task, final))
+        else:
+            todo.append(task)
+    return todo, skipped
+
+
+def _make_durable(collector: _Collector, dirs: List[str], args, out_is_dir: bool,
+                  report: Optional[Report]) -> None:
+    """fsync the directories something was installed in."""
+    if args.output != "-" and args.output is not None:
+        # The workers' renames land in the planned directories, the
+        # installer's wherever it put them.
         written = set(dirs) | collector.installer.dirs
         file_dir = _output_file_dir(args.output, out_is_dir)
         if file_dir:
             written.add(file_dir)
         fsync_dirs(sorted(written))
+    if report is not None and not report.to_stdout and collector.stopped is None:
+        fsync_dirs([os.path.dirname(args.report) or "."])
+
+
+def cmd_convert(args) -> int:
+    start = time.perf_counter()
+    jobs = _check_options(args)
+    left_out: Optional[list] = [] if args.verbose else None
+    files, out_is_dir = plan_inputs(args.paths, args.recursive, args.output, skipped=left_out)
+    if left_out:
+        write_skipped(left_out)
+    to_stdout = _to_stdout(args.output, files)
+    inputs = InputFiles(path for path, _ in files)
+    check_report(args.report, args.force, inputs, to_stdout)
+    tasks, dirs, planned = _prepare_outputs(args, files, out_is_dir, to_stdout)
+    installer = _Installer(args.force, planned, inputs, args.skip_existing)
+    _reserve_report_name(args.report, planned, installer)
+    todo, skipped = _existing_outputs(tasks, inputs) if args.skip_existing else (tasks, [])
+    token = f"fsx{os.getpid()}{secrets.token_hex(4)}"
+    # Its own token: sweeping the run's leftovers never takes the report.
+    report = Report(args.report, "r" + token, args.force) if args.report else None
+    # Workers send back every detail only when the report wants it.
+    settings = Settings(args.from_, args.to, args.xend_config_version, token, to_stdout,
+                        args.force, detail=report is not None, host_arch=args.host_arch,
+                        networks=dict(args.networks) if args.networks else None)
+    collector = _Collector(installer,
+                           _Progress(len(tasks), sys.stderr.isatty() and not args.quiet), report)
+    collector.skip(skipped)
+    _run(collector, settings, todo, jobs, args.fail_fast,
+         _staging_dirs(tasks, dirs, args.output, out_is_dir))
+    if collector.stopped is not None:
+        sys.stderr.write(f"fastsexpr: error: {collector.stopped}; the run stopped and the "
+                         "report was not written\n")
+    _make_durable(collector, dirs, args, out_is_dir, report)
     elapsed = time.perf_counter() - start
     if _wants_summary(args, len(tasks), out_is_dir and not to_stdout, collector):
         sys.stderr.write(collector.summary(len(tasks), elapsed))
@@ -392,4 +444,4 @@ def _wants_summary(args, inputs: int, into_dir: bool, collector: _Collector) -> 
         return False
     # A dump's domains written one per file went into a directory -o named.
     wrote_dir = into_dir or (collector.split_dump and args.output not in (None, "-"))
-    return inputs > 1 or wrote_dir or collector.interrupted
+    return inputs > 1 or wrote_dir or collector.interrupted or collector.stopped is not None

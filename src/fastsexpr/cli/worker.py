@@ -2,23 +2,23 @@
 domains, and stage or install the outputs; and the failure record every
 error becomes.
 
-Everything a pool pickles lives here or in :mod:`.plan`: :class:`Settings`,
-:func:`convert_chunk`, :class:`~.plan.Task`; the results are plain dicts.
+Everything sent to a worker lives here or in :mod:`.plan`: :class:`Settings`
+and :class:`~.plan.Task`; the results are plain dicts.
 """
 from __future__ import annotations
 
 import os
-import re
-import signal
 from dataclasses import dataclass
-from typing import List, Optional, Sequence, Tuple
+from typing import Dict, List, Optional, Tuple
 
 from ..errors import ConversionError, DomainXMLError, FastSexprError, SexprSyntaxError
+from ..model.host import DEFAULT_HOST_ARCH
 from ..model.scalars import format_uuid
 from ..syntax import loads_all
-from .files import (input_itself, install_tmp, is_the_input, make_dump_dir, tmp_name,
-                    unlink_quiet, write_tmp)
-from .plan import NOT_CONVERTIBLE, OTHER, OUT_EXT, Task, detect_format, empty_input, safe_name
+from .files import link_new, make_dump_dir, tmp_name, write_tmp
+from .plan import (
+    NOT_CONVERTIBLE, OTHER, OUT_EXT, Task, detect_format, empty_input, not_convertible, safe_name,
+)
 
 
 @dataclass(frozen=True)
@@ -32,17 +32,23 @@ class Settings:
     # Whether every result must be sent back in full (for --report); without
     # it an input converted and installed by a worker comes back as DONE.
     detail: bool = True
+    host_arch: str = DEFAULT_HOST_ARCH
+    networks: Optional[Dict[str, str]] = None   # network name -> bridge
 
 
 # What a worker sends back for an input that gave one domain, converted and
 # installed under its planned name, when no report wants the details.
 DONE = None
 
-_XML_POS = re.compile(r"\bline (\d+), column (\d+)")
+
+class WorkerDied(Exception):
+    """A worker process ended before sending back the results of its inputs."""
+
 
 # What each kind of error says, the most specific kind first; any other
 # exception is a bug of ours.
 _MESSAGES = (
+    (WorkerDied, str),
     (SexprSyntaxError, lambda exc: exc.msg),
     (ConversionError, lambda exc: exc.reason),
     (OSError, lambda exc: exc.strerror or str(exc)),
@@ -65,11 +71,6 @@ def _position(exc: BaseException, data: Optional[bytes]) -> Tuple[Optional[int],
     col = getattr(exc, "colno", None)
     if line is None and getattr(exc, "position", None):
         line, col = exc.position[0], exc.position[1]
-    if line is None and isinstance(exc, ConversionError):
-        # The XML reader puts lxml's position into the reason text.
-        m = _XML_POS.search(exc.reason or "")
-        if m:
-            line, col = int(m.group(1)), int(m.group(2))
     return (line if isinstance(line, int) else None, col if isinstance(col, int) else None)
 
 
@@ -95,16 +96,21 @@ def install_failed(path: str, exc: OSError, final: str, unit: Optional[int],
     return fail
 
 
-def _read_domains(data: bytes, src: str, version: int):
+def _read_domains(data: bytes, src: str, settings: Settings):
     """Yield (domain or exception) for each domain in the input."""
     from ..libvirt_xml import read_xml
     from ..xend import read_sexpr
+    from ..xm import read_xm
 
+    version = settings.version
     if src == "xml":
         try:
-            yield read_xml(data)
+            yield read_xml(data, host_arch=settings.host_arch)
         except DomainXMLError as exc:
             raise _second_document(exc, data) or exc
+        return
+    if src == "xm":
+        yield read_xm(data, version)
         return
     text = data.decode("utf-8")
     if text.startswith("\ufeff"):
@@ -148,13 +154,17 @@ def _second_document(exc: DomainXMLError, data: bytes) -> Optional[DomainXMLErro
                           lineno=exc.lineno, colno=col + 1)
 
 
-def _write_domain(domain, dst: str, version: int) -> str:
+def _write_domain(domain, src: str, dst: str, settings: Settings) -> str:
     from ..libvirt_xml import write_xml
     from ..xend import write_sexpr
+    from ..xm import write_xm
 
     if dst == "xml":
-        return write_xml(domain)
-    text = write_sexpr(domain, version)
+        # As xm_to_xml: libvirt's xm converter printed the VNC password.
+        return write_xml(domain, secure=True) if src == "xm" else write_xml(domain)
+    if dst == "xm":
+        return write_xm(domain, settings.version, networks=settings.networks)
+    text = write_sexpr(domain, settings.version, networks=settings.networks)
     return text if text.endswith("\n") else text + "\n"
 
 
@@ -180,14 +190,15 @@ def convert_task(settings: Settings, task: Task) -> Optional[List[dict]]:
         if detected == "empty":
             raise ConversionError(empty_input(task.path, data))
         if settings.src is None and detected in NOT_CONVERTIBLE:
-            raise ConversionError(NOT_CONVERTIBLE[detected])
+            raise ConversionError(not_convertible(detected, data))
         src = settings.src or detected
         if src is None:
             raise ConversionError("cannot tell the format: the first significant character is "
-                                  "neither '(' (SEXPR) nor '<' (XML); use -f")
+                                  "neither '(' (SEXPR) nor '<' (XML), and the text is not "
+                                  "'key = value' lines (xm); use -f")
         dst = settings.dst or OTHER[src]
         results = []
-        items = list(_read_domains(data, src, settings.version))
+        items = list(_read_domains(data, src, settings))
         multi = len(items) > 1
         dump_dir_error: List[Optional[BaseException]] = []  # made at the first domain staged
         for k, item in enumerate(items):
@@ -196,7 +207,7 @@ def convert_task(settings: Settings, task: Task) -> Optional[List[dict]]:
                 results.append(failure(task.path, item, data, unit))
                 continue
             try:
-                text = _write_domain(item, dst, settings.version)
+                text = _write_domain(item, src, dst, settings)
             except FastSexprError as exc:
                 results.append(failure(task.path, exc, data, unit, item.name))
                 continue
@@ -215,17 +226,6 @@ def convert_task(settings: Settings, task: Task) -> Optional[List[dict]]:
         # Bad input, a failed write or a bug of ours: reported, and the
         # other inputs go on.
         return [failure(task.path, exc, data)]
-
-
-def convert_chunk(settings: Settings, tasks: Sequence[Task]) -> List[Optional[List[dict]]]:
-    """:func:`convert_task` for each of ``tasks``: a worker's unit of work."""
-    return [convert_task(settings, t) for t in tasks]
-
-
-def init_worker() -> None:
-    # The parent handles Ctrl-C for the whole run and cleans up after the
-    # workers; a worker printing its own KeyboardInterrupt traceback helps nobody.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _destination(task: Task, res: dict, count: int, domain) -> Tuple[str, Optional[str]]:
@@ -269,15 +269,18 @@ def _stage(settings: Settings, task: Task, res: dict, text: str, count: int,
 
 
 def _install_reserved(settings: Settings, task: Task, res: dict, final: str) -> dict:
-    """Install an output under the name planned for it."""
-    tmp = res.pop("tmp")
+    """Install an output under the name planned for it, when no file has
+    that name yet; an existing one is left to the parent, which knows the
+    inputs (an output never replaces one) and what ``--force`` says."""
     unit, name = res["domain_index"], res["domain"]
     try:
-        if settings.force and is_the_input(final, task.path):
-            unlink_quiet(tmp)
-            return failure(task.path, input_itself(final), None, unit, name)
-        install_tmp(tmp, final, settings.force)
+        installed = link_new(res["tmp"], final)
     except OSError as exc:
+        res.pop("tmp")
         return install_failed(task.path, exc, final, unit, name)
+    if not installed:
+        res["dir"], res["final"] = os.path.dirname(final) or ".", final
+        return res
+    res.pop("tmp")
     res["output"] = final
     return res

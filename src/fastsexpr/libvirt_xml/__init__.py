@@ -23,9 +23,11 @@ from ..model.domain import Domain
 from ..model.host import DEFAULT_HOST_ARCH, guest_arches
 from ..syntax import XmlWriter
 from .allocation import read_allocation, write_allocation
-from .chr import hvm_console_as_serial, read_console, read_parallel, read_serial, write_chr
+from .chr import (
+    hvm_console_as_serial, number_ports, read_console, read_parallel, read_serial, write_chr,
+)
 from .clock import read_clock, write_clock
-from .disk import read_disk, write_disk
+from .disk import libvirt_disk_order, read_disk, write_disk
 from .elements import first_children, string
 from .graphics import read_graphics, read_input, read_sound, write_graphics, write_input, write_sound
 from .hostdev import read_hostdev, write_hostdev
@@ -98,6 +100,8 @@ def read_xml(xml: Union[str, bytes], *, host_arch: str = DEFAULT_HOST_ARCH) -> D
         if os_boot:
             check_device_boot(devices)
         raise
+    dom.disks = libvirt_disk_order(dom.disks)
+    number_ports(dom)
     if dom.os.type == "hvm":
         if not os_boot and not per_device_boot:
             dom.os.boot = ["hd"]
@@ -132,11 +136,12 @@ def _read_devices(dom: Domain, devices, os_boot: bool) -> bool:
     return per_device_boot
 
 
-def write_xml(domain: Domain) -> str:
+def write_xml(domain: Domain, *, secure: bool = False) -> str:
     """Format a :class:`~fastsexpr.Domain` as libvirt 1.2.10's domain XML
     formatter did, byte for byte: two-space indentation, single-quoted
     attributes, ending with one newline.  A domain with an ``id`` (not -1)
-    is written as running, with its runtime details.
+    is written as running, with its runtime details.  ``secure`` also writes
+    secrets (a VNC password), as libvirt's VIR_DOMAIN_XML_SECURE flag did.
 
     Returns the XML text.  Raises :class:`~fastsexpr.ConversionError` for a
     model libvirt could not format (a disk with no storage type, for
@@ -176,7 +181,7 @@ def write_xml(domain: Domain) -> str:
     for inp in d.inputs:
         write_input(w, inp)
     if d.graphics:
-        write_graphics(w, d.graphics, d.os.type == "hvm", active)
+        write_graphics(w, d.graphics, d.os.type == "hvm", active, secure)
     for model in d.sounds:
         write_sound(w, model)
     for hostdev in d.hostdevs:

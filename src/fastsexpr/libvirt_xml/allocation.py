@@ -6,7 +6,7 @@ from typing import Optional
 
 from ..errors import DomainXMLError
 from ..model.domain import Domain
-from ..model.scalars import ULLONG_MAX, parse_cpuset, parse_ullong, unit_bytes
+from ..model.scalars import ULLONG_MAX, format_cpuset, parse_cpuset, parse_ullong, unit_bytes
 from .elements import string
 
 __all__ = ["read_allocation", "write_allocation"]
@@ -99,7 +99,12 @@ def _read_count(text: str, which: str) -> int:
 def write_allocation(w, d: Domain) -> None:
     w.text("memory", str(d.max_memory_kib), _KIB)
     w.text("currentMemory", str(d.current_memory_kib), _KIB)
-    if d.vcpus != d.max_vcpus:
-        w.text("vcpu", str(d.max_vcpus), (("placement", "static"), ("current", str(d.vcpus))))
-    else:
+    if d.cpumask is None and d.vcpus == d.max_vcpus:
         w.text("vcpu", str(d.max_vcpus), _STATIC)
+        return
+    attrs = [("placement", "static")]
+    if d.cpumask is not None:
+        attrs.append(("cpuset", format_cpuset(d.cpumask)))
+    if d.vcpus != d.max_vcpus:
+        attrs.append(("current", str(d.vcpus)))
+    w.text("vcpu", str(d.max_vcpus), attrs)

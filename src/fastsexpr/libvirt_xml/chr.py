@@ -1,16 +1,15 @@
 """Character devices: <serial>, <parallel> and <console>."""
 from __future__ import annotations
 
-from typing import List
 
 from ..errors import DomainXMLError
 from ..model.domain import Chr, Domain
-from ..model.scalars import parse_decimal
+from ..model.scalars import parse_uint
 from ..model.vocab import CHR_TYPES, TCP_PROTOCOLS
 from .elements import device_path
 
 __all__ = [
-    "read_serial", "read_parallel", "read_console", "hvm_console_as_serial",
+    "read_serial", "read_parallel", "read_console", "number_ports", "hvm_console_as_serial",
     "write_chr",
 ]
 
@@ -72,8 +71,8 @@ def _read_chr(el, kind: str) -> Chr:
         chr_.target_type = None if ttype is None or ttype == target_types[0] else ttype
         port = target_el.get("port")
         if port is not None and kind != "console":
-            number = parse_decimal(port)
-            if number is None or number < 0:
+            number = parse_uint(port)
+            if number is None:
                 raise DomainXMLError(f"Invalid port number: {port}", device_path(el))
             chr_.port = number
     if bad_mode is not None:
@@ -130,21 +129,28 @@ def _choose_tcp_endpoint(chr_: Chr, mode, protocol, el) -> None:
         chr_.protocol = protocol
 
 
-def _append_port(ports: List[Chr], el, kind: str) -> bool:
-    """A serial or parallel port; without a target port, one past the highest so far."""
-    chr_ = _read_chr(el, kind)
-    if chr_.port == -1:
-        chr_.port = max((c.port for c in ports), default=-1) + 1
-    ports.append(chr_)
+def read_serial(dom: Domain, el, hvm: bool) -> bool:
+    # Numbered by number_ports once all are read.
+    dom.serials.append(_read_chr(el, "serial"))
     return False
 
 
-def read_serial(dom: Domain, el, hvm: bool) -> bool:
-    return _append_port(dom.serials, el, "serial")
-
-
 def read_parallel(dom: Domain, el, hvm: bool) -> bool:
-    return _append_port(dom.parallels, el, "parallel")
+    dom.parallels.append(_read_chr(el, "parallel"))
+    return False
+
+
+def number_ports(dom: Domain) -> None:
+    """Give each serial and parallel port read without a target port the
+    number one past the highest port of its kind before it, as libvirt
+    did (scanning all of them for each port: quadratic)."""
+    for ports in (dom.serials, dom.parallels):
+        highest = -1
+        for chr_ in ports:
+            if chr_.port == -1:
+                chr_.port = highest + 1
+            if chr_.port > highest:
+                highest = chr_.port
 
 
 def read_console(dom: Domain, el, hvm: bool) -> bool:
@@ -223,3 +229,7 @@ def _write_source(w, chr_: Chr, kind: str, active: bool) -> None:
             if service is not None:
                 attrs.append(("service", service, True))
             w.empty("source", attrs)
+    elif kind == "nmdm":
+        # Neither reader of a CHR string keeps an nmdm pair; libvirt printed
+        # its absent master and slave with printf's "%s".
+        w.empty("source", (("master", "(null)"), ("slave", "(null)")))

@@ -134,8 +134,10 @@ def write_input(w, inp: Input) -> None:
     w.empty("input", (("type", inp.type), ("bus", inp.bus)))
 
 
-def write_graphics(w, graphics: List[Graphics], hvm: bool, active: bool) -> None:
-    """The built-in inputs, then each of ``graphics`` (not empty)."""
+def write_graphics(w, graphics: List[Graphics], hvm: bool, active: bool,
+                   secure: bool = False) -> None:
+    """The built-in inputs, then each of ``graphics`` (not empty); a VNC
+    password only when ``secure``."""
     for attrs in _BUILTIN_INPUTS[hvm]:
         w.empty("input", attrs)
     for g in graphics:
@@ -161,6 +163,8 @@ def write_graphics(w, graphics: List[Graphics], hvm: bool, active: bool) -> None
         if g.keymap is not None:
             attrs.append(("keymap", g.keymap))
         # The password is a secret: libvirt printed it only when asked to.
+        if secure and g.passwd is not None:
+            attrs.append(("passwd", g.passwd))
         if g.listen is None:
             w.empty("graphics", attrs)
         else:

@@ -2,11 +2,9 @@
 running), the domain's name, UUID and description."""
 from __future__ import annotations
 
-import secrets
-
 from ..errors import DomainXMLError
 from ..model.domain import Domain
-from ..model.scalars import format_uuid, parse_uuid
+from ..model.scalars import format_uuid, parse_uuid, random_uuid
 from .elements import child_string
 
 __all__ = ["check_root", "read_identity", "write_identity"]
@@ -40,7 +38,7 @@ def read_identity(top) -> Domain:
         raise DomainXMLError("missing domain name", "/domain/name")
     uuid_text = child_string(top, "uuid")
     if uuid_text is None:
-        uuid = _random_uuid()
+        uuid = random_uuid()
     else:
         uuid = parse_uuid(uuid_text)
         if uuid is None:
@@ -50,13 +48,6 @@ def read_identity(top) -> Domain:
     # name, uuid, type, id, description: positional arguments cost half as
     # much as keywords in a dataclass __init__.
     return Domain(name, uuid, "xen", -1, description)
-
-
-def _random_uuid() -> str:
-    raw = bytearray(secrets.token_bytes(16))
-    raw[6] = (raw[6] & 0x0F) | 0x40          # version 4
-    raw[8] = (raw[8] & 0x3F) | 0x80          # RFC 4122 variant
-    return raw.hex()
 
 
 def write_identity(w, d: Domain, active: bool) -> None:

@@ -144,7 +144,13 @@ def write_os(w, d: Domain) -> None:
             w.text("bootloader_args", d.bootloader_args)
     os_ = d.os
     w.start("os")
-    w.text("type", os_.type)
+    if os_.machine is None and os_.arch is None:
+        w.text("type", os_.type)
+    else:
+        # What the capabilities named (the xm reader's guests); each if set.
+        attrs = [(name, value) for name, value in (("arch", os_.arch), ("machine", os_.machine))
+                 if value is not None]
+        w.text("type", os_.type, attrs)
     if os_.loader is not None:
         w.text("loader", os_.loader, _LOADER_ROM)
     if os_.kernel is not None:

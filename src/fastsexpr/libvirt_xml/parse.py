@@ -7,7 +7,6 @@ nothing.
 """
 from __future__ import annotations
 
-import re
 import threading
 from typing import Union
 
@@ -17,20 +16,20 @@ from ..errors import DomainXMLError
 
 __all__ = ["parse_document"]
 
-_ENCODING_DECL = re.compile(r"\A(\s*<\?xml\b[^>]*?)\s+encoding\s*=\s*(['\"])[^'\"]*\2")
-
 _local = threading.local()
 
 
-def _parser() -> etree.XMLParser:
+def _parser(utf8: bool) -> etree.XMLParser:
+    """The parser for bytes (``utf8`` False: their encoding declaration
+    decides) or for text encoded as UTF-8 (whatever the declaration says)."""
     # lxml parser objects keep per-parse state, so each thread has its own.
-    parser = getattr(_local, "parser", None)
-    if parser is None:
-        parser = etree.XMLParser(
+    parsers = getattr(_local, "parsers", None)
+    if parsers is None:
+        parsers = _local.parsers = tuple(etree.XMLParser(
             resolve_entities=False, no_network=True, load_dtd=False,
-            dtd_validation=False, huge_tree=False, remove_blank_text=False)
-        _local.parser = parser
-    return parser
+            dtd_validation=False, huge_tree=False, remove_blank_text=False,
+            encoding=encoding) for encoding in (None, "utf-8"))
+    return parsers[utf8]
 
 
 def parse_document(xml: Union[str, bytes]) -> etree._Element:
@@ -46,19 +45,24 @@ def parse_document(xml: Union[str, bytes]) -> etree._Element:
         if may_have_dtd and "<!ENTITY" in xml:
             raise DomainXMLError("entity declarations are not accepted", "/")
         # A str is already decoded: its encoding declaration no longer
-        # applies (and lxml refuses str input that carries one).
-        if xml.lstrip().startswith("<?xml"):
-            xml = _ENCODING_DECL.sub(r"\1", xml, count=1)
+        # applies.  lxml refuses a str that seems to it to carry one, with a
+        # ValueError, and decides so by a regex that backtracks over the
+        # whole declaration (seconds on a long one); as UTF-8 bytes read
+        # with the encoding fixed, any declaration is fine.  Lone
+        # surrogates stay invalid UTF-8, which libxml2 reports by position.
+        xml = xml.encode("utf-8", "surrogatepass")
+        utf8 = True
     elif isinstance(xml, (bytes, bytearray, memoryview)):
         xml = bytes(xml)
         if b"<!ENTITY" in xml:
             raise DomainXMLError("entity declarations are not accepted", "/")
         # Bytes may be in an encoding where "!" is not the byte 0x21.
         may_have_dtd = True
+        utf8 = False
     else:
         raise TypeError(f"domain XML must be str or bytes, not {type(xml).__name__}")
     try:
-        root = etree.fromstring(xml, _parser())
+        root = etree.fromstring(xml, _parser(utf8))
     except etree.XMLSyntaxError as exc:
         line, col = exc.position if exc.position else (exc.lineno, exc.offset)
         raise DomainXMLError(

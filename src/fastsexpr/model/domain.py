@@ -20,6 +20,10 @@ __all__ = [
 @dataclass(slots=True)
 class OS:
     type: str = "xen"                      # "hvm", "xen" (paravirt, from XML) or "linux" (paravirt, from SEXPR)
+    # The <type arch machine> libvirt printed where the host's capabilities
+    # named them (the xm reader); None elsewhere, and then not written.
+    arch: Optional[str] = None
+    machine: Optional[str] = None
     loader: Optional[str] = None
     kernel: Optional[str] = None
     initrd: Optional[str] = None

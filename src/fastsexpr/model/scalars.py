@@ -7,15 +7,18 @@ names the place and raises.
 from __future__ import annotations
 
 import re
+import secrets
 from typing import Optional
 
-__all__ = ["C_SPACE", "parse_uuid", "format_uuid", "parse_mac"]
+__all__ = ["C_SPACE", "parse_uuid", "random_uuid", "format_uuid", "parse_mac"]
 
 # C's isspace() in the "C" locale: what libvirt's strtol, virUUIDParse and
 # virSkipSpaces skip.
 C_SPACE = " \t\n\v\f\r"
 
 _HEX = frozenset("0123456789abcdefABCDEF")
+_OCTAL = frozenset("01234567")
+_DECIMAL_DIGITS = frozenset("0123456789")
 _UUID_PLAIN = re.compile("[0-9a-fA-F]{32}").fullmatch
 _UUID_DASHED = re.compile(
     "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}").fullmatch
@@ -50,6 +53,15 @@ def parse_uuid(text: str) -> Optional[str]:
     if s[i:].strip(C_SPACE):
         return None
     return "".join(out).lower()
+
+
+def random_uuid() -> str:
+    """A random (version 4) UUID in the model's form, as libvirt made one
+    for a definition without a UUID."""
+    raw = bytearray(secrets.token_bytes(16))
+    raw[6] = (raw[6] & 0x0F) | 0x40          # version 4
+    raw[8] = (raw[8] & 0x3F) | 0x80          # RFC 4122 variant
+    return raw.hex()
 
 
 def format_uuid(uuid: str) -> str:
@@ -93,7 +105,7 @@ def parse_mac(text: str) -> Optional[str]:
 # units, and the XPath number() it reads some attributes with.
 
 __all__ += [
-    "ULLONG_MAX", "CPUMASK_LEN", "parse_decimal", "parse_int", "parse_llong",
+    "ULLONG_MAX", "CPUMASK_LEN", "parse_decimal", "parse_int", "parse_uint", "parse_llong",
     "parse_ullong", "parse_unsigned_base0", "parse_cpuset", "unit_bytes",
     "parse_xpath_llong",
 ]
@@ -110,6 +122,8 @@ _CPUSET_ITEM = re.compile(f"(\\^)?([0-9]+){_C_SPACES}"
                           f"(?:-{_C_SPACES}([+-]?[0-9]+){_C_SPACES})?"
                           f"(,{_C_SPACES})?").match
 _CPUSET_LEAD = re.compile(_C_SPACES).match
+# Significant decimal digits beyond which a number overflows every C type.
+_MAX_DIGITS = 20
 # Memory unit (lowercased) -> bytes: "k" and "kib" are powers of 1024,
 # "kb" of 1000.
 _UNIT_BYTES = {"b": 1, "byte": 1, "bytes": 1}
@@ -126,19 +140,46 @@ def parse_decimal(text: str) -> Optional[int]:
     """C strtol in base 10 as libvirt reads a whole attribute: leading C
     white space, an optional sign, digits, nothing after.
 
-    Unbounded: the caller checks the range of its C type.
+    The caller checks the range of its C type; a number past every C type
+    (over 20 significant digits) is None here already, as strtol's
+    overflow is to libvirt, and is never handed to int().
     """
     if text.isdigit() and text.isascii():
         # Plain digits, the usual case, which the pattern accepts too.
-        return int(text)
+        return _digits_value(text)
     m = _DECIMAL(text)
-    return None if m is None else int(m.group(1))
+    if m is None:
+        return None
+    number = m.group(1)
+    if number[0] in "+-":
+        value = _digits_value(number[1:])
+        return value if value is None or number[0] == "+" else -value
+    return _digits_value(number)
+
+
+def _digits_value(digits: str) -> Optional[int]:
+    """The value of decimal ``digits``; None past 20 significant digits,
+    more than any C integer holds (2**64 has 20)."""
+    if len(digits) > _MAX_DIGITS:
+        digits = digits.lstrip("0")
+        if len(digits) > _MAX_DIGITS:
+            return None
+    return int(digits or "0")
 
 
 def parse_int(text: str) -> Optional[int]:
     """``parse_decimal`` within a C int (virStrToLong_i)."""
     value = parse_decimal(text)
     if value is None or not -(1 << 31) <= value < (1 << 31):
+        return None
+    return value
+
+
+def parse_uint(text: str) -> Optional[int]:
+    """C strtoul in base 10 within an unsigned int (virStrToLong_ui):
+    strtoul takes a '-' and wraps, so only "-0" survives it."""
+    value = parse_decimal(text)
+    if value is None or not 0 <= value < (1 << 32):
         return None
     return value
 
@@ -156,41 +197,49 @@ def parse_ullong(text: str) -> Optional[int]:
     white space and an optional '+', digits, nothing after; a '-' or a value
     above ULLONG_MAX is refused."""
     if text.isdigit() and text.isascii():
-        value = int(text)
+        value = _digits_value(text)
     else:
         m = _UNSIGNED_DECIMAL(text)
         if m is None:
             return None
-        value = int(m.group(1))
-    return value if value <= ULLONG_MAX else None
+        value = _digits_value(m.group(1))
+    return value if value is not None and value <= ULLONG_MAX else None
 
 
 def parse_unsigned_base0(text: str) -> Optional[int]:
     """C strtoul with base 0 (``0x`` hex, leading-0 octal, else decimal)
-    after leading C white space and an optional '+'."""
+    after leading C white space and an optional '+'; None past ULLONG_MAX
+    (strtoul's overflow)."""
     s = text.lstrip(C_SPACE)
     if s.startswith("+"):
         s = s[1:]
-    try:
-        if s[:2] in ("0x", "0X"):
-            return int(s[2:], 16) if s[2:].isalnum() else None
-        if len(s) > 1 and s.startswith("0"):
-            return int(s[1:], 8)
-        if s.isdigit() and s.isascii():
-            return int(s, 10)
-    except ValueError:
-        pass
-    return None
+    if s[:2] in ("0x", "0X"):
+        digits, base, valid = s[2:], 16, _HEX
+    elif len(s) > 1 and s.startswith("0"):
+        digits, base, valid = s[1:], 8, _OCTAL
+    elif s.isdigit() and s.isascii():
+        digits, base, valid = s, 10, _DECIMAL_DIGITS
+    else:
+        return None
+    if not digits or not valid.issuperset(digits):
+        return None
+    digits = digits.lstrip("0") or "0"
+    # 22 digits in any of the bases overflow 64 bits (8**22 is 2**66).
+    if len(digits) > 22:
+        return None
+    value = int(digits, base)
+    return value if value <= ULLONG_MAX else None
 
 
-def parse_cpuset(text: str) -> Optional[tuple[int, ...]]:
+def parse_cpuset(text: str, limit: int = CPUMASK_LEN) -> Optional[tuple[int, ...]]:
     """libvirt's virBitmapParse of a cpuset: the sorted CPU numbers, or
     None for a malformed or empty set.
 
     Items are scanned left to right: ``N``, ``N-M`` or ``^N`` (which removes
     N); a comma may end the list; C white space may surround numbers but
     not follow a '^'; the end of a range is read by strtol, so it may carry
-    a sign; every number is below CPUMASK_LEN.
+    a sign; every number is below ``limit``, the bitmap's size (the domain
+    XML's CPUMASK_LEN; the xm parser's bitmap held 4096).
     """
     cpus = set()
     n = len(text)
@@ -202,17 +251,19 @@ def parse_cpuset(text: str) -> Optional[tuple[int, ...]]:
         if m is None:
             return None
         negated, low, high, comma = m.groups()
-        start = int(low)
+        start = _digits_value(low)
+        if start is None:
+            return None
         if high is None:
-            if start >= CPUMASK_LEN:
+            if start >= limit:
                 return None
             if negated:
                 cpus.discard(start)
             else:
                 cpus.add(start)
         else:
-            end = int(high)
-            if negated or end < start or end >= CPUMASK_LEN:
+            end = parse_decimal(high)
+            if end is None or negated or end < start or end >= limit:
                 return None
             cpus.update(range(start, end + 1))
         pos = m.end()
@@ -279,3 +330,39 @@ def format_cpuset(cpus) -> str:
         start = prev = cpu
     runs.append(f"{start}" if start == prev else f"{start}-{prev}")
     return ",".join(runs)
+
+
+# --- used by the xm reader
+
+__all__ += ["parse_ulong", "parse_hex_int", "c_int"]
+
+_HEX_INT = re.compile(f"{_C_SPACES}([+-]?)(?:0[xX](?=[0-9a-fA-F]))?([0-9a-fA-F]+)").fullmatch
+
+
+def parse_ulong(text: str) -> Optional[int]:
+    """C strtoul in base 10 over the whole string, as libvirt 1.2.10's
+    virStrToLong_ul: ``parse_decimal``'s grammar, a magnitude within 64
+    bits, and a '-' that wraps modulo 2**64 (``-1`` is ULLONG_MAX)."""
+    value = parse_decimal(text)
+    if value is None or not -ULLONG_MAX <= value <= ULLONG_MAX:
+        return None
+    return value & ULLONG_MAX
+
+
+def parse_hex_int(text: str) -> Optional[int]:
+    """virStrToLong_i in base 16: C strtol over the whole string within a C
+    int; leading C white space, one sign, an optional ``0x`` when hex digits
+    follow it, hex digits, nothing after."""
+    m = _HEX_INT(text)
+    if m is None:
+        return None
+    value = int(m.group(2), 16)
+    if m.group(1) == "-":
+        value = -value
+    return value if -(1 << 31) <= value < (1 << 31) else None
+
+
+def c_int(number: int) -> int:
+    """``number`` as a C int holds it: the low 32 bits, signed (libvirt's
+    casts of a clock offset or a VNC port)."""
+    return ((number + (1 << 31)) & 0xFFFFFFFF) - (1 << 31)

@@ -31,6 +31,7 @@ if not TYPE_CHECKING:
 
 loads = _impl.loads
 loads_all = _impl.loads_all
+first_comment = _impl.first_comment
 dumps = _impl.dumps
 esc = _impl.esc
 find_key = _impl.find_key
@@ -48,7 +49,7 @@ SexprWriter = _impl.SexprWriter
 XmlWriter = _impl.XmlWriter
 
 __all__ = [
-    "HAS_SPEEDUPS", "loads", "loads_all", "load", "iterload", "dumps", "dump",
+    "HAS_SPEEDUPS", "loads", "loads_all", "first_comment", "load", "iterload", "dumps", "dump",
     "esc", "find_key", "has", "lookup", "value", "nonempty_value", "value_copy",
     "member_values", "strtol", "to_int", "to_u64", "xml_escape", "SexprWriter", "XmlWriter",
 ]

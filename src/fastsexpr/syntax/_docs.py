@@ -35,6 +35,25 @@ PUBLIC_DOCS = {
     >>> loads_all("(domain (name a)) (domain (name b))")
     [['domain', ['name', 'a']], ['domain', ['name', 'b']]]
     """,
+    "first_comment": """Where the first ``#`` comment of xend-dialect text
+    starts (a character index into the decoded text), or None when it has
+    none.
+
+    The tokens are walked as the xend reader reads them, without building
+    anything: a ``#`` inside a quoted atom, written as an escape
+    (``\\x23``) or inside a bare atom is no comment.  For text that
+    :func:`loads_all` reads, this is exactly where its first skipped comment
+    starts.  ``source`` (a file name) only appears in error messages.
+
+    Raises :class:`~fastsexpr.SexprSyntaxError` for an unterminated quoted
+    atom and for bytes that are not UTF-8, ``TypeError`` for input that is
+    neither text nor bytes.
+
+    >>> first_comment("(domain (name 'a#b')) # kept by hand")
+    22
+    >>> first_comment("(domain (tag c#)) ") is None
+    True
+    """,
     "dumps": """Write a tree as SEXPR text that :func:`loads` reads back to
     the same tree.
 

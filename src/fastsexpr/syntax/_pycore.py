@@ -6,7 +6,7 @@ the fallback where the extension is not built, and the reference the tests
 hold the compiled core against.  It knows quoting, escaping, positions and
 buffers, and nothing of Xen.  It gathers one module per part of the compiled
 engine: ``_pychars`` (``_chars.pxi``), ``_pyreader`` (``_reader.pxi``),
-``_pydumps``, ``_pypaths``, ``_pynumbers`` and ``_pyemit`` likewise.
+``_pycomments`` (``_comments.pxi``), ``_pydumps``, ``_pypaths``, ``_pynumbers`` and ``_pyemit`` likewise.
 
 Readers (``loads`` / ``loads_all``) take ``str`` or UTF-8 ``bytes`` and two
 dialects:
@@ -26,6 +26,7 @@ Trees are nested ``list`` of ``str``.
 """
 from __future__ import annotations
 
+from ._pycomments import first_comment
 from ._pydumps import dumps
 from ._pyemit import SexprWriter, XmlWriter, esc, xml_escape
 from ._pynumbers import strtol, to_int, to_u64
@@ -37,6 +38,7 @@ from ._pyreader import DIALECTS, loads, loads_all
 __all__ = [
     "loads",
     "loads_all",
+    "first_comment",
     "dumps",
     "esc",
     "find_key",

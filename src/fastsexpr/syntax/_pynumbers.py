@@ -5,6 +5,11 @@ from __future__ import annotations
 
 from ._pychars import C_SPACE, HEX_DIGITS, OCTAL_DIGITS
 
+# More significant digits than this overflow 64 bits in every base (8**22 is
+# 2**66), so they are never handed to int(), which refuses over 4,300
+# decimal digits and is slow long before that.
+_MAX_SIGNIFICANT = 22
+
 
 def strtol(s, unsigned=False):
     """C ``strtol``/``strtoull`` with base 0 over the whole string.
@@ -34,7 +39,10 @@ def strtol(s, unsigned=False):
     for c in digits:
         if c not in allowed:
             return None
-    mag = int(digits, base)
+    significant = digits.lstrip("0")
+    if len(significant) > _MAX_SIGNIFICANT:
+        return None
+    mag = int(significant or "0", base)
     if unsigned:
         if mag > 0xFFFFFFFFFFFFFFFF:
             return None

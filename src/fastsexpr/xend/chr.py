@@ -218,11 +218,26 @@ def _read_serials(dom, hvm_node, img, tty):
             serials.append(chr_)
 
 
+# The highest serial port number written.  libvirt wrote one list item per
+# port number up to the highest, 'none' where no serial has it, so its
+# output grew with the number and not with the document (port 2**31-1 in a
+# 206-byte document: gigabytes, then out of memory).  No guest names more
+# than 256 serial ports (Windows: COM1 to COM256; Linux: ttyS0 to
+# ttyS191), and qemu-dm, which xend hands the list to, attached at most
+# four: a higher port is refused, and the list stays under 257 items.
+MAX_SERIAL_PORT = 255
+
+
 def _write_serial_ports(w, serials):
     """(serial (CHR|none ...)): one item per port up to the highest, the
     first serial on that port."""
     by_port = {}
     for index, serial in enumerate(serials, 1):
+        if serial.port > MAX_SERIAL_PORT:
+            raise ConversionError(
+                f"serial port {serial.port} is above {MAX_SERIAL_PORT}, the highest port "
+                "written (libvirt wrote a 'none' for every port number below it)",
+                f"/domain/devices/serial[{index}]")
         by_port.setdefault(serial.port, (serial, index))
     w.raw("(serial (")
     for port in range(max(by_port) + 1):

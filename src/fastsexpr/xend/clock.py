@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from ..errors import ConversionError, DomainXMLError
 from ..model.domain import Domain, Timer
-from ..model.scalars import parse_int_base0
+from ..model.scalars import c_int, parse_int_base0
 from ..syntax import lookup, to_int
 from ..versions import clock_in_image
 from .os import open_image
@@ -42,11 +42,6 @@ def read_clock(dom: Domain, top: dict, image_node, img: dict, hvm: bool, version
             clock.timers.append(Timer("hpet", to_int(hpet or "0")))
 
 
-def _int32(number: int) -> int:
-    # The C int libvirt printed the offset through.
-    return ((number + (1 << 31)) & 0xFFFFFFFF) - (1 << 31)
-
-
 def write_clock(w, d: Domain, version: int, hvm: bool, image_open: bool) -> int:
     """Write the in-image clock (V4) and return the localtime flag."""
     clock = d.clock
@@ -56,7 +51,8 @@ def write_clock(w, d: Domain, version: int, hvm: bool, image_open: bool) -> int:
     with_rtc = hvm and in_image
     if offset == "variable" and with_rtc:
         localtime = 1 if clock.basis == "localtime" else 0
-        rtc_offset = _int32(clock.adjustment)
+        # The C int libvirt printed the offset through.
+        rtc_offset = c_int(clock.adjustment)
     elif offset in _FLAG_OFFSETS:
         if with_rtc and clock.reset:
             raise DomainXMLError("unsupported clock adjustment='reset'", "/domain/clock")

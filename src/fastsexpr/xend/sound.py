@@ -11,7 +11,7 @@ from ..model.vocab import SOUND_MODELS
 # The image key that lists the sound cards.
 SOUND_KEY = "soundhw"
 # What xend's (soundhw all) stands for.
-_SOUND_ALL = ("sb16", "es1370")
+SOUND_ALL = ("sb16", "es1370")
 # libvirt copied each model name into a 10-byte buffer.
 _MODEL_MAX = 10
 
@@ -21,7 +21,7 @@ def read_sound(dom: Domain, img: dict) -> None:
     if not text:
         return
     if text == "all":
-        dom.sounds.extend(_SOUND_ALL)
+        dom.sounds.extend(SOUND_ALL)
         return
     pos = 0
     while True:

@@ -1,0 +1,114 @@
+"""``--report``: one JSON line per input (per domain of a dump), treated
+like an output: never over an input, an existing file kept without
+``--force``, and the file appears complete (or not at all) when the run ends,
+interrupted or not; ``-`` writes the lines to stdout as they come."""
+from __future__ import annotations
+
+import json
+import os
+from typing import Optional
+
+from .files import InputFiles, flush_stdout, install_tmp, tmp_name, unlink_quiet, write_stdout
+from .plan import UsageError
+
+# The fields of a result that --report writes, in this order.
+REPORT_FIELDS = ("path", "domain_index", "ok", "output", "domain", "error", "message",
+                 "line", "column", "where")
+
+
+def report_line(res: dict) -> dict:
+    line = {field: res.get(field) for field in REPORT_FIELDS}
+    # --skip-existing: the output was there already, and was left alone.
+    line["skipped"] = bool(res.get("skipped"))
+    return line
+
+
+class ReportError(Exception):
+    """The report file cannot be written (a full disk): the run stops, as a
+    run whose record is lost should."""
+
+    def __init__(self, path: str, exc: OSError):
+        super().__init__(f"--report {path}: {exc.strerror or exc}")
+
+
+def check_report(path: Optional[str], force: bool, inputs: InputFiles, to_stdout: bool) -> None:
+    """Refuse a report that would replace an input, an existing file without
+    ``--force``, or share stdout with the converted output."""
+    if not path:
+        return
+    if path == "-":
+        if to_stdout:
+            raise UsageError("--report - and the converted output cannot both go to stdout "
+                             "(give -o, or a report file)")
+        return
+    found = inputs.which(path)
+    if found is not None:
+        raise UsageError(f"--report {path} is the input {found}; an input is never overwritten")
+    if os.path.isdir(path):
+        raise UsageError(f"--report {path}: is a directory")
+    if not force and os.path.lexists(path):
+        raise UsageError(f"--report {path}: exists (use --force to overwrite)")
+
+
+class Report:
+    """The report being written: to a hidden temporary file beside its name,
+    installed by :meth:`finish`; or to stdout."""
+
+    def __init__(self, path: str, token: str, force: bool):
+        self.path, self.force = path, force
+        self.to_stdout = path == "-"
+        self.tmp: Optional[str] = None      # while the file is being written
+        if self.to_stdout:
+            return
+        tmp = os.path.join(os.path.dirname(path) or ".", tmp_name(os.path.basename(path), token))
+        try:
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0),
+                         0o666)
+        except OSError as exc:
+            raise UsageError(f"--report {path}: {exc.strerror}") from None
+        self.tmp = tmp
+        self.out = os.fdopen(fd, "wb")
+
+    def write(self, res: dict) -> None:
+        line = json.dumps(report_line(res)).encode("utf-8") + b"\n"
+        if self.to_stdout:
+            # Streamed: a reader of the pipe sees each input as it is done.
+            write_stdout(line)
+            flush_stdout()
+            return
+        try:
+            self.out.write(line)
+            self.out.flush()
+        except OSError as exc:
+            raise ReportError(self.path, exc) from None
+
+    def finish(self) -> None:
+        """Make the report durable and put it in place (OSError if it cannot)."""
+        if self.to_stdout:
+            flush_stdout()
+            return
+        if self.tmp is None:
+            return
+        tmp, self.tmp = self.tmp, None
+        try:
+            self.out.flush()
+            os.fsync(self.out.fileno())
+            self.out.close()
+        except BaseException:
+            self._close_quietly()
+            unlink_quiet(tmp)
+            raise
+        install_tmp(tmp, self.path, self.force)
+
+    def abandon(self) -> None:
+        """Remove the unfinished report (a failed write)."""
+        if self.tmp is not None:
+            self._close_quietly()
+            unlink_quiet(self.tmp)
+            self.tmp = None
+
+    def _close_quietly(self) -> None:
+        try:
+            self.out.close()
+        except OSError:
+            pass

@@ -1,0 +1,233 @@
+"""Interrupted runs: Ctrl-C (SIGINT), SIGTERM and a killed parent.
+
+Every output a run wrote is in its summary and its report, no temporary
+file is left, the workers never outlive the command, a rerun with
+``--skip-existing`` completes the run, and no interruption ever hangs.
+"""
+from __future__ import annotations
+
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from cli_helpers import UUIDS, no_temp_files, pv
+
+import fastsexpr
+
+pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"),
+                                reason="signals and /proc as Linux has them")
+
+# Each domain takes SECONDS to write, in every worker (they are forked), so
+# that a signal lands while the run is well under way.
+DRIVER_SLOW = """
+import sys, time
+import fastsexpr.libvirt_xml as lx
+real = lx.write_xml
+def write_xml(domain):
+    time.sleep(SECONDS)
+    return real(domain)
+lx.write_xml = write_xml
+from fastsexpr.cli import main
+sys.exit(main())
+"""
+SLOW, SLOWER = DRIVER_SLOW.replace("SECONDS", "0.01"), DRIVER_SLOW.replace("SECONDS", "0.04")
+
+
+def make_tree(top: Path, n: int) -> Path:
+    top.mkdir()
+    for i in range(n):
+        sub = top / f"h{i % 4}"
+        sub.mkdir(exist_ok=True)
+        (sub / f"g{i:04d}.sxp").write_text(pv(f"g{i:04d}", UUIDS[i % 19], domid=i + 1))
+    return top
+
+
+def start(*args, driver=None):
+    cmd = [sys.executable] + (["-c", driver] if driver else ["-m", "fastsexpr"]) + [str(a) for a in args]
+    return subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE)
+
+
+def outputs(out: Path) -> set:
+    return {str(p) for p in out.rglob("*") if p.is_file() and not p.name.startswith(".")}
+
+
+def wait_for_outputs(out: Path, count: int, proc, limit: float = 60.0) -> None:
+    deadline = time.monotonic() + limit
+    while len(outputs(out)) < count if out.exists() else True:
+        assert proc.poll() is None, proc.stderr.read().decode()
+        assert time.monotonic() < deadline, "the run wrote nothing"
+        time.sleep(0.02)
+
+
+def finish(proc, timeout: float = 20.0):
+    try:
+        stdout, stderr = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        try:
+            proc.communicate(timeout=5)   # a worker left behind may hold the pipes
+        except subprocess.TimeoutExpired:
+            pass
+        raise AssertionError(f"the command hung (still running {timeout} s after the signal)")
+    proc.err = stderr.decode("utf-8", "replace")
+    assert "Traceback" not in proc.err, proc.err
+    return proc
+
+
+def children(pid: int) -> list:
+    """The processes whose parent is ``pid`` (from /proc/*/stat, which every
+    Linux kernel has)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (FileNotFoundError, ProcessLookupError, IndexError):
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
+def alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except FileNotFoundError:
+        return False
+    return state != "Z"
+
+
+def converted_count(err: str) -> int:
+    summary = [line for line in err.splitlines() if "converted" in line][-1]
+    return int(summary.split("converted ")[1].split()[0].rstrip(","))
+
+
+def assert_all_written_are_reported(out: Path, report: Path, err: str) -> set:
+    written = outputs(out)
+    rows = [json.loads(line) for line in report.read_text().splitlines()]
+    reported = {r["output"] for r in rows if r["ok"]}
+    assert written == reported, (len(written), len(reported))
+    assert converted_count(err) == len(written)
+    for path in written:
+        assert fastsexpr.loads_all  # the files are whole: each one parses as XML
+        assert Path(path).read_bytes().rstrip().endswith(b"</domain>")
+    return written
+
+
+@pytest.mark.parametrize("signum, status", [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
+def test_signal_mid_run_reports_every_output_and_skip_existing_completes(tmp_path, signum, status):
+    src = make_tree(tmp_path / "in", 600)
+    out, report = tmp_path / "out", tmp_path / "r.jsonl"
+    proc = start("convert", "-r", src, "-o", out, "-j", "2", "--report", report, driver=SLOW)
+    wait_for_outputs(out, 40, proc)
+    workers = children(proc.pid)
+    proc.send_signal(signum)
+    finish(proc)
+    assert proc.returncode == status, proc.err
+    assert "interrupted" in proc.err
+    written = assert_all_written_are_reported(out, report, proc.err)
+    assert 40 <= len(written) < 600
+    assert no_temp_files(out)
+    assert not [pid for pid in workers if alive(pid)]
+
+    # The rerun converts only what has no output yet.
+    again = start("convert", "-r", src, "-o", out, "-j", "2", "--skip-existing",
+                  "--report", tmp_path / "r2.jsonl")
+    finish(again, 120)
+    assert again.returncode == 0, again.err
+    assert f"skipped {len(written)}" in again.err
+    assert len(outputs(out)) == 600
+    for i in range(0, 600, 37):
+        sxp = src / f"h{i % 4}" / f"g{i:04d}.sxp"
+        xml = out / f"h{i % 4}" / f"g{i:04d}.xml"
+        assert xml.read_text() == fastsexpr.sexpr_to_xml(sxp.read_text())
+    rows = [json.loads(line) for line in (tmp_path / "r2.jsonl").read_text().splitlines()]
+    assert len(rows) == 600 and all(r["ok"] for r in rows)
+    assert sum(1 for r in rows if r.get("skipped")) == len(written)
+
+
+def test_workers_die_with_a_killed_parent_and_leave_no_temp_file(tmp_path):
+    src = make_tree(tmp_path / "in", 600)
+    out = tmp_path / "out"
+    proc = start("convert", "-r", src, "-o", out, "-j", "2", driver=SLOWER)
+    wait_for_outputs(out, 40, proc)
+    workers = children(proc.pid)
+    assert len(workers) == 2
+    proc.kill()
+    proc.wait()     # not communicate(): workers left behind would hold its pipes
+    deadline = time.monotonic() + 1.0
+    while [pid for pid in workers if alive(pid)] and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert not [pid for pid in workers if alive(pid)], "workers outlived their parent"
+    assert no_temp_files(out)
+    settled = outputs(out)
+    time.sleep(0.3)
+    assert outputs(out) == settled
+    proc.stdout.close()
+    proc.stderr.close()
+
+
+def test_many_quick_interrupts_never_hang(tmp_path):
+    # Ctrl-C early in a -j 2 run, as the workers start: once in a few
+    # hundred runs this hung in multiprocessing's Pool.terminate().
+    src = make_tree(tmp_path / "in", 300)
+    rng = random.Random(9)
+    for k in range(30):
+        out = tmp_path / f"out{k}"
+        proc = start("convert", "-r", src, "-o", out, "-j", "2", "-q")
+        deadline = time.monotonic() + 30
+        while not children(proc.pid) and proc.poll() is None:
+            assert time.monotonic() < deadline
+            time.sleep(0.002)
+        time.sleep(rng.uniform(0.0, 0.1))
+        proc.send_signal(signal.SIGINT)
+        finish(proc, 10)
+        # 0: done before the signal; -SIGINT: it came as the interpreter
+        # exited, when Python lets it kill the process (a shell says 130).
+        assert proc.returncode in (0, 130, -signal.SIGINT), (k, proc.err)
+        if out.exists():
+            assert no_temp_files(out), k
+
+
+# Each file's fsync takes 5 ms, so that a signal lands while one is written.
+DRIVER_SLOW_FSYNC = """
+import os, sys, time
+real = os.fsync
+def fsync(fd):
+    time.sleep(0.005)
+    return real(fd)
+os.fsync = fsync
+from fastsexpr.cli import main
+sys.exit(main())
+"""
+
+
+def test_sigterm_during_fmt_in_place_is_an_interruption_without_temp_files(tmp_path):
+    old = {f"g{i:03d}.sxp": f"(domain   (name g{i}))\n" for i in range(400)}
+    new = {name: f"(domain\n  (name g{int(name[1:4])}))\n" for name in old}
+    for name, text in old.items():
+        (tmp_path / name).write_text(text)
+
+    def formatted():
+        return sum(1 for name in old if (tmp_path / name).read_text() == new[name])
+
+    proc = start("fmt", "-i", "-q", tmp_path, driver=DRIVER_SLOW_FSYNC)
+    deadline = time.monotonic() + 60
+    while formatted() < 20:
+        assert proc.poll() is None and time.monotonic() < deadline
+        time.sleep(0.02)
+    proc.send_signal(signal.SIGTERM)
+    finish(proc)
+    assert proc.returncode == 143, proc.err
+    assert "interrupted" in proc.err
+    assert no_temp_files(tmp_path)
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(old)
+    for name in old:        # each file old or new, never half of either
+        assert (tmp_path / name).read_text() in (old[name], new[name])
+    assert formatted() < 400
