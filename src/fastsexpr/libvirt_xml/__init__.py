@@ -100,8 +100,11 @@ def read_xml(xml: Union[str, bytes], *, host_arch: str = DEFAULT_HOST_ARCH) -> D
         if os_boot:
             check_device_boot(devices)
         raise
-    dom.disks = libvirt_disk_order(dom.disks)
-    number_ports(dom)
+    # Skipped where there is nothing to order or number, as most domains.
+    if len(dom.disks) > 1:
+        dom.disks = libvirt_disk_order(dom.disks)
+    if dom.serials or dom.parallels:
+        number_ports(dom)
     if dom.os.type == "hvm":
         if not os_boot and not per_device_boot:
             dom.os.boot = ["hd"]
