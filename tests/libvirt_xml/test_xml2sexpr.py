@@ -215,6 +215,27 @@ def test_per_device_boot_with_os_boot_is_refused(os, devices):
     assert (err.reason, err.path) == (PER_DEVICE_BOOT, "/domain/os/boot")
 
 
+@pytest.mark.parametrize("os,top,devices", [
+    # Whatever else is wrong after <os>, the conflict is what libvirt said.
+    ("<boot dev='floppy'/>", "", BOOT_DISK),
+    ("<boot dev='hd'/>", "<features><bogus/></features>", BOOT_DISK),
+    ("<boot dev='hd'/>", "<on_crash>explode</on_crash>", BOOT_DISK),
+    ("<boot dev='hd'/>", "<clock offset='bogus'/>", BOOT_DISK),
+    ("<boot dev='hd'/>", "", "<redirdev bus='usb' type='spicevmc'><boot order='1'/></redirdev>"
+                             "<sound model='gus'/>"),
+    ("<boot dev='hd'/>", "", "<sound model='gus'/><redirdev bus='usb' type='spicevmc'>"
+                             "<boot order='1'/></redirdev>"),
+])
+def test_per_device_boot_conflict_wins_over_later_errors(os, top, devices):
+    err = error(hvm(os=os, top=top, devices=devices))
+    assert (err.reason, err.path) == (PER_DEVICE_BOOT, "/domain/os/boot")
+
+
+def test_redirdev_boot_without_os_boot_keeps_the_default_boot_disk():
+    devices = "<redirdev bus='usb' type='spicevmc'><boot order='1'/></redirdev>"
+    assert read_xml(hvm(devices=devices)).os.boot == ["hd"]
+
+
 def test_boot_deeper_in_a_device_is_not_a_device_boot():
     devices = ("<disk type='file'><source file='/a.img'><boot/></source>"
                "<target dev='hda'/></disk><controller type='ide'><boot order='1'/></controller>")

@@ -34,7 +34,9 @@ from .hostdev import read_hostdev, write_hostdev
 from .identity import check_root, read_identity, write_identity
 from .lifecycle import read_lifecycle, write_lifecycle
 from .net import read_interface, write_interface
-from .os import read_features, read_os, write_os
+from .os import (
+    check_device_boot, device_boot_conflict, has_boot_child, read_features, read_os, write_os,
+)
 from .parse import parse_document
 
 __all__ = ["read_xml", "write_xml"]
@@ -80,26 +82,39 @@ def read_xml(xml: Union[str, bytes], *, host_arch: str = DEFAULT_HOST_ARCH) -> D
     dom = read_identity(top)
     read_allocation(dom, top)
     read_os(dom, top, arches)
-    features = get("features")
-    if features is not None:
-        read_features(dom, features)
-    read_lifecycle(dom, top)
-    clock = get("clock")
-    if clock is not None:
-        dom.clock = read_clock(clock)
     devices = get("devices")
-    per_device_boot = devices is not None and _read_devices(dom, devices)
-    dom.disks = libvirt_disk_order(dom.disks)
-    number_ports(dom)
+    # Only an HVM <os> with <boot>s has boot devices here; a device's own
+    # <boot> beside them is the conflict os.py describes.
+    os_boot = bool(dom.os.boot)
+    try:
+        features = get("features")
+        if features is not None:
+            read_features(dom, features)
+        read_lifecycle(dom, top)
+        clock = get("clock")
+        if clock is not None:
+            read_clock(dom.clock, clock)
+        per_device_boot = devices is not None and _read_devices(dom, devices, os_boot)
+    except Exception:
+        # libvirt reported the conflict before anything read here failed.
+        if os_boot:
+            check_device_boot(devices)
+        raise
+    # Skipped where there is nothing to order or number, as most domains.
+    if len(dom.disks) > 1:
+        dom.disks = libvirt_disk_order(dom.disks)
+    if dom.serials or dom.parallels:
+        number_ports(dom)
     if dom.os.type == "hvm":
-        if not dom.os.boot and not per_device_boot:
+        if not os_boot and not per_device_boot:
             dom.os.boot = ["hd"]
         hvm_console_as_serial(dom)
     return dom
 
 
-def _read_devices(dom: Domain, devices) -> bool:
-    """Fill the device lists; True when some device carries its own <boot>."""
+def _read_devices(dom: Domain, devices, os_boot: bool) -> bool:
+    """Fill the device lists; True when some device carries its own <boot>,
+    which with ``os_boot`` (the OS has <boot>s) is an error."""
     hvm = dom.os.type == "hvm"
     per_device_boot = False
     seen_emulator = False
@@ -111,10 +126,16 @@ def _read_devices(dom: Domain, devices) -> bool:
         reader = readers.get(tag)
         if reader is not None:
             if reader(dom, el, hvm):
+                if os_boot:
+                    raise device_boot_conflict()
                 per_device_boot = True
-        elif tag == "emulator" and not seen_emulator:
-            seen_emulator = True
-            dom.emulator = string(el)
+        elif tag == "emulator":
+            if not seen_emulator:
+                seen_emulator = True
+                dom.emulator = string(el)
+        elif tag == "redirdev" and os_boot and has_boot_child(el):
+            # Not read, but its <boot> counts for the conflict.
+            raise device_boot_conflict()
     return per_device_boot
 
 

@@ -1,7 +1,6 @@
 """Character devices: <serial>, <parallel> and <console>."""
 from __future__ import annotations
 
-from dataclasses import replace
 
 from ..errors import DomainXMLError
 from ..model.domain import Chr, Domain
@@ -16,6 +15,8 @@ __all__ = [
 
 # The types whose host side is a path, which <source path> must give.
 _PATH_TYPES = frozenset(("dev", "file", "pipe", "unix"))
+# The start tag's attributes of each type, built once rather than per device.
+_TYPE_ATTRS = {ctype: (("type", ctype),) for ctype in CHR_TYPES}
 # Device kind -> the <target type> words libvirt knows for it, the first
 # being what an absent type means; a parallel port has none.
 _TARGET_TYPES = {
@@ -33,7 +34,8 @@ def _read_chr(el, kind: str) -> Chr:
         ctype = "pty"
     elif ctype not in CHR_TYPES:
         raise DomainXMLError(f"unknown type presented to host for character device: {ctype}", device_path(el))
-    chr_ = Chr(type=ctype, port=-1)
+    chr_ = Chr(ctype)
+    chr_.port = -1
     mode = path = protocol = target_el = None
     # libvirt reads every <target> before any <source>, so a bad target
     # wins over a bad source mode found earlier in the document.
@@ -166,7 +168,14 @@ def hvm_console_as_serial(dom: Domain) -> None:
     console = dom.consoles[0]
     if console.target_type not in (None, "serial"):
         return
-    dom.serials.append(replace(console, port=0, target_type="serial"))
+    dom.serials.append(as_serial_port(console))
+
+
+def as_serial_port(c: Chr) -> Chr:
+    """A copy of ``c`` as serial port 0: every field passed on positionally,
+    a fraction of what dataclasses.replace costs."""
+    return Chr(c.type, c.path, c.host, c.service, c.listen, c.protocol, c.connect_host,
+               c.connect_service, c.bind_host, c.bind_service, 0, "serial")
 
 
 def write_chr(w, element: str, chr_: Chr, target_type, active: bool) -> None:
@@ -178,7 +187,7 @@ def write_chr(w, element: str, chr_: Chr, target_type, active: bool) -> None:
             and chr_.path is not None and active):
         w.start(element, (("type", kind), ("tty", chr_.path)))
     else:
-        w.start(element, (("type", kind),))
+        w.start(element, _TYPE_ATTRS.get(kind) or (("type", kind),))
     _write_source(w, chr_, kind, active)
     if target_type is None:
         w.empty("target", (("port", port),))

@@ -24,8 +24,8 @@ _TIMER_WORDS = (
 )
 
 
-def read_clock(el) -> Clock:
-    clock = Clock()
+def read_clock(clock: Clock, el) -> None:
+    """Fill the Domain's ``clock`` (still at its defaults) from <clock> ``el``."""
     # libvirt reads these attributes as XPath strings: empty means absent.
     offset = el.get("offset") or None
     if offset is not None:
@@ -56,7 +56,6 @@ def read_clock(el) -> Clock:
     for timer in el.iterchildren("timer"):
         n += 1
         clock.timers.append(_read_timer(timer, f"{_PATH}/timer[{n}]"))
-    return clock
 
 
 def _read_adjustment(clock: Clock, adjustment: str, offset: str) -> None:

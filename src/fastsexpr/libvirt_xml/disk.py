@@ -16,6 +16,10 @@ __all__ = ["read_disk", "libvirt_disk_order", "write_disk"]
 # volume disk's source as a pool and a volume, which the model does not
 # keep, so the reader takes only file, block and dir from here.
 _SOURCE_ATTRS = {"file": "file", "block": "dev", "dir": "dir", "volume": "volume"}
+# The start tag's attributes of each type and device, built once rather
+# than per disk.
+_START_ATTRS = {dtype: {device: (("type", dtype), ("device", device)) for device in DISK_DEVICES}
+                for dtype in _SOURCE_ATTRS}
 # A drive name: a prefix (none starts another), letters numbering the
 # drive, then an optional partition number.
 _DRIVE_NAME = re.compile(r"(?:fd|hd|vd|sd|xvd|ubd)([a-z]*)[0-9]*\Z")
@@ -55,7 +59,8 @@ def read_disk(dom: Domain, el, hvm: bool) -> bool:
         device = "disk"
     elif device not in DISK_DEVICES:
         raise DomainXMLError(f"unknown disk device '{device}'", device_path(el))
-    disk = Disk(type=dtype, device=device)
+    # Positional: half the cost of keywords in a dataclass __init__.
+    disk = Disk(dtype, device)
     source_el = target_el = driver_el = None
     boot = False
     for child in el:
@@ -219,7 +224,8 @@ def write_disk(w, disk: Disk, index: int, active: bool) -> None:
             f"'{disk.driver_name}' is neither file, phy, tap nor tap2); "
             "libvirt failed with 'unexpected disk type 0'",
             f"/domain/devices/disk[{index}]")
-    w.start("disk", (("type", kind), ("device", disk.device)))
+    device = disk.device
+    w.start("disk", _START_ATTRS[kind].get(device) or (("type", kind), ("device", device)))
     name = disk.driver_name
     fmt = disk.driver_type
     if name is None:

@@ -63,7 +63,7 @@ def read_graphics(dom: Domain, el, hvm: bool) -> bool:
         raise DomainXMLError("missing graphics device type", device_path(el))
     if gtype not in GRAPHICS_TYPES:
         raise DomainXMLError(f"unknown graphics device type '{gtype}'", device_path(el))
-    gfx = Graphics(type=gtype)
+    gfx = Graphics(gtype)
     if gtype == "vnc":
         port = el.get("port")
         if port is None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 from ..errors import DomainXMLError
 from ..model.domain import Domain
 from ..model.vocab import CRASH_ACTIONS, LIFECYCLE_ACTIONS
-from .elements import child_string
+from .elements import string
 
 __all__ = ["read_lifecycle", "write_lifecycle"]
 
@@ -15,19 +15,37 @@ _EVENTS = (
     ("on_reboot", "restart", LIFECYCLE_ACTIONS),
     ("on_crash", "destroy", CRASH_ACTIONS),
 )
-_EVENT_NAMES = tuple(event for event, _, _ in _EVENTS)
 
 
 def read_lifecycle(dom: Domain, top) -> None:
-    for event, default, allowed in _EVENTS:
-        action = child_string(top, event)
-        if action is None:
-            action = default
-        elif action not in allowed:
-            raise DomainXMLError(f"unknown lifecycle action '{action}'", f"/domain/{event}")
-        setattr(dom, event, action)
+    # The rows of _EVENTS spelled out, without setattr; an absent element
+    # keeps the model's default, which is libvirt's (the table's middle
+    # column; tests/libvirt_xml/test_xml_topics.py holds both to it).
+    get = top.get
+    el = get("on_poweroff")
+    if el is not None:
+        dom.on_poweroff = _action(el, "on_poweroff", LIFECYCLE_ACTIONS, "destroy")
+    el = get("on_reboot")
+    if el is not None:
+        dom.on_reboot = _action(el, "on_reboot", LIFECYCLE_ACTIONS, "restart")
+    el = get("on_crash")
+    if el is not None:
+        dom.on_crash = _action(el, "on_crash", CRASH_ACTIONS, "destroy")
+
+
+def _action(el, event: str, allowed, default: str) -> str:
+    action = string(el)
+    if action is None:
+        return default
+    if action not in allowed:
+        raise DomainXMLError(f"unknown lifecycle action '{action}'", f"/domain/{event}")
+    return action
 
 
 def write_lifecycle(w, d: Domain) -> None:
-    for event in _EVENT_NAMES:
-        w.text(event, getattr(d, event))
+    # The rows of _EVENTS spelled out: a getattr loop costs more than the
+    # writing (tests/libvirt_xml/test_xml_topics.py holds it to the table).
+    text = w.text
+    text("on_poweroff", d.on_poweroff)
+    text("on_reboot", d.on_reboot)
+    text("on_crash", d.on_crash)

@@ -15,6 +15,8 @@ __all__ = ["read_interface", "write_interface"]
 # Interface type -> the <source> attribute naming what it connects to,
 # which is also the Interface field keeping it.
 _SOURCE_ATTRS = {"bridge": "bridge", "network": "network"}
+# The start tag's attributes of each type, built once rather than per device.
+_TYPE_ATTRS = {ntype: (("type", ntype),) for ntype in NET_TYPES}
 # The types whose <ip> libvirt keeps.
 _IP_TYPES = ("ethernet", "bridge")
 _MODEL_OK = re.compile(r"[A-Za-z0-9_-]+\Z")
@@ -30,7 +32,7 @@ def read_interface(dom: Domain, el, hvm: bool) -> bool:
         ntype = "user"
     elif ntype not in NET_TYPES:
         raise DomainXMLError(f"unknown interface type '{ntype}'", device_path(el))
-    nic = Interface(type=ntype)
+    nic = Interface(ntype)
     mac = source_el = None
     boot = False
     for child in el:
@@ -91,15 +93,17 @@ def _random_mac() -> str:
 
 def write_interface(w, nic: Interface, active: bool) -> None:
     kind = nic.type
-    w.start("interface", (("type", kind),))
+    w.start("interface", _TYPE_ATTRS.get(kind) or (("type", kind),))
     mac = nic.mac
     if mac is not None:
         w.empty("mac", (("address", mac),))
-    attr = _SOURCE_ATTRS.get(kind)
-    if attr is not None:
-        value = getattr(nic, attr)
-        if value is not None:
-            w.empty("source", ((attr, value),))
+    # _SOURCE_ATTRS's rows spelled out, without a getattr.
+    if kind == "bridge":
+        if nic.bridge is not None:
+            w.empty("source", (("bridge", nic.bridge),))
+    elif kind == "network":
+        if nic.network is not None:
+            w.empty("source", (("network", nic.network),))
     ip = nic.ip
     if ip is not None:
         w.empty("ip", (("address", ip, True),))

@@ -12,7 +12,8 @@ from ..model.domain import OS, Domain
 from ..model.vocab import FEATURES
 from .elements import child_string, first_children, string
 
-__all__ = ["read_os", "read_features", "write_os"]
+__all__ = ["read_os", "read_features", "write_os", "device_boot_conflict",
+           "check_device_boot", "has_boot_child"]
 
 # Architecture names libvirt knows; a known name the host has no guests for
 # fails for want of guest options (model/host.py says which it has).
@@ -27,6 +28,8 @@ _OS_TYPES = ("hvm", "xen")
 _BOOT_ATTRS = {dev: (("dev", dev),) for dev in ("fd", "cdrom", "hd", "network")}
 _MAX_BOOT = 4
 _LOADER_ROM = (("type", "rom"),)
+# The <os> children kept as text, each under the OS field of its name.
+_OS_TEXTS = ("loader", "kernel", "initrd", "cmdline", "root")
 # The devices whose own <boot> child libvirt counts.
 _DEVICE_BOOT_XPATH = "boolean(disk/boot|interface/boot|hostdev/boot|redirdev/boot)"
 
@@ -36,8 +39,11 @@ _local = threading.local()
 def read_os(dom: Domain, top, guest_arches: Tuple[str, ...]) -> None:
     """The bootloader and <os>; ``top`` holds the root's first children,
     ``guest_arches`` the architectures the host runs."""
-    dom.bootloader = child_string(top, "bootloader")
-    dom.bootloader_args = child_string(top, "bootloader_args")
+    # The model's fields start as None, which an absent element also means.
+    if "bootloader" in top:
+        dom.bootloader = child_string(top, "bootloader")
+    if "bootloader_args" in top:
+        dom.bootloader_args = child_string(top, "bootloader_args")
     os_el = top.get("os")
     first = first_children(os_el) if os_el is not None else {}
     type_el = first.get("type")
@@ -57,38 +63,60 @@ def read_os(dom: Domain, top, guest_arches: Tuple[str, ...]) -> None:
         if arch not in guest_arches:
             raise DomainXMLError(f"No guest options available for arch '{arch}'",
                                  "/domain/os/type")
-    osd = dom.os = OS(type=os_type)
-    osd.loader = child_string(first, "loader")
-    osd.kernel = child_string(first, "kernel")
-    osd.initrd = child_string(first, "initrd")
-    osd.cmdline = child_string(first, "cmdline")
-    osd.root = child_string(first, "root")
+    # The fresh Domain's OS is filled in rather than replaced: a dataclass
+    # costs more to build than its fields cost to set.
+    osd = dom.os
+    osd.type = os_type
+    for name in _OS_TEXTS:
+        el = first.get(name)
+        if el is not None:
+            setattr(osd, name, string(el))
     if os_type == "hvm" and "boot" in first:
         _read_boot(osd, os_el, top.get("devices"))
 
 
 def _read_boot(osd: OS, os_el, devices) -> None:
-    # libvirt looks for devices with a <boot> of their own here, with the
-    # OS, so this conflict is reported before any device is read and
-    # before the boot devices themselves are checked.
-    if devices is not None and _has_device_boot(devices):
-        raise DomainXMLError("per-device boot elements cannot be used together "
-                             "with os/boot elements", "/domain/os/boot")
     boot = osd.boot
     for el in os_el.iterchildren("boot"):
         if len(boot) == _MAX_BOOT:
             break
         dev = el.get("dev")
         if dev is None:
+            check_device_boot(devices)
             raise DomainXMLError("missing boot device", "/domain/os/boot")
         if dev not in _BOOT_ATTRS:
+            check_device_boot(devices)
             raise DomainXMLError(f"unknown boot device '{dev}'", "/domain/os/boot")
         boot.append(dev)
 
 
+# libvirt looked for devices with a <boot> of their own beside <os><boot>
+# while reading <os>, so that conflict is reported before anything read
+# after it fails: before a bad boot device, feature, clock or device.  The
+# device readers say whether a device has its own <boot> anyway, so the
+# conflict is found there (see read_xml); only an error raised on the way
+# needs the devices looked at first, which check_device_boot does.
+
+def device_boot_conflict() -> DomainXMLError:
+    return DomainXMLError("per-device boot elements cannot be used together "
+                          "with os/boot elements", "/domain/os/boot")
+
+
+def check_device_boot(devices) -> None:
+    """Raise the conflict if one of ``devices`` (the <devices> element, or
+    None) has its own <boot>; called on an error path only."""
+    if devices is not None and _has_device_boot(devices):
+        raise device_boot_conflict()
+
+
+def has_boot_child(el) -> bool:
+    """Whether the device element ``el`` has its own <boot>."""
+    return next(el.iterchildren("boot"), None) is not None
+
+
 def _has_device_boot(devices) -> bool:
-    # A compiled XPath is three times quicker than walking the devices in
-    # Python; each thread has its own, as lxml serialises the use of one.
+    # A compiled XPath is quicker than walking the devices in Python; each
+    # thread has its own, as lxml serialises the use of one.
     find = getattr(_local, "device_boot", None)
     if find is None:
         find = _local.device_boot = etree.XPath(_DEVICE_BOOT_XPATH)

@@ -25,7 +25,7 @@ from .devices import collect_devices
 from .disk import read_disks, read_image_disks, write_disks, write_image_disks
 from .graphics import read_image_graphics, read_vfb, write_image_graphics, write_vfb
 from .identity import not_a_record, read_identity, write_name, write_uuid
-from .inputs import read_usb_inputs, write_usb_inputs
+from .inputs import USB_DEVICE_KEY, read_usb_inputs, write_usb_inputs
 from .lifecycle import read_lifecycle, write_lifecycle
 from .net import check_networks, read_nics, write_nics
 from .os import (
@@ -34,7 +34,7 @@ from .os import (
 )
 from .pci import read_pci, write_pci
 from .resources import read_resources, write_resources, write_vcpus
-from .sound import read_sound, write_sound
+from .sound import SOUND_KEY, read_sound, write_sound
 
 __all__ = ["read_sexpr", "write_sexpr"]
 
@@ -91,9 +91,13 @@ def read_sexpr(tree_or_text, xend_config_version: int = 4, *,
 
     if hvm:
         read_image_disks(dom, img, version)
-        read_usb_inputs(dom, image_node, img)
+        # Most images have neither; a call that reads nothing costs as much
+        # as a short one that does.
+        if USB_DEVICE_KEY in img:
+            read_usb_inputs(dom, image_node, img)
         read_image_chrs(dom, image_node, img, tty)
-        read_sound(dom, img)
+        if SOUND_KEY in img:
+            read_sound(dom, img)
     elif dom.id != 0:
         read_console(dom, tty)
     return dom

@@ -8,14 +8,16 @@ from ..model.domain import Domain, Input
 
 # The (usbdevice X) words that are inputs; libvirt ignored any other.
 USB_INPUTS = ("mouse", "tablet", "keyboard")
+# The image key they are under.
+USB_DEVICE_KEY = "usbdevice"
 
 
 def read_usb_inputs(dom: Domain, hvm_node, img: dict) -> None:
-    if "usbdevice" not in img:
+    if USB_DEVICE_KEY not in img:
         return
     # Every (usbdevice X), not only the first.
     for member in hvm_node[1:]:
-        if type(member) is list and len(member) > 1 and member[0] == "usbdevice":
+        if type(member) is list and len(member) > 1 and member[0] == USB_DEVICE_KEY:
             kind = member[1]
             if kind in USB_INPUTS:
                 dom.inputs.append(Input(kind, "usb"))

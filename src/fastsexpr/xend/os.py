@@ -12,8 +12,8 @@ from ..syntax import find_key, member_values, to_int
 from ..versions import pv_device_model_written
 
 # Each OS field with its image key, in the order libvirt wrote them.  The
-# writer spells the rows out (a getattr loop costs more than the writing,
-# on every document); tests/xend/test_topics.py holds it to this table.
+# reader and the writer spell the rows out (a getattr/setattr loop costs
+# more than the work, on every document); tests/xend/test_topics.py holds it to this table.
 KERNEL_KEYS = (("kernel", "kernel"), ("initrd", "ramdisk"), ("root", "root"),
                ("cmdline", "args"))
 
@@ -69,13 +69,13 @@ def read_os(dom: Domain, root, top: dict):
 
 
 def _read_kernel(os_: OS, img: dict) -> None:
-    # The fields start as None, which the empty atom also means (nonempty_value's
-    # rule): only a non-empty value is stored.
+    # KERNEL_KEYS spelled out, as in the writer.  The empty atom counts as
+    # absent (nonempty_value's rule).
     get = img.get
-    for field, key in KERNEL_KEYS:
-        text = get(key)
-        if text:
-            setattr(os_, field, text)
+    os_.kernel = get("kernel") or None
+    os_.initrd = get("ramdisk") or None
+    os_.root = get("root") or None
+    os_.cmdline = get("args") or None
 
 
 def _read_hvm_boot(os_: OS, img: dict) -> None:

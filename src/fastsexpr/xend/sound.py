@@ -8,6 +8,8 @@ from ..errors import ConversionError
 from ..model.domain import Domain
 from ..model.vocab import SOUND_MODELS
 
+# The image key that lists the sound cards.
+SOUND_KEY = "soundhw"
 # What xend's (soundhw all) stands for.
 SOUND_ALL = ("sb16", "es1370")
 # libvirt copied each model name into a 10-byte buffer.
@@ -15,7 +17,7 @@ _MODEL_MAX = 10
 
 
 def read_sound(dom: Domain, img: dict) -> None:
-    text = img.get("soundhw")
+    text = img.get(SOUND_KEY)
     if not text:
         return
     if text == "all":

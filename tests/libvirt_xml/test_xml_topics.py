@@ -1,0 +1,50 @@
+"""Hand-written shortcuts in the libvirt_xml topic modules, held to what
+they stand for."""
+from __future__ import annotations
+
+from dataclasses import fields, replace
+
+import pytest
+
+from fastsexpr import read_xml
+from fastsexpr.libvirt_xml import lifecycle, net
+from fastsexpr.libvirt_xml.chr import as_serial_port
+from fastsexpr.model.domain import Chr, Domain, Interface
+from fastsexpr.syntax import XmlWriter
+
+
+def test_console_copied_as_serial_port_keeps_every_other_field():
+    # A distinct value in every field, so a field passed in the wrong place
+    # or left out shows.
+    console = Chr(*(f"value-{f.name}" for f in fields(Chr)))
+    assert as_serial_port(console) == replace(console, port=0, target_type="serial")
+    assert as_serial_port(console) is not console
+
+
+def written(write, *args):
+    w = XmlWriter()
+    write(w, *args)
+    return w.getvalue()
+
+
+def test_lifecycle_writer_and_reader_follow_the_table():
+    dom = Domain("x", "0" * 32, on_poweroff="preserve", on_reboot="rename-restart",
+                 on_crash="coredump-restart")
+    expected = "".join(f"<{event}>{getattr(dom, event)}</{event}>\n"
+                       for event, _, _ in lifecycle._EVENTS)
+    assert written(lifecycle.write_lifecycle, dom) == expected
+    back = read_xml(f"<domain type='xen'><name>x</name><memory>1</memory>"
+                    f"<os><type>linux</type></os>{expected}</domain>")
+    for event, _, _ in lifecycle._EVENTS:
+        assert getattr(back, event) == getattr(dom, event)
+    # An absent element keeps the model's default, which is libvirt's.
+    fresh = read_xml("<domain type='xen'><name>x</name><memory>1</memory>"
+                     "<os><type>linux</type></os></domain>")
+    for event, default, _ in lifecycle._EVENTS:
+        assert getattr(fresh, event) == default
+
+
+@pytest.mark.parametrize("kind,field", sorted(net._SOURCE_ATTRS.items()))
+def test_interface_source_follows_the_table(kind, field):
+    nic = Interface(kind, "00:16:3e:00:00:01", **{field: "br0"})
+    assert f"<source {field}='br0'/>" in written(net.write_interface, nic, False)
