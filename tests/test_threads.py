@@ -23,6 +23,8 @@ def _jobs():
             for d in CONVERT for r in rows(d)]
 
 
+# Four SEXPR fixtures are unbalanced and warn (tests/xend/test_records.py).
+@pytest.mark.filterwarnings("ignore::fastsexpr.FastSexprWarning")
 @pytest.mark.parametrize("threads", [8])
 def test_conversions_in_many_threads_match_libvirt(threads):
     require_corpus()

@@ -6,6 +6,7 @@ from typing import Mapping, Optional, Union
 from .libvirt_xml import read_xml, write_xml
 from .model.host import DEFAULT_HOST_ARCH
 from .xend import read_sexpr, write_sexpr
+from .xend.records import OnWarning, read_one
 from .xm import read_xm, write_xm
 
 __all__ = ["xml_to_sexpr", "sexpr_to_xml", "xml_to_xm", "xm_to_xml"]
@@ -42,26 +43,34 @@ def xml_to_sexpr(xml: Union[str, bytes], *, xend_config_version: int = 4,
                        networks=networks)
 
 
-def sexpr_to_xml(sexpr: Union[str, bytes], *, xend_config_version: int = 4) -> str:
+def sexpr_to_xml(sexpr: Union[str, bytes], *, xend_config_version: int = 4,
+                 strict: bool = False, on_warning: OnWarning = None) -> str:
     """Convert one xend domain record (``(domain ...)``, as in ``config.sxp``
     or one record of ``xm list --long``) into libvirt domain XML, as libvirt
     1.2.10 produced it.
 
     ``sexpr``: the record, text or bytes, read with libvirt's lenient
     reader.  ``xend_config_version``: the xend that wrote it, 1 to 4 (see
-    :func:`xml_to_sexpr`).
+    :func:`xml_to_sexpr`).  What that reader forgave (a record lacking its
+    closing parentheses, a ``)`` too many, text after the record) converts
+    as libvirt read it, with a :class:`~fastsexpr.FastSexprWarning` handed
+    to ``on_warning`` (default: :func:`warnings.warn`); ``strict=True``
+    makes each an error.  For a dump of several records, use
+    :func:`~fastsexpr.iter_domains`.
 
     Returns the XML text, ending with one newline.
 
-    Raises :class:`~fastsexpr.SexprSyntaxError` for unreadable text,
-    :class:`~fastsexpr.ConversionError` for a record libvirt refused
-    (``path`` is the SEXPR path, e.g. ``domain/image/hvm/boot``).
+    Raises :class:`~fastsexpr.SexprSyntaxError` for unreadable text (and,
+    with ``strict``, for what libvirt forgave), :class:`~fastsexpr.ConversionError`
+    for a record libvirt refused (``path`` is the SEXPR path, e.g.
+    ``domain/image/hvm/boot``) or for a text of several domain records.
 
     >>> print(sexpr_to_xml("(domain (domid 1)(name web1)"
     ...       "(uuid c7a5fdbd-edaf-9455-926a-d65c16db1809)(memory 512)"
     ...       "(image (linux (kernel /boot/vmlinuz))))").splitlines()[1])
       <name>web1</name>
     """
+    return write_xml(read_one(sexpr, xend_config_version, strict=strict, on_warning=on_warning))
     return write_xml(read_sexpr(sexpr, xend_config_version))
 
 

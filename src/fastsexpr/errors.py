@@ -9,6 +9,7 @@ __all__ = [
     "XmSyntaxError",
     "ConversionError",
     "DomainXMLError",
+    "FastSexprWarning",
 ]
 
 
@@ -22,30 +23,40 @@ class SexprSyntaxError(FastSexprError):
     Like :class:`json.JSONDecodeError`: ``msg``, ``doc``, ``pos`` (a character
     index into the decoded text), ``lineno`` and ``colno`` (both from 1).  The
     text of the error shows the offending line with a caret under ``pos``.
+    ``record`` is the number (from 1) of the record of a dump it is about
+    (:func:`fastsexpr.iter_domains`), else None.
+
+    ``lineno`` and ``colno`` may be given by a caller that already knows them
+    (counting the lines of a long text for each of many errors would cost
+    the square of its length).
     """
 
-    def __init__(self, msg: str, doc: str, pos: int, source: Optional[str] = None):
-        lineno = doc.count("\n", 0, pos) + 1
-        line_start = doc.rfind("\n", 0, pos) + 1
-        colno = pos - line_start + 1
+    def __init__(self, msg: str, doc: str, pos: int, source: Optional[str] = None, *,
+                 lineno: Optional[int] = None, colno: Optional[int] = None,
+                 record: Optional[int] = None):
         self.msg = msg
         self.doc = doc
         self.pos = pos
-        self.lineno = lineno
-        self.colno = colno
+        self.lineno = doc.count("\n", 0, pos) + 1 if lineno is None else lineno
+        self.colno = pos - doc.rfind("\n", 0, pos) if colno is None else colno
         self.source = source
+        self.record = record
         super().__init__(self._render())
 
     def _render(self) -> str:
         where = f"line {self.lineno} column {self.colno} (char {self.pos})"
+        if self.record is not None:
+            where = f"record {self.record}, {where}"
         if self.source:
             where = f"{self.source}: {where}"
         line_start = self.pos - (self.colno - 1)
-        line_end = self.doc.find("\n", line_start)
-        if line_end < 0:
-            line_end = len(self.doc)
-        line = self.doc[line_start:line_end]
         caret_col = self.colno - 1
+        # Only as much of the line as is shown below is looked at.
+        shown_end = line_start + max(121, max(0, caret_col - 60) + 120)
+        line_end = self.doc.find("\n", self.pos, shown_end)
+        if line_end < 0:
+            line_end = min(len(self.doc), shown_end)
+        line = self.doc[line_start:line_end]
         # Very long lines are cut to a window around the caret so the message
         # stays readable; the numbers above still point at the exact place.
         if len(line) > 120:
@@ -57,7 +68,12 @@ class SexprSyntaxError(FastSexprError):
         return f"{self.msg}: {where}\n  {line}\n  {pad}^"
 
     def __reduce__(self):
-        return (self.__class__, (self.msg, self.doc, self.pos, self.source))
+        return (_rebuild_syntax_error, (self.__class__, self.msg, self.doc, self.pos,
+                                        self.source, self.lineno, self.colno, self.record))
+
+
+def _rebuild_syntax_error(cls, msg, doc, pos, source, lineno, colno, record):
+    return cls(msg, doc, pos, source, lineno=lineno, colno=colno, record=record)
 
 
 class XmSyntaxError(SexprSyntaxError):
@@ -92,26 +108,53 @@ class ConversionError(FastSexprError):
     ``path`` names where: a SEXPR path such as ``domain/image/hvm/boot`` or an
     XML element such as ``/domain/devices/disk[2]``; ``reason`` says why.
     ``lineno`` and ``colno`` (from 1) give the place in the input text when it
-    is known (malformed XML, for example), else None.
+    is known (malformed XML, the line of a dump's record), else None.
+    ``record`` is the number (from 1) of the record of a dump it is about
+    (:func:`fastsexpr.iter_domains`), else None; the message then starts
+    with it.
     """
 
     def __init__(self, reason: str, path: Optional[str] = None, *,
-                 lineno: Optional[int] = None, colno: Optional[int] = None):
+                 lineno: Optional[int] = None, colno: Optional[int] = None,
+                 record: Optional[int] = None):
         self.reason = reason
         self.path = path
         self.lineno = lineno
         self.colno = colno
-        super().__init__(f"{path}: {reason}" if path else reason)
+        self.record = record
+        text = f"{path}: {reason}" if path else reason
+        if record is not None:
+            at = f" at line {lineno}" if lineno is not None else ""
+            text = f"record {record}{at}: {text}"
+        super().__init__(text)
 
     def __reduce__(self):
         return (_rebuild_conversion_error,
-                (self.__class__, self.reason, self.path, self.lineno, self.colno))
+                (self.__class__, self.reason, self.path, self.lineno, self.colno, self.record))
 
 
-def _rebuild_conversion_error(cls, reason, path, lineno, colno):
+def _rebuild_conversion_error(cls, reason, path, lineno, colno, record=None):
     # Errors cross process boundaries (the command's workers) by pickling.
-    return cls(reason, path, lineno=lineno, colno=colno)
+    return cls(reason, path, lineno=lineno, colno=colno, record=record)
 
 
 class DomainXMLError(ConversionError):
     """libvirt domain XML that is malformed or that libvirt would reject."""
+
+
+class FastSexprWarning(UserWarning):
+    """Input that converts as libvirt read it, though libvirt was lenient
+    with it: a record lacking its closing parentheses, a ``)`` that closes no
+    list, text after the record.  ``strict=True`` makes each an error.
+
+    ``str(warning)`` is the message; ``lineno`` and ``colno`` (from 1, or
+    None) give its place in the input, ``record`` the number of the record of
+    a dump it is about (or None).
+    """
+
+    def __init__(self, message: str, *, lineno: Optional[int] = None,
+                 colno: Optional[int] = None, record: Optional[int] = None):
+        super().__init__(message)
+        self.lineno = lineno
+        self.colno = colno
+        self.record = record

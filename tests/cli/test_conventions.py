@@ -48,7 +48,8 @@ def test_one_file_to_stdout_or_to_a_file_prints_nothing_else(tmp_path):
     failed = run("convert", bad)
     assert failed.returncode == 1
     lines = failed.err.splitlines()
-    assert len(lines) == 1 and lines[0].startswith(f"{bad}: domain/name: ConversionError: ")
+    # the error names the line of the record it is about
+    assert len(lines) == 1 and lines[0].startswith(f"{bad}:1: domain/name: ConversionError: ")
 
 
 def test_trees_and_several_inputs_keep_the_summary_and_help_states_the_rule(tmp_path):

@@ -145,7 +145,7 @@ def test_one_bad_domain_of_a_dump_does_not_stop_the_others(tmp_path):
     proc = run("convert", dump, "-o", out)
     assert proc.returncode == 1
     assert sorted(p.name for p in (out / "dump").iterdir()) == ["first.xml", "third.xml"]
-    assert f"{dump}: domain #2: domain/name: ConversionError" in proc.err
+    assert f"{dump}:2: domain #2: domain/name: ConversionError" in proc.err
 
 
 def test_examples_directory_converts_cleanly(tmp_path):

@@ -51,17 +51,19 @@ def test_tree_mirrored_bad_inputs_reported_good_ones_converted(tmp_path, jobs):
 
     # one line per failure: file, position, class, reason
     lines = [line for line in proc.err.splitlines() if not line.startswith("fastsexpr:")]
-    assert len(lines) == 3, proc.err
+    # stray.sxp: each of its two records is reported (the first has no uuid)
+    assert len(lines) == 4, proc.err
     stray = src / "bad" / "stray.sxp"
-    assert (f"{stray}:2:3: SexprSyntaxError: vertical tab or form feed "
+    assert (f"{stray}:2:3: domain #2: SexprSyntaxError: vertical tab or form feed "
             "where an expression should start") in proc.err
-    assert f"{src / 'bad' / 'noname.sxp'}: domain/name: ConversionError:" in proc.err
+    assert f"{stray}:1: domain #1: domain/uuid: ConversionError:" in proc.err
+    assert f"{src / 'bad' / 'noname.sxp'}:1: domain/name: ConversionError:" in proc.err
     assert f"{src / 'bad' / 'latin1.sxp'}:1:19: UnicodeDecodeError: not UTF-8" in proc.err
     summary = proc.err.strip().splitlines()[-1]
     assert "converted 3" in summary and "failed 3" in summary and "files/s" in summary
 
     rows = [json.loads(line) for line in report.read_text().splitlines()]
-    assert len(rows) == 6
+    assert len(rows) == 7       # one per input, two for stray.sxp's two records
     by_path = {r["path"]: r for r in rows}
     good = by_path[str(src / "a.sxp")]
     assert good["ok"] and good["output"] == str(out / "a.xml") and good["error"] is None

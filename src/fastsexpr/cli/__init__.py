@@ -55,10 +55,16 @@ output names: name.sxp -> name.xml, name.xml -> name.sxp; a managed domain
 domain (made safe for a file name; a clash gets the uuid appended), the
 domains of dump.sxp in dump/ (of stdin, in the -o directory itself).
 
-messages: failures go to stderr, one line each. A summary line follows when
-the run reads more than one input or writes into a directory; one input
-converted to stdout or to one file prints nothing else (-q: no summary; -v:
-list what the directory walks leave out).
+messages: failures go to stderr, one line each, and so do warnings (what
+libvirt's reader forgave, converted as libvirt read it: PATH:LINE: warning:).
+A summary line follows when the run reads more than one input or writes into
+a directory; one input converted to stdout or to one file prints nothing else
+(-q: no summary; -v: list what the directory walks leave out).
+
+dumps: every record of a dump is converted or reported. A record starts at a
+line that starts with '(domain' and a list, as xm list --long prints them, so
+a record that lacks its final ')' is closed there (with a warning) instead of
+taking in the records after it; a record holding a NUL fails alone.
 
 exit status: 0 all converted, 1 some inputs failed (the rest were converted),
 2 usage or I/O error, 130 interrupted (Ctrl-C), 143 terminated (SIGTERM).
@@ -159,6 +165,10 @@ def _add_convert(sub) -> None:
                       help="convert only what has no output yet, to finish an interrupted "
                            "run; an output named after its domain is skipped when that "
                            "name exists")
+    conv.add_argument("--strict", action="store_true",
+                      help="refuse what libvirt's SEXPR reader forgave (a record lacking "
+                           "its closing ')', a ')' that closes no list) instead of "
+                           "converting it with a warning")
     conv.add_argument("--fail-fast", action="store_true", help="stop at the first failure")
     conv.add_argument("--report", metavar="FILE",
                       help="write one JSON line per input (per domain of a dump) to FILE, "

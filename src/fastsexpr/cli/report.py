@@ -20,6 +20,8 @@ def report_line(res: dict) -> dict:
     line = {field: res.get(field) for field in REPORT_FIELDS}
     # --skip-existing: the output was there already, and was left alone.
     line["skipped"] = bool(res.get("skipped"))
+    # What libvirt's reader forgave in this domain's record.
+    line["warnings"] = list(res.get("warnings") or ())
     return line
 
 

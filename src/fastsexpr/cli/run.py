@@ -136,6 +136,13 @@ def format_failure(f: dict) -> str:
     return ": ".join(parts)
 
 
+def format_warnings(res: dict) -> List[str]:
+    """One line per warning of a result: fastsexpr: file:line: warning: message."""
+    where = res["path"] if res["path"] != "-" else "<stdin>"
+    return [f"fastsexpr: {where}" + (f":{line}" if line is not None else "") + f": warning: {text}"
+            for text, line in zip(res.get("warnings") or (), res.get("warning_lines") or ())]
+
+
 class _Progress:
     """tqdm on a terminal when it is installed, else a plain counter."""
 
@@ -226,8 +233,13 @@ class _Collector:
         if len(results) > 1:
             self.split_dump = True
         for res in results:
+            # What libvirt's reader forgave, said before the outcome.
+            for line in format_warnings(res):
+                self.progress.write(line)
+            warned = res.get("warnings")
             if res["ok"] and "tmp" in res:
                 res = self.installer.install(res, task)
+                res["warnings"] = warned
             elif res["ok"] and "text" in res:
                 write_stdout(res.pop("text"))
             if res.get("skipped"):
@@ -420,7 +432,8 @@ def cmd_convert(args) -> int:
     # Workers send back every detail only when the report wants it.
     settings = Settings(args.from_, args.to, args.xend_config_version, token, to_stdout,
                         args.force, detail=report is not None, host_arch=args.host_arch,
-                        networks=dict(args.networks) if args.networks else None)
+                        networks=dict(args.networks) if args.networks else None,
+                        strict=args.strict)
     collector = _Collector(installer,
                            _Progress(len(tasks), sys.stderr.isatty() and not args.quiet), report)
     collector.skip(skipped)

@@ -14,7 +14,7 @@ from typing import Dict, List, Optional, Tuple
 from ..errors import ConversionError, DomainXMLError, FastSexprError, SexprSyntaxError
 from ..model.host import DEFAULT_HOST_ARCH
 from ..model.scalars import format_uuid
-from ..syntax import loads_all
+from ..xend.records import iter_domains
 from .files import link_new, make_dump_dir, tmp_name, write_tmp
 from .plan import (
     NOT_CONVERTIBLE, OTHER, OUT_EXT, Task, detect_format, empty_input, not_convertible, safe_name,
@@ -34,6 +34,7 @@ class Settings:
     detail: bool = True
     host_arch: str = DEFAULT_HOST_ARCH
     networks: Optional[Dict[str, str]] = None   # network name -> bridge
+    strict: bool = False       # what libvirt's reader forgave is an error, not a warning
 
 
 # What a worker sends back for an input that gave one domain, converted and
@@ -97,35 +98,32 @@ def install_failed(path: str, exc: OSError, final: str, unit: Optional[int],
 
 
 def _read_domains(data: bytes, src: str, settings: Settings):
-    """Yield (domain or exception) for each domain in the input."""
+    """(domain or exception, its warnings) for each domain in the input, in
+    order: every record of a dump is converted or reported."""
     from ..libvirt_xml import read_xml
-    from ..xend import read_sexpr
     from ..xm import read_xm
 
     version = settings.version
     if src == "xml":
         try:
-            yield read_xml(data, host_arch=settings.host_arch)
+            return [(read_xml(data, host_arch=settings.host_arch), [])]
         except DomainXMLError as exc:
             raise _second_document(exc, data) or exc
-        return
     if src == "xm":
-        yield read_xm(data, version)
-        return
-    text = data.decode("utf-8")
-    if text.startswith("\ufeff"):
-        text = text[1:]
-    trees = loads_all(text, dialect="libvirt")
-    if not trees:
-        raise ConversionError("no domain expression in the input")
-    for tree in trees:
-        if not isinstance(tree, list):
-            yield ConversionError(f"text outside any expression: {tree[:40]!r}")
-            continue
-        try:
-            yield read_sexpr(tree, version)
-        except FastSexprError as exc:
-            yield exc
+        return [(read_xm(data, version), [])]
+    items: list = []
+    warned: list = []
+
+    def take(item) -> None:
+        # iter_domains says a record's warnings just before the record.
+        items.append((item, warned[:]))
+        warned.clear()
+
+    text = data.decode("utf-8")     # a failure is "not UTF-8 text", with its place
+    for domain in iter_domains(text, xend_config_version=version, strict=settings.strict,
+                               on_error=take, on_warning=warned.append):
+        take(domain)
+    return items
 
 
 # libxml2's words for what follows the root element, and where it points:
@@ -198,34 +196,42 @@ def convert_task(settings: Settings, task: Task) -> Optional[List[dict]]:
                                   "'key = value' lines (xm); use -f")
         dst = settings.dst or OTHER[src]
         results = []
-        items = list(_read_domains(data, src, settings))
+        items = _read_domains(data, src, settings)
         multi = len(items) > 1
         dump_dir_error: List[Optional[BaseException]] = []  # made at the first domain staged
-        for k, item in enumerate(items):
+        for k, (item, warned) in enumerate(items):
             unit = k + 1 if multi else None
-            if isinstance(item, BaseException):
-                results.append(failure(task.path, item, data, unit))
-                continue
-            try:
-                text = _write_domain(item, src, dst, settings)
-            except FastSexprError as exc:
-                results.append(failure(task.path, exc, data, unit, item.name))
-                continue
-            res = {"path": task.path, "domain_index": unit, "ok": True, "output": None,
-                   "domain": item.name, "ext": OUT_EXT[dst]}
-            if settings.to_stdout:
-                res["text"] = text
-            else:
-                res = _stage(settings, task, res, text, len(items), item, dump_dir_error)
+            res = _convert_one(settings, task, item, src, dst, data, unit, len(items),
+                               dump_dir_error)
+            # The warnings' words go to the report, their lines to stderr.
+            res["warnings"] = [str(w) for w in warned]
+            res["warning_lines"] = [w.lineno for w in warned]
             results.append(res)
         if not settings.detail and not multi and results and results[0]["ok"] \
-                and results[0]["output"] is not None:
+                and results[0]["output"] is not None and not results[0]["warnings"]:
             return DONE
         return results
     except Exception as exc:
         # Bad input, a failed write or a bug of ours: reported, and the
         # other inputs go on.
         return [failure(task.path, exc, data)]
+
+
+def _convert_one(settings: Settings, task: Task, item, src: str, dst: str, data: bytes,
+                 unit: Optional[int], count: int, dump_dir_error) -> dict:
+    """The result of one domain of an input (or of the error in its place)."""
+    if isinstance(item, BaseException):
+        return failure(task.path, item, data, unit)
+    try:
+        text = _write_domain(item, src, dst, settings)
+    except FastSexprError as exc:
+        return failure(task.path, exc, data, unit, item.name)
+    res = {"path": task.path, "domain_index": unit, "ok": True, "output": None,
+           "domain": item.name, "ext": OUT_EXT[dst]}
+    if settings.to_stdout:
+        res["text"] = text
+        return res
+    return _stage(settings, task, res, text, count, item, dump_dir_error)
 
 
 def _destination(task: Task, res: dict, count: int, domain) -> Tuple[str, Optional[str]]:

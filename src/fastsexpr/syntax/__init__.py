@@ -31,6 +31,7 @@ if not TYPE_CHECKING:
 
 loads = _impl.loads
 loads_all = _impl.loads_all
+record_spans = _impl.record_spans
 first_comment = _impl.first_comment
 dumps = _impl.dumps
 esc = _impl.esc
@@ -49,7 +50,8 @@ SexprWriter = _impl.SexprWriter
 XmlWriter = _impl.XmlWriter
 
 __all__ = [
-    "HAS_SPEEDUPS", "loads", "loads_all", "first_comment", "load", "iterload", "dumps", "dump",
+    "HAS_SPEEDUPS", "loads", "loads_all", "record_spans", "first_comment", "load", "iterload",
+    "dumps", "dump",
     "esc", "find_key", "has", "lookup", "value", "nonempty_value", "value_copy",
     "member_values", "strtol", "to_int", "to_u64", "xml_escape", "SexprWriter", "XmlWriter",
 ]

@@ -35,6 +35,26 @@ PUBLIC_DOCS = {
     >>> loads_all("(domain (name a)) (domain (name b))")
     [['domain', ['name', 'a']], ['domain', ['name', 'b']]]
     """,
+    "record_spans": """Where each top-level expression of text or UTF-8 bytes
+    lies as libvirt's reader reads it (``loads_all(data, dialect="libvirt")``).
+
+    Returns a list of ``(start, end, unclosed)``: character offsets into the
+    decoded text, and the number of lists still open at the end of the text,
+    which libvirt's reader closed there (that expression then ends at the end
+    of the text: a record lacking its final ``)`` takes in what follows).
+    Between two expressions lie only white space and ``)`` that close no
+    list.  Unlike libvirt's reader, a NUL character does not end the text:
+    it is read as any other character, so that the expressions after it are
+    found (the caller decides what a NUL inside one means).  ``start`` and
+    ``end`` read a part of the text as if it were the whole.
+
+    Raises :class:`~fastsexpr.SexprSyntaxError` where :func:`loads` does
+    (positions in the whole text), ``TypeError`` for input that is neither
+    text nor bytes, ``ValueError`` for ``start`` or ``end`` out of range.
+
+    >>> record_spans("(domain (name a))\\n(domain (name b)")
+    [(0, 17, 0), (18, 34, 1)]
+    """,
     "first_comment": """Where the first ``#`` comment of xend-dialect text
     starts (a character index into the decoded text), or None when it has
     none.

@@ -16,7 +16,8 @@ dialects:
     missing ``)`` at the end closes the open lists, text after the first
     expression is ignored (``loads_all`` reads every expression and skips
     closers that have no list open), and a NUL character ends the input (it
-    is a C string there).  Where libvirt would loop forever (a VT or FF where an
+    is a C string there).  ``record_spans`` tells where each expression that
+    ``loads_all`` reads lies, and how many lists the end of the text closed.  Where libvirt would loop forever (a VT or FF where an
     atom should start) a :class:`SexprSyntaxError` is raised instead.
 ``"xend"``
     xend's own reader: ``'`` and ``"`` quotes with backslash escapes,
@@ -33,11 +34,12 @@ from ._pynumbers import strtol, to_int, to_u64
 from ._pypaths import (
     find_key, has, lookup, member_values, nonempty_value, value, value_copy,
 )
-from ._pyreader import DIALECTS, loads, loads_all
+from ._pyreader import DIALECTS, loads, loads_all, record_spans
 
 __all__ = [
     "loads",
     "loads_all",
+    "record_spans",
     "first_comment",
     "dumps",
     "esc",

@@ -1,6 +1,8 @@
-"""The two readers (libvirt's and xend's) and the public loads / loads_all,
-pure Python (the twin of ``_reader.pxi``)."""
+"""The two readers (libvirt's and xend's) and the public loads, loads_all and
+record_spans, pure Python (the twin of ``_reader.pxi``)."""
 from __future__ import annotations
+
+from operator import index
 
 from ..errors import SexprSyntaxError
 from ._pychars import C_SPACE_SET, ENDS_ATOM, HEX_DIGITS, LIBVIRT_SPACE_SET, OCTAL_DIGITS
@@ -38,7 +40,8 @@ def _check_dialect(dialect):
 # ---------------------------------------------------------------- libvirt reader
 
 def _libvirt_one(text, pos, n, source):
-    """Read one element at ``pos`` the way libvirt does; return (node, pos)."""
+    """Read one element at ``pos`` the way libvirt does; return (node, pos,
+    the number of lists the end of the text closed)."""
     stack = []
     while True:
         while pos < n and text[pos] in LIBVIRT_SPACE_SET:
@@ -46,12 +49,12 @@ def _libvirt_one(text, pos, n, source):
         if stack:
             if pos >= n:
                 # End of input closes every open list.
-                return stack[0], pos
+                return stack[0], pos, len(stack)
             if text[pos] == ")":
                 pos += 1
                 done = stack.pop()
                 if not stack:
-                    return done, pos
+                    return done, pos, 0
                 continue
         c = text[pos] if pos < n else ""
         if c == "(":
@@ -77,7 +80,7 @@ def _libvirt_one(text, pos, n, source):
                     "vertical tab or form feed where an atom should start "
                     "(libvirt would loop forever here)", text, pos, source)
         if not stack:
-            return atom, pos
+            return atom, pos, 0
         stack[-1].append(atom)
 
 
@@ -216,9 +219,13 @@ def loads_all(data, *, dialect="xend", source=None):
 
 
 def _libvirt_loads_all(text, source):
+    return _libvirt_each(text, 0, _libvirt_end(text), source, False)
+
+
+def _libvirt_each(text, pos, n, source, spans):
+    """Read every top-level expression from ``pos`` to ``n``: their trees, or
+    with ``spans``, where each lies: (start, end, lists the end closed)."""
     out = []
-    n = _libvirt_end(text)
-    pos = 0
     while True:
         while pos < n and text[pos] in LIBVIRT_SPACE_SET:
             pos += 1
@@ -229,13 +236,37 @@ def _libvirt_loads_all(text, source):
             # its one expression, and real dumps close a list too many.
             pos += 1
             continue
-        node, new = _libvirt_one(text, pos, n, source)
+        node, new, unclosed = _libvirt_one(text, pos, n, source)
         if new == pos:
             raise SexprSyntaxError(
                 "vertical tab or form feed where an expression should start",
                 text, pos, source)
-        out.append(node)
+        out.append((pos, new, unclosed) if spans else node)
         pos = new
+
+
+def record_spans(data, start=0, end=None):
+    """Where each top-level expression of ``data`` lies, as libvirt's reader
+    reads it (``loads_all(data, dialect="libvirt")``): a list of ``(start,
+    end, unclosed)``, character offsets into the decoded text, ``unclosed``
+    the number of lists still open at the end of the text, which libvirt
+    closed there (the expression then ends at the end of the text).
+
+    Between two expressions lie only white space and closers with no list
+    open, which libvirt's reader skips.  Unlike that reader, a NUL character
+    does not end the text: it is read as any other character, so that the
+    expressions after it are found (libvirt read each record of a dump on its
+    own, and a NUL ended only that record); the caller decides what a NUL
+    inside an expression means.  ``start`` and ``end`` read a part of the
+    text; errors give positions in the whole text.
+    """
+    text = _text(data)
+    n = len(text)
+    start = index(start)
+    end = n if end is None else index(end)
+    if not 0 <= start <= end <= n:
+        raise ValueError(f"start {start} and end {end} out of range for a text of {n} characters")
+    return _libvirt_each(text, start, end, None, True)
 
 
 def _xend_loads_all(text, source):

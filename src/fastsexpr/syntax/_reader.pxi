@@ -1,5 +1,7 @@
 # The two readers (libvirt's and xend's), each compiled once per width of a
-# str's characters, and the public loads / loads_all that pick one.
+# str's characters, and the public loads / loads_all / record_spans that pick one.
+from operator import index
+
 from cpython.ref cimport PyObject
 from cpython.mem cimport PyMem_Malloc, PyMem_Realloc, PyMem_Free
 from libc.string cimport memchr, memset
@@ -13,6 +15,11 @@ ctypedef fused uchar:
 cdef enum:
     DIALECT_XEND = 0
     DIALECT_LIBVIRT = 1
+
+cdef enum:
+    READ_ONE = 0            # loads
+    READ_ALL = 1            # loads_all
+    READ_SPANS = 2          # record_spans (libvirt's reader only)
 
 
 cdef int _dialect(object dialect) except -1:
@@ -68,10 +75,12 @@ cdef inline Py_ssize_t _libvirt_quote_end(const uchar* d, Py_ssize_t start,
 
 
 cdef object _libvirt_one(const uchar* d, Input* inp, Stack* st, Py_ssize_t pos, Py_ssize_t n,
-                         Py_ssize_t* out):
-    """Read one element at ``pos`` the way libvirt does (``st`` starts empty)."""
+                         Py_ssize_t* out, Py_ssize_t* unclosed):
+    """Read one element at ``pos`` the way libvirt does (``st`` starts empty);
+    ``unclosed`` gets the number of lists the end of the text closed."""
     cdef Py_ssize_t start
     cdef PyObject* node
+    unclosed[0] = 0
     while True:
         if uchar is Py_UCS1:
             while pos < n and _CHAR_CLASS[d[pos]] & CC_LIBVIRT_SPACE:
@@ -82,6 +91,7 @@ cdef object _libvirt_one(const uchar* d, Input* inp, Stack* st, Py_ssize_t pos, 
         if st.depth:
             if pos >= n:
                 # End of input closes every open list.
+                unclosed[0] = st.depth
                 while True:
                     node = _stack_close(st)
                     if st.depth == 0:
@@ -140,19 +150,20 @@ cdef Py_ssize_t _libvirt_end(const uchar* d, Py_ssize_t n) noexcept nogil:
 
 cdef object _libvirt_loads(const uchar* d, Input* inp, Py_ssize_t n):
     cdef Stack st
-    cdef Py_ssize_t pos = 0
+    cdef Py_ssize_t pos = 0, unclosed = 0
     _stack_init(&st)
     try:
-        return _libvirt_one(d, inp, &st, 0, _libvirt_end(d, n), &pos)
+        return _libvirt_one(d, inp, &st, 0, _libvirt_end(d, n), &pos, &unclosed)
     finally:
         _stack_free(&st)
 
 
-cdef list _libvirt_loads_all(const uchar* d, Input* inp, Py_ssize_t n):
+cdef list _libvirt_each(const uchar* d, Input* inp, Py_ssize_t pos, Py_ssize_t n, bint spans):
+    """Read every top-level expression from ``pos`` to ``n``: their trees, or
+    with ``spans``, where each lies: (start, end, lists the end closed)."""
     cdef Stack st
-    cdef Py_ssize_t pos = 0, new = 0
+    cdef Py_ssize_t new = 0, unclosed = 0
     cdef list res = []
-    n = _libvirt_end(d, n)
     _stack_init(&st)
     try:
         while True:
@@ -165,11 +176,16 @@ cdef list _libvirt_loads_all(const uchar* d, Input* inp, Py_ssize_t n):
                 # its one expression, and real dumps close a list too many.
                 pos += 1
                 continue
-            node = _libvirt_one(d, inp, &st, pos, n, &new)
+            node = _libvirt_one(d, inp, &st, pos, n, &new, &unclosed)
             if new == pos:
                 _raise_syntax_error(
                     inp, "vertical tab or form feed where an expression should start", pos)
-            res.append(node)
+            if spans:
+                # The tree is dropped: its lists must be back in the GC first.
+                _stack_retrack(&st)
+                res.append((pos, new, unclosed))
+            else:
+                res.append(node)
             pos = new
     finally:
         _stack_free(&st)
@@ -388,41 +404,61 @@ def loads(data, *, dialect="xend", source=None):
 
     ``source`` (a file name) is only used in error messages.
     """
-    return _read(data, dialect, source, False)
+    return _read(data, dialect, source, READ_ONE)
 
 
 def loads_all(data, *, dialect="xend", source=None):
     """Read every top-level expression of ``data`` into a list."""
-    return _read(data, dialect, source, True)
+    return _read(data, dialect, source, READ_ALL)
 
 
-cdef object _libvirt_read(const uchar* d, Input* inp, Py_ssize_t n, bint every):
-    return _libvirt_loads_all(d, inp, n) if every else _libvirt_loads(d, inp, n)
+def record_spans(data, start=0, end=None):
+    """Where each top-level expression of ``data`` lies, as libvirt's reader
+    reads it: ``(start, end, unclosed)`` (see the twin's docstring; a NUL is
+    read as any other character there, not as the end of the text)."""
+    return _read(data, "libvirt", None, READ_SPANS, start, end)
 
 
-cdef object _xend_read(const uchar* d, Input* inp, Py_ssize_t n, bint every):
-    return _xend_loads_all(d, inp, n) if every else _xend_loads(d, inp, n)
+cdef object _libvirt_read(const uchar* d, Input* inp, Py_ssize_t n, int what, Py_ssize_t start):
+    if what == READ_SPANS:
+        return _libvirt_each(d, inp, start, n, True)
+    if what == READ_ALL:
+        return _libvirt_each(d, inp, 0, _libvirt_end(d, n), False)
+    return _libvirt_loads(d, inp, n)
 
 
-cdef object _read(data, dialect, source, bint every):
-    """Pick the reader for the dialect and for the width of the str's characters."""
+cdef object _xend_read(const uchar* d, Input* inp, Py_ssize_t n, int what):
+    return _xend_loads_all(d, inp, n) if what == READ_ALL else _xend_loads(d, inp, n)
+
+
+cdef object _read(data, dialect, source, int what, object start=0, object end=None):
+    """Pick the reader for the dialect and for the width of the str's
+    characters; ``start`` and ``end`` bound a READ_SPANS."""
     cdef int dia = _dialect(dialect)
     cdef str text = _text(data, source)
     cdef Input inp
     cdef int kind = U_KIND(text)
     cdef Py_ssize_t n = U_LEN(text)
+    cdef Py_ssize_t first = 0
     inp.text = <PyObject*>text
     inp.source = <PyObject*>source
     inp.data = U_DATA(text)
     inp.ascii = U_IS_ASCII(text)
+    if what == READ_SPANS:
+        start = index(start)
+        end = n if end is None else index(end)
+        if not 0 <= start <= end <= n:
+            raise ValueError(f"start {start} and end {end} out of range for a text of "
+                             f"{n} characters")
+        first, n = start, end
     if dia == DIALECT_LIBVIRT:
         if kind == 1:
-            return _libvirt_read(<const Py_UCS1*>inp.data, &inp, n, every)
+            return _libvirt_read(<const Py_UCS1*>inp.data, &inp, n, what, first)
         if kind == 2:
-            return _libvirt_read(<const Py_UCS2*>inp.data, &inp, n, every)
-        return _libvirt_read(<const Py_UCS4*>inp.data, &inp, n, every)
+            return _libvirt_read(<const Py_UCS2*>inp.data, &inp, n, what, first)
+        return _libvirt_read(<const Py_UCS4*>inp.data, &inp, n, what, first)
     if kind == 1:
-        return _xend_read(<const Py_UCS1*>inp.data, &inp, n, every)
+        return _xend_read(<const Py_UCS1*>inp.data, &inp, n, what)
     if kind == 2:
-        return _xend_read(<const Py_UCS2*>inp.data, &inp, n, every)
-    return _xend_read(<const Py_UCS4*>inp.data, &inp, n, every)
+        return _xend_read(<const Py_UCS2*>inp.data, &inp, n, what)
+    return _xend_read(<const Py_UCS4*>inp.data, &inp, n, what)

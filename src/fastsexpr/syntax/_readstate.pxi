@@ -60,13 +60,20 @@ cdef void _stack_init(Stack* s) noexcept:
     memset(s.atom_cache, 0, sizeof(s.atom_cache))
 
 
+cdef void _stack_retrack(Stack* s) noexcept:
+    """Hand the lists kept out of the GC back to it.  Each must be alive:
+    call this before a finished tree is dropped (as record_spans drops each)."""
+    cdef Py_ssize_t i
+    for i in range(s.nuntracked):
+        GC_TRACK(s.untracked[i])
+    s.nuntracked = 0
+
+
 cdef void _stack_free(Stack* s) noexcept:
     cdef Py_ssize_t i
     # Every list is alive here (held by items or by the result): hand them
     # back to the GC before anything is released.
-    for i in range(s.nuntracked):
-        GC_TRACK(s.untracked[i])
-    s.nuntracked = 0
+    _stack_retrack(s)
     PyMem_Free(s.untracked)
     s.untracked = NULL
     s.untracked_cap = 0

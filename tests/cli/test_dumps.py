@@ -1,0 +1,126 @@
+"""``fastsexpr convert`` on dumps of several domain records (``xm list
+--long``): every domain converted or reported, every leniency of libvirt's
+reader said on stderr and in the report, ``--strict`` to refuse them."""
+from __future__ import annotations
+
+import json
+import textwrap
+
+from cli_helpers import UUIDS, XML, no_temp_files, run
+
+import fastsexpr
+
+
+def record(name: str, k: int) -> str:
+    """A record of 15 lines as xm list --long prints it."""
+    return textwrap.dedent(f"""\
+        (domain
+          (domid {k})
+          (name {name})
+          (uuid {UUIDS[k - 1]})
+          (memory 256)
+          (maxmem 256)
+          (vcpus 1)
+          (image
+            (linux
+              (kernel /boot/vmlinuz)))
+          (device
+            (vbd
+              (dev xvda)
+              (uname file:/srv/{name}.img)
+              (mode w))))
+        """)
+
+
+LINES = 15
+
+
+def cut(text: str, closers: int = 1) -> str:
+    body = text.rstrip("\n")
+    return body[:-closers] + "\n"
+
+
+def report(path):
+    return [json.loads(line) for line in path.read_text().splitlines()]
+
+
+def outputs(directory):
+    return sorted(p.name for p in directory.iterdir()) if directory.exists() else []
+
+
+def test_record_lacking_its_paren_no_longer_hides_the_three_after_it(tmp_path):
+    # Before: one output; libvirt's reader read the first record to the end.
+    dump = tmp_path / "dump.sxp"
+    dump.write_text(cut(record("a", 1)) + record("b", 2) + record("c", 3) + record("d", 4))
+    out = tmp_path / "out"
+    proc = run("convert", dump, "-o", out, "--report", tmp_path / "r.jsonl")
+    assert proc.returncode == 0, proc.err
+    assert outputs(out / "dump") == ["a.xml", "b.xml", "c.xml", "d.xml"]
+    assert (out / "dump" / "c.xml").read_text() == fastsexpr.sexpr_to_xml(record("c", 3))
+    assert f"fastsexpr: {dump}:1: warning: record at line 1 lacks 1 closing ')'" in proc.err
+    assert "4 records" in proc.err
+    rows = report(tmp_path / "r.jsonl")
+    assert [r["domain_index"] for r in rows] == [1, 2, 3, 4] and all(r["ok"] for r in rows)
+    assert len(rows[0]["warnings"]) == 1 and "lacks 1 closing" in rows[0]["warnings"][0]
+    assert [r["warnings"] for r in rows[1:]] == [[], [], []]
+    assert no_temp_files(tmp_path)
+
+
+def test_nul_in_the_second_of_three_records(tmp_path):
+    # Before: record 2 reported, record 3 never read nor mentioned.
+    dump = tmp_path / "dump.sxp"
+    bad = record("b", 2).replace("(memory 256)", "(memory 2\x0056)")
+    dump.write_text(record("a", 1) + bad + record("c", 3))
+    out = tmp_path / "out"
+    proc = run("convert", dump, "-o", out, "--report", tmp_path / "r.jsonl")
+    assert proc.returncode == 1
+    assert outputs(out / "dump") == ["a.xml", "c.xml"]
+    line = LINES + 5
+    assert f"{dump}:{line}:{len('  (memory 2') + 1}: domain #2: SexprSyntaxError:" in proc.err
+    assert "libvirt stops reading at a NUL" in proc.err
+    rows = report(tmp_path / "r.jsonl")
+    assert [(r["domain_index"], r["ok"], r["line"]) for r in rows] == \
+        [(1, True, None), (2, False, line), (3, True, None)]
+
+
+def test_truncated_single_record_converts_and_warns():
+    text = record("a", 1)
+    proc = run("convert", stdin=cut(text, 2).encode())
+    assert proc.returncode == 0, proc.err
+    assert proc.stdout.decode() == fastsexpr.sexpr_to_xml(text)
+    assert proc.err == ("fastsexpr: <stdin>:1: warning: record at line 1 lacks 2 closing ')': "
+                        "closed at the end of the record, as libvirt did\n")
+
+
+def test_strict_refuses_the_truncated_record(tmp_path):
+    src = tmp_path / "guest.sxp"
+    src.write_text(cut(record("a", 1), 2))
+    proc = run("convert", src, "--strict", "-o", tmp_path / "guest.xml")
+    assert proc.returncode == 1
+    assert not (tmp_path / "guest.xml").exists()
+    assert f"{src}:{LINES}:{len('      (mode w))') + 1}: SexprSyntaxError: " in proc.err
+    assert "lacks 2 closing ')'" in proc.err and "warning" not in proc.err
+
+
+def test_strict_on_a_dump_refuses_only_the_record_at_fault(tmp_path):
+    dump = tmp_path / "dump.sxp"
+    dump.write_text(cut(record("a", 1)) + record("b", 2) + record("c", 3))
+    out = tmp_path / "out"
+    proc = run("convert", dump, "--strict", "-o", out)
+    assert proc.returncode == 1
+    assert outputs(out / "dump") == ["b.xml", "c.xml"]
+    assert f"{dump}:{LINES}:" in proc.err and "domain #1" in proc.err
+
+
+def test_a_balanced_dump_is_silent_and_reports_no_warnings(tmp_path):
+    dump = tmp_path / "dump.sxp"
+    dump.write_text(record("a", 1) + record("b", 2))
+    proc = run("convert", dump, "-o", tmp_path / "out", "-q", "--report", tmp_path / "r.jsonl")
+    assert proc.returncode == 0 and proc.err == ""
+    assert [r["warnings"] for r in report(tmp_path / "r.jsonl")] == [[], []]
+
+
+def test_strict_leaves_xml_input_alone():
+    proc = run("convert", "-", "--strict", stdin=XML.encode())
+    assert proc.returncode == 0, proc.err
+    assert proc.stdout.decode() == fastsexpr.xml_to_sexpr(XML) + "\n"
