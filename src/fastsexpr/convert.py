@@ -71,7 +71,6 @@ def sexpr_to_xml(sexpr: Union[str, bytes], *, xend_config_version: int = 4,
       <name>web1</name>
     """
     return write_xml(read_one(sexpr, xend_config_version, strict=strict, on_warning=on_warning))
-    return write_xml(read_sexpr(sexpr, xend_config_version))
 
 
 def xml_to_xm(xml: Union[str, bytes], *, xend_config_version: int = 4,
