@@ -5,7 +5,7 @@ from typing import Mapping, Optional, Union
 
 from .libvirt_xml import read_xml, write_xml
 from .model.host import DEFAULT_HOST_ARCH
-from .xend import read_sexpr, write_sexpr
+from .xend import write_sexpr
 from .xend.records import OnWarning, read_one
 from .xm import read_xm, write_xm
 

@@ -9,22 +9,7 @@ from __future__ import annotations
 import re
 
 import pytest
-
-from fastsexpr import ConversionError, xm_to_xml
-
-UUID = "c7a5fdb0-cdaf-9455-926a-d65c16db1809"
-PV = f'name = "a"\nuuid = "{UUID}"\n'
-HVM = PV + 'builder = "hvm"\nkernel = "/usr/lib/xen/boot/hvmloader"\n'
-
-
-def xml(cfg: str, version: int = 2) -> str:
-    return xm_to_xml(cfg, xend_config_version=version)
-
-
-def refused(cfg: str, version: int = 2) -> ConversionError:
-    with pytest.raises(ConversionError) as info:
-        xml(cfg, version)
-    return info.value
+from xm_configs import HVM, PV, refused, xml
 
 
 def disks(cfg: str, version: int = 2) -> list:
