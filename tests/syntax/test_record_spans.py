@@ -149,3 +149,24 @@ def test_many_lists_leave_the_garbage_collector_sound(impl):
     assert len(impl.record_spans(text)) == 3000
     assert impl.record_spans("(" + "(b)" * 3000) == [(0, 9001, 1)]
     gc.collect()
+
+
+@PROPS
+@given(text=SOURCE)
+def test_trees_are_the_expressions_read_alone(impl, text):
+    # trees=True hands back each span with the tree libvirt's reader makes of
+    # it, so a caller that needs both reads the text once.
+    got = _outcome(lambda t: impl.record_spans(t, trees=True), text)
+    if got[0] != "ok":
+        return
+    records = got[1]
+    assert [r[:3] for r in records] == impl.record_spans(text)
+    if "\x00" not in text:
+        assert [tree for _, _, _, tree in records] == impl.loads_all(text, dialect="libvirt")
+
+
+def test_trees_of_a_big_read_leave_the_garbage_collector_sound(impl):
+    import gc
+    records = impl.record_spans("(a (b) (c))\n" * 3000, trees=True)
+    gc.collect()
+    assert len(records) == 3000 and all(r[3] == ["a", ["b"], ["c"]] for r in records)

@@ -46,7 +46,9 @@ PUBLIC_DOCS = {
     list.  Unlike libvirt's reader, a NUL character does not end the text:
     it is read as any other character, so that the expressions after it are
     found (the caller decides what a NUL inside one means).  ``start`` and
-    ``end`` read a part of the text as if it were the whole.
+    ``end`` read a part of the text as if it were the whole.  With
+    ``trees=True`` each tuple also holds the expression's tree, last, so a
+    caller that needs both reads the text once.
 
     Raises :class:`~fastsexpr.SexprSyntaxError` where :func:`loads` does
     (positions in the whole text), ``TypeError`` for input that is neither
@@ -54,6 +56,8 @@ PUBLIC_DOCS = {
 
     >>> record_spans("(domain (name a))\\n(domain (name b)")
     [(0, 17, 0), (18, 34, 1)]
+    >>> record_spans("(domain (name a))", trees=True)
+    [(0, 17, 0, ['domain', ['name', 'a']])]
     """,
     "first_comment": """Where the first ``#`` comment of xend-dialect text
     starts (a character index into the decoded text), or None when it has

@@ -222,9 +222,10 @@ def _libvirt_loads_all(text, source):
     return _libvirt_each(text, 0, _libvirt_end(text), source, False)
 
 
-def _libvirt_each(text, pos, n, source, spans):
+def _libvirt_each(text, pos, n, source, spans, trees=False):
     """Read every top-level expression from ``pos`` to ``n``: their trees, or
-    with ``spans``, where each lies: (start, end, lists the end closed)."""
+    with ``spans``, where each lies: (start, end, lists the end closed), and
+    with ``trees`` too, the tree last."""
     out = []
     while True:
         while pos < n and text[pos] in LIBVIRT_SPACE_SET:
@@ -241,11 +242,16 @@ def _libvirt_each(text, pos, n, source, spans):
             raise SexprSyntaxError(
                 "vertical tab or form feed where an expression should start",
                 text, pos, source)
-        out.append((pos, new, unclosed) if spans else node)
+        if not spans:
+            out.append(node)
+        elif trees:
+            out.append((pos, new, unclosed, node))
+        else:
+            out.append((pos, new, unclosed))
         pos = new
 
 
-def record_spans(data, start=0, end=None):
+def record_spans(data, start=0, end=None, *, trees=False):
     """Where each top-level expression of ``data`` lies, as libvirt's reader
     reads it (``loads_all(data, dialect="libvirt")``): a list of ``(start,
     end, unclosed)``, character offsets into the decoded text, ``unclosed``
@@ -266,7 +272,7 @@ def record_spans(data, start=0, end=None):
     end = n if end is None else index(end)
     if not 0 <= start <= end <= n:
         raise ValueError(f"start {start} and end {end} out of range for a text of {n} characters")
-    return _libvirt_each(text, start, end, None, True)
+    return _libvirt_each(text, start, end, None, True, trees)
 
 
 def _xend_loads_all(text, source):

@@ -20,6 +20,7 @@ cdef enum:
     READ_ONE = 0            # loads
     READ_ALL = 1            # loads_all
     READ_SPANS = 2          # record_spans (libvirt's reader only)
+    READ_RECORDS = 3        # record_spans(trees=True): each span with its tree
 
 
 cdef int _dialect(object dialect) except -1:
@@ -158,9 +159,10 @@ cdef object _libvirt_loads(const uchar* d, Input* inp, Py_ssize_t n):
         _stack_free(&st)
 
 
-cdef list _libvirt_each(const uchar* d, Input* inp, Py_ssize_t pos, Py_ssize_t n, bint spans):
-    """Read every top-level expression from ``pos`` to ``n``: their trees, or
-    with ``spans``, where each lies: (start, end, lists the end closed)."""
+cdef list _libvirt_each(const uchar* d, Input* inp, Py_ssize_t pos, Py_ssize_t n, int what):
+    """Read every top-level expression from ``pos`` to ``n``: their trees
+    (READ_ALL), where each lies: (start, end, lists the end closed)
+    (READ_SPANS), or both (READ_RECORDS: the tree last)."""
     cdef Stack st
     cdef Py_ssize_t new = 0, unclosed = 0
     cdef list res = []
@@ -180,10 +182,12 @@ cdef list _libvirt_each(const uchar* d, Input* inp, Py_ssize_t pos, Py_ssize_t n
             if new == pos:
                 _raise_syntax_error(
                     inp, "vertical tab or form feed where an expression should start", pos)
-            if spans:
+            if what == READ_SPANS:
                 # The tree is dropped: its lists must be back in the GC first.
                 _stack_retrack(&st)
                 res.append((pos, new, unclosed))
+            elif what == READ_RECORDS:
+                res.append((pos, new, unclosed, node))
             else:
                 res.append(node)
             pos = new
@@ -412,18 +416,19 @@ def loads_all(data, *, dialect="xend", source=None):
     return _read(data, dialect, source, READ_ALL)
 
 
-def record_spans(data, start=0, end=None):
+def record_spans(data, start=0, end=None, *, trees=False):
     """Where each top-level expression of ``data`` lies, as libvirt's reader
-    reads it: ``(start, end, unclosed)`` (see the twin's docstring; a NUL is
-    read as any other character there, not as the end of the text)."""
-    return _read(data, "libvirt", None, READ_SPANS, start, end)
+    reads it: ``(start, end, unclosed)``, and its tree last with ``trees``
+    (see the twin's docstring; a NUL is read as any other character there,
+    not as the end of the text)."""
+    return _read(data, "libvirt", None, READ_RECORDS if trees else READ_SPANS, start, end)
 
 
 cdef object _libvirt_read(const uchar* d, Input* inp, Py_ssize_t n, int what, Py_ssize_t start):
-    if what == READ_SPANS:
-        return _libvirt_each(d, inp, start, n, True)
+    if what == READ_SPANS or what == READ_RECORDS:
+        return _libvirt_each(d, inp, start, n, what)
     if what == READ_ALL:
-        return _libvirt_each(d, inp, 0, _libvirt_end(d, n), False)
+        return _libvirt_each(d, inp, 0, _libvirt_end(d, n), READ_ALL)
     return _libvirt_loads(d, inp, n)
 
 
@@ -433,7 +438,7 @@ cdef object _xend_read(const uchar* d, Input* inp, Py_ssize_t n, int what):
 
 cdef object _read(data, dialect, source, int what, object start=0, object end=None):
     """Pick the reader for the dialect and for the width of the str's
-    characters; ``start`` and ``end`` bound a READ_SPANS."""
+    characters; ``start`` and ``end`` bound a READ_SPANS or READ_RECORDS."""
     cdef int dia = _dialect(dialect)
     cdef str text = _text(data, source)
     cdef Input inp
@@ -444,7 +449,7 @@ cdef object _read(data, dialect, source, int what, object start=0, object end=No
     inp.source = <PyObject*>source
     inp.data = U_DATA(text)
     inp.ascii = U_IS_ASCII(text)
-    if what == READ_SPANS:
+    if what == READ_SPANS or what == READ_RECORDS:
         start = index(start)
         end = n if end is None else index(end)
         if not 0 <= start <= end <= n:

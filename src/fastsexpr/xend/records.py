@@ -414,17 +414,19 @@ def _head(scan: _Scan, part: _Part) -> Optional[str]:
     return tree[0] if tree and isinstance(tree[0], str) else None
 
 
-def _one_clean_record(text: str) -> bool:
-    """Whether ``text`` is one list that libvirt's reader reads as written:
-    closed, with nothing but white space around it, no NUL and no second
-    record start inside (the usual config.sxp, checked in a few scans)."""
-    spans = record_spans(text)
+def _one_clean_record(text: str):
+    """The tree of ``text`` if it is one list that libvirt's reader reads as
+    written: closed, with nothing but white space around it, no NUL and no
+    second record start inside (the usual config.sxp, checked in a few
+    scans over the one read); else None."""
+    spans = record_spans(text, trees=True)
     if len(spans) != 1:
-        return False
-    start, end, unclosed = spans[0]
-    return (not unclosed and text.startswith("(", start) and text.find(")", end) < 0
-            and text.find(")", 0, start) < 0 and text.find("\0", start, end) < 0
-            and next(_record_starts(text, start + 1, end), None) is None)
+        return None
+    start, end, unclosed, tree = spans[0]
+    clean = (not unclosed and text.startswith("(", start) and text.find(")", end) < 0
+             and text.find(")", 0, start) < 0 and text.find("\0", start, end) < 0
+             and next(_record_starts(text, start + 1, end), None) is None)
+    return tree if clean else None
 
 
 def read_one(data: Data, version: int, *, strict: bool = False,
@@ -436,8 +438,9 @@ def read_one(data: Data, version: int, *, strict: bool = False,
     said in a warning, or refused with ``strict``."""
     check_version(version)
     text = _decode(data)
-    if _one_clean_record(text):
-        return read_sexpr(text, version)
+    tree = _one_clean_record(text)
+    if tree is not None:
+        return read_sexpr(tree, version)
     scan = _scan(text)
     parts = scan.parts
     if scan.leading or not parts or not parts[0].is_list(scan.text):
