@@ -11,7 +11,7 @@ from ..model.domain import Disk, Domain
 from ..model.vocab import DISK_FORMATS
 from ..versions import hvm_cdrom_in_image, hvm_disk_ioemu_prefix
 from ..xend.disk import STORAGE_DRIVERS, TAP_FORMAT_WORDS, TAP_WORD_FORMATS, disk_path
-from .values import XmIn, get_string
+from .values import XmIn, get_string, string_items
 
 DISK_KEY = "disk"
 CDROM_KEY = "cdrom"
@@ -31,15 +31,11 @@ _FORMATS = frozenset(DISK_FORMATS)
 
 
 def read_disks(dom: Domain, x: XmIn) -> None:
-    items = x.get(DISK_KEY)
-    if items.__class__ is list:
-        hvm = x.hvm
-        disks = dom.disks
-        for item in items:
-            if item.__class__ is str:
-                disk = _parse_disk(item, hvm)
-                if disk is not None:
-                    disks.append(disk)
+    hvm = x.hvm
+    for item in string_items(x, DISK_KEY):
+        disk = _parse_disk(item, hvm)
+        if disk is not None:
+            dom.disks.append(disk)
     if x.hvm and hvm_cdrom_in_image(x.version):
         path = get_string(x, CDROM_KEY, None)
         if path is not None:

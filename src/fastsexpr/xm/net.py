@@ -10,7 +10,7 @@ from ..model.scalars import parse_mac
 from ..model.vocab import NET_TYPES
 from ..versions import hvm_nic_type_ioemu
 from ..xend.net import DEFAULT_VIF_SCRIPT
-from .values import XmIn, nonfatal
+from .values import XmIn, nonfatal, string_items
 
 VIF_KEY = "vif"
 _NETFRONT = "netfront"
@@ -34,14 +34,10 @@ _SEPARATORS = ", \t"
 
 
 def read_nics(dom: Domain, x: XmIn) -> None:
-    items = x.get(VIF_KEY)
-    if items.__class__ is not list:
-        return
-    for item in items:
-        if item.__class__ is str:
-            fields = _scan(item, x)
-            if fields is not None:
-                dom.interfaces.append(_interface(fields))
+    for item in string_items(x, VIF_KEY):
+        fields = _scan(item, x)
+        if fields is not None:
+            dom.interfaces.append(_interface(fields))
 
 
 def _fit(data: str, limit: int) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..model.domain import Domain, PciHostdev
 from ..model.scalars import parse_hex_int
-from .values import XmIn, nonfatal
+from .values import XmIn, nonfatal, string_items
 
 PCI_KEY = "pci"
 # Each part of the address: the character that ends it, the most bytes
@@ -15,14 +15,10 @@ _U32 = 0xFFFFFFFF
 
 
 def read_pci(dom: Domain, x: XmIn) -> None:
-    items = x.get(PCI_KEY)
-    if items.__class__ is not list:
-        return
-    for item in items:
-        if item.__class__ is str:
-            ids = _parse_address(item, x)
-            if ids is not None:
-                dom.hostdevs.append(PciHostdev(*ids))
+    for item in string_items(x, PCI_KEY):
+        ids = _parse_address(item, x)
+        if ids is not None:
+            dom.hostdevs.append(PciHostdev(*ids))
 
 
 def _parse_address(item: str, x: XmIn):

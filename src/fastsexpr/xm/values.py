@@ -37,6 +37,16 @@ class XmIn:
         self.last_nonfatal: Optional[str] = None
 
 
+def string_items(x: XmIn, key: str) -> list:
+    """The string items of a list value, in order: libvirt's xm parser
+    passed over a value that is not a list and every item that is not a
+    string (the ``disk``, ``vif`` and ``pci`` lists)."""
+    items = x.get(key)
+    if items.__class__ is not list:
+        return []
+    return [item for item in items if item.__class__ is str]
+
+
 def _malformed(key: str) -> ConversionError:
     return ConversionError(f"config value {key} was malformed", key)
 
