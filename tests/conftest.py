@@ -8,6 +8,7 @@ skipped, with the reason, when the extension cannot be imported or when
 from __future__ import annotations
 
 import os
+import textwrap
 
 import pytest
 
@@ -37,3 +38,29 @@ def _engines():
 def impl(request):
     """One SEXPR engine module (``fastsexpr.syntax._core`` or ``fastsexpr.syntax._pycore``)."""
     return request.param
+
+
+# Domains the tests make: distinct UUIDs, and one record as `xm list --long`
+# prints it (15 lines, one element a line).
+UUIDS = [f"{i:08x}-1111-4222-8333-4444555566{i:02x}" for i in range(1, 20)]
+
+
+def xm_list_record(name: str, k: int = 1) -> str:
+    """Domain record number ``k`` named ``name``, as xm list --long prints it."""
+    return textwrap.dedent(f"""\
+        (domain
+          (domid {k})
+          (name {name})
+          (uuid {UUIDS[k - 1]})
+          (memory 256)
+          (maxmem 256)
+          (vcpus 1)
+          (image
+            (linux
+              (kernel /boot/vmlinuz)))
+          (device
+            (vbd
+              (dev xvda)
+              (uname file:/srv/{name}.img)
+              (mode w))))
+        """)

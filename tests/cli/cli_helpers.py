@@ -13,6 +13,7 @@ import sys
 import textwrap
 from pathlib import Path
 
+from conftest import UUIDS  # noqa: F401  (the CLI tests take it from here)
 from lxml import etree
 
 
@@ -36,7 +37,6 @@ def pv(name: str, uuid: str, domid: int = 1, mem: int = 256) -> str:
             f"(device (vbd (dev xvda)(uname file:/srv/{name}.img)(mode w))))\n")
 
 
-UUIDS = [f"{i:08x}-1111-4222-8333-4444555566{i:02x}" for i in range(1, 20)]
 
 
 XML = textwrap.dedent("""\

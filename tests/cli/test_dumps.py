@@ -4,32 +4,11 @@ reader said on stderr and in the report, ``--strict`` to refuse them."""
 from __future__ import annotations
 
 import json
-import textwrap
 
-from cli_helpers import UUIDS, XML, no_temp_files, run
+from cli_helpers import XML, no_temp_files, run
+from conftest import xm_list_record as record
 
 import fastsexpr
-
-
-def record(name: str, k: int) -> str:
-    """A record of 15 lines as xm list --long prints it."""
-    return textwrap.dedent(f"""\
-        (domain
-          (domid {k})
-          (name {name})
-          (uuid {UUIDS[k - 1]})
-          (memory 256)
-          (maxmem 256)
-          (vcpus 1)
-          (image
-            (linux
-              (kernel /boot/vmlinuz)))
-          (device
-            (vbd
-              (dev xvda)
-              (uname file:/srv/{name}.img)
-              (mode w))))
-        """)
 
 
 LINES = 15

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import pickle
 import re
-import textwrap
 import warnings
 
 import pytest
@@ -22,30 +21,9 @@ from fastsexpr import (
     sexpr_to_xml,
 )
 
+from conftest import xm_list_record as record
 from corpus import CORPUS, documents, load_fixture, needs_corpus, rows
 
-UUIDS = [f"{i:08x}-1111-4222-8333-4444555566{i:02x}" for i in range(1, 10)]
-
-
-def record(name: str, k: int = 1) -> str:
-    """A complete record of 15 lines, as xm list --long prints it."""
-    return textwrap.dedent(f"""\
-        (domain
-          (domid {k})
-          (name {name})
-          (uuid {UUIDS[k - 1]})
-          (memory 256)
-          (maxmem 256)
-          (vcpus 1)
-          (image
-            (linux
-              (kernel /boot/vmlinuz)))
-          (device
-            (vbd
-              (dev xvda)
-              (uname file:/srv/{name}.img)
-              (mode w))))
-        """)
 
 
 LINES = record("x").count("\n")     # each record starts LINES lines after the one before
