@@ -1,4 +1,12 @@
-"""Shared benchmark plumbing: a throughput table at the end of the run.
+"""Shared benchmark plumbing: the engine fixture and a throughput table.
+
+``engine`` runs a benchmark once per SEXPR engine, ``compiled`` (skipped when
+the extension is not built) and ``pure``, side by side in one process, so
+their ratio comes from one run.  In process, it points every name the
+package bound from the live engine at the chosen one for the duration of
+the benchmark (the semantic layer binds its engine helpers at import);
+``engine.env`` is the environment that runs a child process, such as the
+``fastsexpr`` command, on that engine.
 
 A benchmark that calls ``record_mbps(benchmark, nbytes)`` after timing gets
 ``benchmark.extra_info["MB/s"]`` (from the median round) and a row in the
@@ -6,13 +14,62 @@ table printed when the session ends, grouped like pytest-benchmark groups.
 """
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
+from types import ModuleType
+from typing import Dict, NamedTuple
 
 import pytest
 
+from fastsexpr import syntax
+from fastsexpr.syntax import _pycore
+
+try:
+    from fastsexpr.syntax import _core
+except ImportError:        # the extension is not built: measure the twin only
+    _core = None
+
 # The one corpus helper of the project lives with the tests.
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+
+
+class Engine(NamedTuple):
+    name: str                 # "compiled" or "pure"
+    core: ModuleType          # fastsexpr.syntax._core or ._pycore
+    env: Dict[str, str]       # os.environ for a child process on this engine
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def _bind_package_to(core: ModuleType, monkeypatch) -> None:
+    live = syntax._impl
+    if core is live:
+        return
+    swap = {id(live): core}
+    for name in dir(live):
+        obj = getattr(live, name)
+        if callable(obj) and not name.startswith("__") and hasattr(core, name):
+            swap[id(obj)] = getattr(core, name)
+    for mod_name, mod in list(sys.modules.items()):
+        if not mod_name.startswith("fastsexpr") or mod in (live, core) or mod is None:
+            continue
+        for attr, obj in list(vars(mod).items()):
+            if id(obj) in swap:
+                monkeypatch.setattr(mod, attr, swap[id(obj)])
+
+
+@pytest.fixture(params=[
+    pytest.param("compiled", marks=pytest.mark.skipif(_core is None,
+                                                       reason="compiled core not built")),
+    pytest.param("pure"),
+])
+def engine(request, monkeypatch) -> Engine:
+    core = _core if request.param == "compiled" else _pycore
+    _bind_package_to(core, monkeypatch)
+    env = dict(os.environ, FASTSEXPR_PUREPYTHON="1" if core is _pycore else "0")
+    return Engine(request.param, core, env)
 
 _RATES = pytest.StashKey[dict]()
 

@@ -23,18 +23,10 @@ from corpus import CORPUS, documents
 
 from fastsexpr.syntax import _pycore
 
-try:
-    from fastsexpr.syntax import _core
-except ImportError:        # the extension is not built: measure the twin only
-    _core = None
-
 sexpdata = pytest.importorskip("sexpdata")
 sexp = pytest.importorskip("sexp")
 
 TARGET = 4_000_000
-
-needs_compiled = pytest.mark.skipif(_core is None, reason="compiled core not built")
-
 
 def _documents():
     docs = []
@@ -52,9 +44,7 @@ if not DOCS:
     pytest.skip(f"libvirt conformance corpus not found at {CORPUS}", allow_module_level=True)
 COPIES = max(1, TARGET // sum(map(len, DOCS)))
 MANY = DOCS * COPIES                  # ~4 MB as documents
-BIG = "".join(MANY)                   # ~4 MB as one multi-document text
 TREES = [_pycore.loads(d) for d in DOCS]
-MANY_TREES = TREES * COPIES
 
 
 def _nbytes(texts):
@@ -79,26 +69,26 @@ def _each(fn, items, **kw):
     return run
 
 
+# The pure twin reads one copy of the documents, the compiled engine many,
+# so that each round lasts long enough to time.
+def _copies(engine, items):
+    return items * COPIES if engine.name == "compiled" else items
+
+
 # -------------------------------------------------------------- libvirt dialect
 
-@needs_compiled
-def test_loads_libvirt_compiled_stream(benchmark, record_mbps):
+def test_loads_libvirt_stream(benchmark, engine, record_mbps):
     benchmark.group = "loads libvirt"
-    benchmark(_core.loads_all, BIG, dialect="libvirt")
-    record_mbps(benchmark, _nbytes([BIG]))
+    text = "".join(_copies(engine, DOCS))
+    benchmark(engine.core.loads_all, text, dialect="libvirt")
+    record_mbps(benchmark, _nbytes([text]))
 
 
-@needs_compiled
-def test_loads_libvirt_compiled(benchmark, record_mbps):
+def test_loads_libvirt(benchmark, engine, record_mbps):
     benchmark.group = "loads libvirt"
-    benchmark(_each(_core.loads, MANY, dialect="libvirt"))
-    record_mbps(benchmark, _nbytes(MANY))
-
-
-def test_loads_libvirt_pure(benchmark, record_mbps):
-    benchmark.group = "loads libvirt"
-    benchmark(_each(_pycore.loads, DOCS, dialect="libvirt"))
-    record_mbps(benchmark, _nbytes(DOCS))
+    docs = _copies(engine, DOCS)
+    benchmark(_each(engine.core.loads, docs, dialect="libvirt"))
+    record_mbps(benchmark, _nbytes(docs))
 
 
 def test_loads_libvirt_sexp_parse(benchmark, record_mbps):
@@ -109,24 +99,18 @@ def test_loads_libvirt_sexp_parse(benchmark, record_mbps):
 
 # ----------------------------------------------------------------- xend dialect
 
-@needs_compiled
-def test_loads_xend_compiled_stream(benchmark, record_mbps):
+def test_loads_xend_stream(benchmark, engine, record_mbps):
     benchmark.group = "loads xend"
-    benchmark(_core.loads_all, BIG)
-    record_mbps(benchmark, _nbytes([BIG]))
+    text = "".join(_copies(engine, DOCS))
+    benchmark(engine.core.loads_all, text)
+    record_mbps(benchmark, _nbytes([text]))
 
 
-@needs_compiled
-def test_loads_xend_compiled(benchmark, record_mbps):
+def test_loads_xend(benchmark, engine, record_mbps):
     benchmark.group = "loads xend"
-    benchmark(_each(_core.loads, MANY))
-    record_mbps(benchmark, _nbytes(MANY))
-
-
-def test_loads_xend_pure(benchmark, record_mbps):
-    benchmark.group = "loads xend"
-    benchmark(_each(_pycore.loads, DOCS))
-    record_mbps(benchmark, _nbytes(DOCS))
+    docs = _copies(engine, DOCS)
+    benchmark(_each(engine.core.loads, docs))
+    record_mbps(benchmark, _nbytes(docs))
 
 
 def test_loads_xend_sexpdata(benchmark, record_mbps):
@@ -138,17 +122,11 @@ def test_loads_xend_sexpdata(benchmark, record_mbps):
 # ------------------------------------------------------------------------ dumps
 # Throughput of dumps is counted in bytes of text written.
 
-@needs_compiled
-def test_dumps_compiled(benchmark, record_mbps):
+def test_dumps(benchmark, engine, record_mbps):
     benchmark.group = "dumps"
-    benchmark(_each(_core.dumps, MANY_TREES))
-    record_mbps(benchmark, _nbytes(_core.dumps(t) for t in MANY_TREES))
-
-
-def test_dumps_pure(benchmark, record_mbps):
-    benchmark.group = "dumps"
-    benchmark(_each(_pycore.dumps, TREES))
-    record_mbps(benchmark, _nbytes(_pycore.dumps(t) for t in TREES))
+    trees = _copies(engine, TREES)
+    benchmark(_each(engine.core.dumps, trees))
+    record_mbps(benchmark, _nbytes(engine.core.dumps(t) for t in trees))
 
 
 def test_dumps_sexpdata(benchmark, record_mbps):

@@ -1,11 +1,10 @@
 """Domain XML <-> xm config, per document, over libvirt 1.2.10's xmconfigdata.
 
-Engines: only ``xm2xml`` touches the SEXPR engine, in one place: the
-``XmlWriter`` emitter that :mod:`fastsexpr.libvirt_xml` binds at import.  So
-both engines are measured in one process by swapping that one name:
-``compiled`` uses ``fastsexpr.syntax._core.XmlWriter`` (skipped when the
-extension is not built), ``pure`` uses ``fastsexpr.syntax._pycore.XmlWriter``.
-``xml2xm`` is lxml and pure Python whatever the engine, so it runs once.
+Engines: only ``xm2xml`` touches the SEXPR engine (its ``XmlWriter``
+emitter); both engines run side by side in one process through the
+``engine`` fixture of ``bench/conftest.py`` (``compiled`` is skipped when
+the extension is not built).  ``xml2xm`` is lxml and pure Python whatever
+the engine, so it runs once.
 
     .venv/bin/pytest bench/test_bench_xm.py --benchmark-only
 
@@ -24,31 +23,13 @@ import pytest
 from corpus import CORPUS, cases, load_fixture, needs_corpus
 
 from fastsexpr import libvirt_xml, read_xm, read_xml, write_xm, xm_to_xml, xml_to_xm
-from fastsexpr.syntax import _pycore
-
-try:
-    from fastsexpr.syntax import _core
-except ImportError:        # the extension is not built: measure the twin only
-    _core = None
 
 REFERENCE = ("test-paravirt-new-pvfb", "test-fullvirt-new-cdrom",
              "test-fullvirt-serial-tcp", "test-pci-devs")
-ENGINES = [
-    pytest.param("compiled", marks=pytest.mark.skipif(
-        _core is None, reason="compiled core not built")),
-    pytest.param("pure"),
-]
 XML2XM = cases("xml2xm")
 XM2XML = cases("xm2xml")
 XML2XM_REFERENCE = [c for c in XML2XM if c.id.rsplit("-v", 1)[0] in REFERENCE]
 XM2XML_REFERENCE = [c for c in XM2XML if c.id.rsplit("-v", 1)[0] in REFERENCE]
-
-
-@pytest.fixture(params=ENGINES)
-def engine(request, monkeypatch):
-    impl = _core if request.param == "compiled" else _pycore
-    monkeypatch.setattr(libvirt_xml, "XmlWriter", impl.XmlWriter)
-    return request.param
 
 
 @needs_corpus
@@ -64,7 +45,7 @@ def test_xml_to_xm(benchmark, source, expected, version):
 @pytest.mark.parametrize("source,expected,version", XM2XML)
 def test_xm_to_xml(benchmark, engine, source, expected, version):
     benchmark.group = f"xm2xml per document ({engine})"
-    benchmark.extra_info["engine"] = engine
+    benchmark.extra_info["engine"] = engine.name
     text = load_fixture(CORPUS / source)
     out = benchmark(xm_to_xml, text, xend_config_version=version)
     assert out == load_fixture(CORPUS / expected)
@@ -88,7 +69,7 @@ def test_xml2xm_stage(benchmark, stage, source, expected, version):
 @pytest.mark.parametrize("stage", ["read", "write"])
 def test_xm2xml_stage(benchmark, engine, stage, source, expected, version):
     benchmark.group = f"xm2xml stage {stage} ({engine})"
-    benchmark.extra_info["engine"] = engine
+    benchmark.extra_info["engine"] = engine.name
     text = load_fixture(CORPUS / source)
     if stage == "read":
         benchmark(read_xm, text, version)

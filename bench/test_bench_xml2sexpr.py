@@ -1,12 +1,10 @@
 """Domain XML -> SEXPR, per document, over libvirt 1.2.10's xml2sexpr inputs.
 
-Engines: this direction touches the SEXPR engine in one place only, the
-``SexprWriter`` emitter that :mod:`fastsexpr.xend` binds at import
-(the XML side is lxml in both cases).  So both engines are measured in one
-process, side by side, by swapping that one name: ``compiled`` uses
-``fastsexpr.syntax._core.SexprWriter`` (skipped when the extension is not built),
-``pure`` uses ``fastsexpr.syntax._pycore.SexprWriter``.  Nothing else differs
-between the two runs.
+Engines: this direction touches the SEXPR engine only through the
+``SexprWriter`` emitter (the XML side is lxml in both cases); both engines
+run side by side in one process through the ``engine`` fixture of
+``bench/conftest.py`` (``compiled`` is skipped when the extension is not
+built).
 
     .venv/bin/pytest bench/test_bench_xml2sexpr.py --benchmark-only
 
@@ -34,40 +32,22 @@ import pytest
 from corpus import CORPUS, cases, load_fixture, needs_corpus
 
 from fastsexpr import xml_to_sexpr
-from fastsexpr.syntax import _pycore
 from fastsexpr.libvirt_xml import read_xml
 from fastsexpr.libvirt_xml.parse import parse_document
 from fastsexpr import xend as writer
 
-try:
-    from fastsexpr.syntax import _core
-except ImportError:        # the extension is not built: measure the twin only
-    _core = None
-
 REFERENCE = ("xml2sexpr-pv", "xml2sexpr-fv-kernel", "xml2sexpr-fv-serial-tcp",
              "xml2sexpr-pv-vfb-new")
-ENGINES = [
-    pytest.param("compiled", marks=pytest.mark.skipif(
-        _core is None, reason="compiled core not built")),
-    pytest.param("pure"),
-]
 CASES = cases("xml2sexpr")
 # pv is listed at versions 1 and 2, the other three at one version each.
 REFERENCE_CASES = [c for c in CASES if c.id.rsplit("-v", 1)[0] in REFERENCE]
-
-
-@pytest.fixture(params=ENGINES)
-def engine(request, monkeypatch):
-    impl = _core if request.param == "compiled" else _pycore
-    monkeypatch.setattr(writer, "SexprWriter", impl.SexprWriter)
-    return request.param
 
 
 @needs_corpus
 @pytest.mark.parametrize("source,expected,version", CASES)
 def test_xml_to_sexpr(benchmark, engine, source, expected, version):
     benchmark.group = f"xml2sexpr per document ({engine})"
-    benchmark.extra_info["engine"] = engine
+    benchmark.extra_info["engine"] = engine.name
     text = load_fixture(CORPUS / source)
     out = benchmark(xml_to_sexpr, text, xend_config_version=version)
     assert out == load_fixture(CORPUS / expected)
@@ -78,7 +58,7 @@ def test_xml_to_sexpr(benchmark, engine, source, expected, version):
 @pytest.mark.parametrize("stage", ["parse", "read", "write"])
 def test_stage(benchmark, engine, stage, source, expected, version):
     benchmark.group = f"xml2sexpr stage {stage} ({engine})"
-    benchmark.extra_info["engine"] = engine
+    benchmark.extra_info["engine"] = engine.name
     text = load_fixture(CORPUS / source)
     domain = read_xml(text)
     if stage == "parse":
