@@ -167,29 +167,25 @@ def _digits_value(digits: str) -> Optional[int]:
     return int(digits or "0")
 
 
+def _within(value: Optional[int], low: int, past: int) -> Optional[int]:
+    """``value`` when it lies in [low, past), else None."""
+    return value if value is not None and low <= value < past else None
+
+
 def parse_int(text: str) -> Optional[int]:
     """``parse_decimal`` within a C int (virStrToLong_i)."""
-    value = parse_decimal(text)
-    if value is None or not -(1 << 31) <= value < (1 << 31):
-        return None
-    return value
+    return _within(parse_decimal(text), -(1 << 31), 1 << 31)
 
 
 def parse_uint(text: str) -> Optional[int]:
     """C strtoul in base 10 within an unsigned int (virStrToLong_ui):
     strtoul takes a '-' and wraps, so only "-0" survives it."""
-    value = parse_decimal(text)
-    if value is None or not 0 <= value < (1 << 32):
-        return None
-    return value
+    return _within(parse_decimal(text), 0, 1 << 32)
 
 
 def parse_llong(text: str) -> Optional[int]:
     """``parse_decimal`` within a C long long (virStrToLong_ll)."""
-    value = parse_decimal(text)
-    if value is None or not -(1 << 63) <= value < (1 << 63):
-        return None
-    return value
+    return _within(parse_decimal(text), -(1 << 63), 1 << 63)
 
 
 def parse_ullong(text: str) -> Optional[int]:
