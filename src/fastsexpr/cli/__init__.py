@@ -43,6 +43,7 @@ examples:
   fastsexpr convert examples/ -r -o out/       a whole tree; out/ mirrors it
   fastsexpr convert /var/lib/xend/domains -r -o xml/ --report report.jsonl
   fastsexpr convert dump.sxp -o out/           one XML per (domain ...) in the dump
+  fastsexpr convert /etc/xen -r -t sexpr -o sxp/   xm configs -> SEXPR
 
 output (-o): a run with more than one output (several inputs, a directory, or
 a dump of several domains) writes into the directory -o names, created with
@@ -50,7 +51,8 @@ its missing parents; a single output goes to the file -o names, unless that is
 an existing directory or ends with '/'. Without -o, a single input goes to
 stdout.
 
-output names: name.sxp -> name.xml, name.xml -> name.sxp; a managed domain
+output names: name.sxp -> name.xml, name.xml -> name.sxp, name.cfg -> name.xml
+(the extension is the output format's: .sxp, .xml, .cfg); a managed domain
 <uuid>/config.sxp and each domain of a multi-domain dump are named after the
 domain (made safe for a file name; a clash gets the uuid appended), the
 domains of dump.sxp in dump/ (of stdin, in the -o directory itself).
@@ -102,8 +104,9 @@ def build_parser() -> argparse.ArgumentParser:
     engine = "compiled core" if HAS_SPEEDUPS else "pure Python"
     parser = argparse.ArgumentParser(
         prog="fastsexpr",
-        description="Convert VM definitions between libvirt domain XML and Xen xend "
-                    "S-expressions (SEXPR), byte-exact with libvirt 1.2.10.",
+        description="Convert VM definitions between libvirt domain XML, Xen xend "
+                    "S-expressions (SEXPR) and xm config files, byte-exact with "
+                    "libvirt 1.2.10.",
         epilog=EPILOG_MAIN, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--version", action="version", version=f"fastsexpr {__version__} ({engine})")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -132,14 +135,17 @@ def _network(text: str) -> Tuple[str, str]:
 
 def _add_convert(sub) -> None:
     conv = _command(
-        sub, "convert", cmd_convert, help="convert SEXPR <-> domain XML (files, trees, stdin)",
-        description="Convert xend SEXPR to libvirt domain XML and back. The input format is "
-                    "told by the first significant character: '(' SEXPR, '<' XML.",
+        sub, "convert", cmd_convert,
+        help="convert between xend SEXPR, domain XML and xm configs (files, trees, stdin)",
+        description="Convert VM definitions between xend SEXPR, libvirt domain XML and xm "
+                    "config files, any of the three into any other. The input format is "
+                    "told by the content: '(' SEXPR, '<' XML, 'key = value' lines an xm "
+                    "config.",
         epilog=EPILOG_CONVERT)
     conv.add_argument("-f", "--from", dest="from_", choices=FORMATS,
                       help="input format (default: detected)")
     conv.add_argument("-t", "--to", choices=FORMATS,
-                      help="output format (default: the other one)")
+                      help="output format (default: xml for SEXPR and xm input, sexpr for XML)")
     conv.add_argument("-o", "--output", metavar="PATH",
                       help="the output directory when the run has more than one output, "
                            "else the output file (see 'output' below; default: stdout "
