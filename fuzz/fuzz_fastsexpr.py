@@ -102,6 +102,11 @@ def _load_packages():
     os.environ["FASTSEXPR_PUREPYTHON"] = "1"
     try:
         pure = importlib.import_module("fastsexpr")
+        # The package imports its parts on first use: take them all now,
+        # while the pure engine is asked for and this copy's modules are
+        # the ones in sys.modules.
+        for name in pure.__all__:
+            getattr(pure, name)
     finally:
         if old_env is None:
             del os.environ["FASTSEXPR_PUREPYTHON"]

@@ -7,7 +7,6 @@ from .libvirt_xml import read_xml, write_xml
 from .model.host import DEFAULT_HOST_ARCH
 from .xend import write_sexpr
 from .xend.records import OnWarning, read_one
-from .xm import read_xm, write_xm
 
 __all__ = ["xml_to_sexpr", "sexpr_to_xml", "xml_to_xm", "xm_to_xml"]
 
@@ -112,6 +111,7 @@ def xml_to_xm(xml: Union[str, bytes], *, xend_config_version: int = 4,
         on_reboot = "restart"
         on_crash = "destroy"
     """
+    from .xm import write_xm   # imported when used: SEXPR <-> XML never loads xm
     return write_xm(read_xml(xml, host_arch=host_arch), xend_config_version,
                     networks=networks)
 
@@ -140,4 +140,5 @@ def xm_to_xml(cfg: Union[str, bytes], *, xend_config_version: int = 4) -> str:
         >>> print(xml.splitlines()[4])
           <currentMemory unit='KiB'>524288</currentMemory>
     """
+    from .xm import read_xm
     return write_xml(read_xm(cfg, xend_config_version), secure=True)

@@ -1,7 +1,11 @@
 """The one exception tree of fastsexpr, shared by the compiled core and its twin."""
 from __future__ import annotations
 
-from typing import Optional
+# Only type checkers read the annotations (they stay strings at run time), so
+# `import fastsexpr` does not pay for importing typing.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Optional
 
 __all__ = [
     "FastSexprError",

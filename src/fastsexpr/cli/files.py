@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
-import secrets
 import stat
 import sys
 from typing import Dict, Iterable, Iterator, Optional, Tuple
@@ -171,7 +170,7 @@ def write_atomic(path: str, data: bytes, *, force: bool = False, mode: Optional[
     ``path`` is kept and :class:`FileExistsError` raised.
     """
     directory = os.path.dirname(path) or "."
-    tmp = write_tmp(directory, tmp_name(os.path.basename(path), secrets.token_hex(6)), data, mode)
+    tmp = write_tmp(directory, tmp_name(os.path.basename(path), os.urandom(6).hex()), data, mode)
     install_tmp(tmp, path, force)
 
 

@@ -2,7 +2,6 @@
 nothing lost (a file that would not read back the same is left alone)."""
 from __future__ import annotations
 
-import difflib
 import os
 import sys
 from typing import List, Optional
@@ -110,6 +109,7 @@ def _diff_lines(text: str) -> List[str]:
 
 def unified_diff(before: str, after: str, label: str) -> str:
     """What fmt would change in file ``label``, as ``diff -u`` writes it."""
+    import difflib   # only --diff needs it
     return "".join(difflib.unified_diff(_diff_lines(before), _diff_lines(after), label, label))
 
 

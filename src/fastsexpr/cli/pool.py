@@ -13,17 +13,17 @@ temporary files as they go.
 """
 from __future__ import annotations
 
-import ctypes
-import multiprocessing
 import os
 import signal
 import sys
 import threading
 import time
-from multiprocessing.connection import wait
 from typing import Dict, Iterator, List, Optional, Sequence, Tuple
 
 from .files import sweep
+
+# ctypes and multiprocessing are imported where a pool starts: a run of one
+# input (or -j 1) converts in this process and never needs them.
 from .plan import Task
 from .worker import Settings, WorkerDied, convert_task, failure
 
@@ -67,6 +67,7 @@ def _die_with(parent: int) -> None:
     """Have the kernel send SIGTERM when the parent dies (Linux)."""
     if sys.platform.startswith("linux"):
         try:
+            import ctypes
             libc = ctypes.CDLL(None, use_errno=True)
             libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
         except (OSError, AttributeError):
@@ -134,6 +135,8 @@ class WorkerPool:
         self.tasks = tasks
         self.stopping = False
         self._deadline = 0.0
+        import ctypes
+        import multiprocessing
         methods = multiprocessing.get_all_start_methods()
         # fork: the workers inherit the imported package and the tasks, so
         # each one starts in milliseconds and a chunk is sent as two numbers.
@@ -203,6 +206,7 @@ class WorkerPool:
     def _ready(self, busy: Dict[object, int]) -> List[object]:
         while True:
             # A bounded wait, so that a stop asked meanwhile gets its deadline.
+            from multiprocessing.connection import wait
             ready = wait(list(busy), timeout=_POLL)
             if ready:
                 return ready
@@ -251,6 +255,7 @@ class WorkerPool:
                 pass
         deadline = time.monotonic() + EXIT_GRACE
         pending = dict(self._workers)
+        from multiprocessing.connection import wait
         while pending and time.monotonic() < deadline:
             for conn in wait(list(pending), timeout=_POLL):
                 try:

@@ -4,7 +4,6 @@ like an output: never over an input, an existing file kept without
 interrupted or not; ``-`` writes the lines to stdout as they come."""
 from __future__ import annotations
 
-import json
 import os
 from typing import Optional
 
@@ -72,6 +71,7 @@ class Report:
         self.out = os.fdopen(fd, "wb")
 
     def write(self, res: dict) -> None:
+        import json   # only a run with --report needs it
         line = json.dumps(report_line(res)).encode("utf-8") + b"\n"
         if self.to_stdout:
             # Streamed: a reader of the pipe sees each input as it is done.

@@ -6,7 +6,6 @@ from __future__ import annotations
 import errno
 import itertools
 import os
-import secrets
 import signal
 import sys
 import time
@@ -426,7 +425,8 @@ def cmd_convert(args) -> int:
     installer = _Installer(args.force, planned, inputs, args.skip_existing)
     _reserve_report_name(args.report, planned, installer)
     todo, skipped = _existing_outputs(tasks, inputs) if args.skip_existing else (tasks, [])
-    token = f"fsx{os.getpid()}{secrets.token_hex(4)}"
+    # os.urandom is what secrets.token_hex reads, without importing secrets.
+    token = f"fsx{os.getpid()}{os.urandom(4).hex()}"
     # Its own token: sweeping the run's leftovers never takes the report.
     report = Report(args.report, "r" + token, args.force) if args.report else None
     # Workers send back every detail only when the report wants it.

@@ -101,7 +101,6 @@ def _read_domains(data: bytes, src: str, settings: Settings):
     """(domain or exception, its warnings) for each domain in the input, in
     order: every record of a dump is converted or reported."""
     from ..libvirt_xml import read_xml
-    from ..xm import read_xm
 
     version = settings.version
     if src == "xml":
@@ -110,6 +109,7 @@ def _read_domains(data: bytes, src: str, settings: Settings):
         except DomainXMLError as exc:
             raise _second_document(exc, data) or exc
     if src == "xm":
+        from ..xm import read_xm   # imported for xm input only
         return [(read_xm(data, version), [])]
     items: list = []
     warned: list = []
@@ -155,12 +155,12 @@ def _second_document(exc: DomainXMLError, data: bytes) -> Optional[DomainXMLErro
 def _write_domain(domain, src: str, dst: str, settings: Settings) -> str:
     from ..libvirt_xml import write_xml
     from ..xend import write_sexpr
-    from ..xm import write_xm
 
     if dst == "xml":
         # As xm_to_xml: libvirt's xm converter printed the VNC password.
         return write_xml(domain, secure=True) if src == "xm" else write_xml(domain)
     if dst == "xm":
+        from ..xm import write_xm   # imported for xm output only
         return write_xm(domain, settings.version, networks=settings.networks)
     text = write_sexpr(domain, settings.version, networks=settings.networks)
     return text if text.endswith("\n") else text + "\n"

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from typing import Dict, Optional
 
-from lxml import etree
+# lxml is imported where XML is read, not here: a process that only writes
+# XML (SEXPR -> XML) never loads it.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from lxml import etree
 
 __all__ = ["string", "first_children", "child_string", "device_path"]
 

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import re
-import secrets
 
 from ..errors import DomainXMLError
 from ..model.domain import Domain, Interface
@@ -88,6 +87,7 @@ def _unicast_mac(text: str, el) -> str:
 
 
 def _random_mac() -> str:
+    import secrets   # here, not at start-up: most interfaces carry their MAC
     return "00:16:3e:" + ":".join(f"{b:02x}" for b in secrets.token_bytes(3))
 
 

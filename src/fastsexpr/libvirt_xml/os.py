@@ -5,7 +5,11 @@ from __future__ import annotations
 import threading
 from typing import Tuple
 
-from lxml import etree
+# lxml is imported where XML is read, not here: a process that only writes
+# XML (SEXPR -> XML) never loads it.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from lxml import etree
 
 from ..errors import DomainXMLError
 from ..model.domain import OS, Domain
@@ -119,6 +123,7 @@ def _has_device_boot(devices) -> bool:
     # thread has its own, as lxml serialises the use of one.
     find = getattr(_local, "device_boot", None)
     if find is None:
+        from lxml import etree
         find = _local.device_boot = etree.XPath(_DEVICE_BOOT_XPATH)
     return find(devices)
 

@@ -10,7 +10,11 @@ from __future__ import annotations
 import threading
 from typing import Union
 
-from lxml import etree
+# lxml is imported where XML is read, not here: a process that only writes
+# XML (SEXPR -> XML) never loads it.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from lxml import etree
 
 from ..errors import DomainXMLError
 
@@ -25,6 +29,7 @@ def _parser(utf8: bool) -> etree.XMLParser:
     # lxml parser objects keep per-parse state, so each thread has its own.
     parsers = getattr(_local, "parsers", None)
     if parsers is None:
+        from lxml import etree
         parsers = _local.parsers = tuple(etree.XMLParser(
             resolve_entities=False, no_network=True, load_dtd=False,
             dtd_validation=False, huge_tree=False, remove_blank_text=False,
@@ -61,6 +66,7 @@ def parse_document(xml: Union[str, bytes]) -> etree._Element:
         utf8 = False
     else:
         raise TypeError(f"domain XML must be str or bytes, not {type(xml).__name__}")
+    from lxml import etree
     try:
         root = etree.fromstring(xml, _parser(utf8))
     except etree.XMLSyntaxError as exc:

@@ -7,7 +7,6 @@ names the place and raises.
 from __future__ import annotations
 
 import re
-import secrets
 from typing import Optional
 
 __all__ = ["C_SPACE", "parse_uuid", "random_uuid", "format_uuid", "parse_mac"]
@@ -58,6 +57,7 @@ def parse_uuid(text: str) -> Optional[str]:
 def random_uuid() -> str:
     """A random (version 4) UUID in the model's form, as libvirt made one
     for a definition without a UUID."""
+    import secrets   # here, not at start-up: most definitions carry their UUID
     raw = bytearray(secrets.token_bytes(16))
     raw[6] = (raw[6] & 0x0F) | 0x40          # version 4
     raw[8] = (raw[8] & 0x3F) | 0x80          # RFC 4122 variant

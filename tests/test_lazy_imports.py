@@ -1,0 +1,106 @@
+"""What a process loads: ``import fastsexpr``, a SEXPR -> XML conversion and
+the command converting one SEXPR file leave out what they do not use (lxml,
+the worker pool, the other formats), so a tool that spawns the command per
+guest does not pay for them.  These check behaviour (which modules a fresh
+interpreter imported), not time; the time is in bench/test_bench_startup.py.
+"""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import fastsexpr
+
+ROOT = Path(__file__).resolve().parent.parent
+GUEST = ROOT / "examples" / "pv-guest.sxp"
+# The children import the package under test wherever they run (a relative
+# PYTHONPATH=src would not follow them into another directory).
+ENV = dict(os.environ, PYTHONPATH=os.pathsep.join(
+    [str(Path(fastsexpr.__file__).resolve().parents[1])]
+    + [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]))
+
+# Loaded only when XML is read, by a pool of workers, or by other commands.
+NOT_FOR_SEXPR_TO_XML = ("lxml", "lxml.etree", "fastsexpr.xm")
+NOT_FOR_ONE_FILE = NOT_FOR_SEXPR_TO_XML + (
+    "multiprocessing", "ctypes", "json", "tqdm", "secrets", "random", "difflib")
+
+
+def modules_after(code: str) -> set:
+    """The modules a fresh interpreter holds after running ``code``."""
+    probe = code + "\nimport sys\nprint('\\n'.join(sys.modules))\n"
+    proc = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                          timeout=120, cwd=ROOT, env=ENV)
+    assert proc.returncode == 0, proc.stderr
+    return set(proc.stdout.split())
+
+
+def command_modules(tmp_path, *args) -> set:
+    """The modules ``python -m fastsexpr ARGS`` imported (``-X importtime``
+    lists each one as it is first imported)."""
+    proc = subprocess.run([sys.executable, "-X", "importtime", "-m", "fastsexpr", *args],
+                          capture_output=True, text=True, timeout=120, cwd=tmp_path, env=ENV)
+    assert proc.returncode == 0, proc.stderr
+    lines = [line for line in proc.stderr.splitlines() if line.startswith("import time:")]
+    assert lines, proc.stderr
+    return {line.rsplit("|", 1)[1].strip() for line in lines}
+
+
+def test_import_loads_no_format_and_no_lxml():
+    loaded = modules_after("import fastsexpr")
+    heavy = {"lxml", "fastsexpr.libvirt_xml", "fastsexpr.xend", "fastsexpr.xm",
+             "fastsexpr.convert", "fastsexpr.model.domain", "typing", "dataclasses", "secrets"}
+    assert not loaded & heavy, sorted(loaded & heavy)
+
+
+def test_public_names_all_resolve_and_are_listed():
+    for name in fastsexpr.__all__:
+        assert getattr(fastsexpr, name) is not None, name
+    assert set(fastsexpr.__all__) <= set(dir(fastsexpr))
+    namespace: dict = {}
+    exec("from fastsexpr import *", namespace)
+    assert set(fastsexpr.__all__) - {"__version__"} <= set(namespace)
+
+
+def test_unknown_name_is_an_attribute_error():
+    with pytest.raises(AttributeError, match="no_such_name"):
+        fastsexpr.no_such_name  # noqa: B018
+    assert not hasattr(fastsexpr, "no_such_name")
+
+
+def test_lazy_name_is_the_object_of_its_module():
+    loaded = modules_after(
+        "import fastsexpr, fastsexpr.convert as c, fastsexpr.model.domain as d\n"
+        "assert fastsexpr.sexpr_to_xml is c.sexpr_to_xml and fastsexpr.Domain is d.Domain\n"
+        "assert fastsexpr.__doc__ and 'xend' in fastsexpr.sexpr_to_xml.__doc__")
+    assert "fastsexpr.convert" in loaded
+
+
+def test_sexpr_to_xml_leaves_lxml_and_xm_unloaded():
+    loaded = modules_after(
+        "import fastsexpr\n"
+        f"xml = fastsexpr.sexpr_to_xml(open({str(GUEST)!r}).read())\n"
+        "assert xml.startswith('<domain')")
+    assert not loaded & set(NOT_FOR_SEXPR_TO_XML), sorted(loaded & set(NOT_FOR_SEXPR_TO_XML))
+
+
+def test_reading_xml_loads_lxml():
+    loaded = modules_after(
+        "import fastsexpr\n"
+        "fastsexpr.xml_to_sexpr(\"<domain type='xen'><name>a</name>"
+        "<uuid>c7a5fdbd-edaf-9455-926a-d65c16db1809</uuid><memory>524288</memory>"
+        "<os><type>linux</type><kernel>/k</kernel></os></domain>\")")
+    assert "lxml.etree" in loaded
+
+
+@pytest.mark.parametrize("output", [None, "out.xml"], ids=["stdout", "file"])
+def test_command_on_one_sexpr_file_loads_no_pool_and_no_lxml(tmp_path, output):
+    args = ["convert", str(GUEST)] + (["-o", output] if output else [])
+    loaded = command_modules(tmp_path, *args)
+    assert "fastsexpr.cli" in loaded
+    assert not loaded & set(NOT_FOR_ONE_FILE), sorted(loaded & set(NOT_FOR_ONE_FILE))
+    if output:
+        assert (tmp_path / output).read_text().startswith("<domain")
