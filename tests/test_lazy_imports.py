@@ -26,7 +26,7 @@ ENV = dict(os.environ, PYTHONPATH=os.pathsep.join(
 # Loaded only when XML is read, by a pool of workers, or by other commands.
 NOT_FOR_SEXPR_TO_XML = ("lxml", "lxml.etree", "fastsexpr.xm")
 NOT_FOR_ONE_FILE = NOT_FOR_SEXPR_TO_XML + (
-    "multiprocessing", "ctypes", "json", "tqdm", "secrets", "random", "difflib")
+    "multiprocessing", "ctypes", "json", "tqdm", "secrets", "random", "difflib", "shutil")
 
 
 def modules_after(code: str) -> set:
@@ -104,3 +104,16 @@ def test_command_on_one_sexpr_file_loads_no_pool_and_no_lxml(tmp_path, output):
     assert not loaded & set(NOT_FOR_ONE_FILE), sorted(loaded & set(NOT_FOR_ONE_FILE))
     if output:
         assert (tmp_path / output).read_text().startswith("<domain")
+
+
+@pytest.mark.parametrize("columns", [40, 100])
+def test_help_still_fits_the_terminal_width(tmp_path, columns):
+    # The width comes from COLUMNS (or the terminal), as argparse's own does.
+    proc = subprocess.run([sys.executable, "-m", "fastsexpr", "convert", "--help"],
+                          capture_output=True, text=True, timeout=120, cwd=tmp_path,
+                          env=dict(ENV, COLUMNS=str(columns)))
+    assert proc.returncode == 0, proc.stderr
+    options = proc.stdout.split("options:", 1)[1].split("examples:", 1)[0]
+    # The help texts wrap at the width (an option's own name may not).
+    widest = max(len(line) for line in options.splitlines() if not line.lstrip().startswith("-"))
+    assert columns - 12 < widest <= columns - 2

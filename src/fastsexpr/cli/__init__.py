@@ -20,6 +20,7 @@ process), :mod:`.run` (the pool and the results, in input order),
 from __future__ import annotations
 
 import argparse
+import os
 import signal
 import sys
 import threading
@@ -100,6 +101,35 @@ examples:
 """
 
 
+def _terminal_columns() -> int:
+    """``shutil.get_terminal_size().columns``, without importing shutil (and
+    with it bz2, lzma and fnmatch) in every run."""
+    try:
+        columns = int(os.environ["COLUMNS"])
+    except (KeyError, ValueError):
+        columns = 0
+    if columns <= 0:
+        try:
+            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns
+        except (AttributeError, ValueError, OSError):
+            columns = 0
+    return columns or 80
+
+
+class _Formatter(argparse.RawDescriptionHelpFormatter):
+    """argparse's formatter, as wide as the terminal, as argparse makes it.
+
+    argparse makes one for every option it is given (to check the metavar),
+    and its own asks shutil for the width: a command that prints no help
+    would import shutil only for that.
+    """
+
+    def __init__(self, prog, indent_increment=2, max_help_position=24, width=None):
+        if width is None:
+            width = _terminal_columns() - 2
+        super().__init__(prog, indent_increment, max_help_position, width)
+
+
 def build_parser() -> argparse.ArgumentParser:
     engine = "compiled core" if HAS_SPEEDUPS else "pure Python"
     parser = argparse.ArgumentParser(
@@ -107,7 +137,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Convert VM definitions between libvirt domain XML, Xen xend "
                     "S-expressions (SEXPR) and xm config files, byte-exact with "
                     "libvirt 1.2.10.",
-        epilog=EPILOG_MAIN, formatter_class=argparse.RawDescriptionHelpFormatter)
+        epilog=EPILOG_MAIN, formatter_class=_Formatter)
     parser.add_argument("--version", action="version", version=f"fastsexpr {__version__} ({engine})")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
@@ -119,7 +149,7 @@ def build_parser() -> argparse.ArgumentParser:
 def _command(sub, name: str, func, *, help: str, description: str, epilog: str):
     """A subcommand taking files, directories or stdin."""
     cmd = sub.add_parser(name, help=help, description=description, epilog=epilog,
-                         formatter_class=argparse.RawDescriptionHelpFormatter)
+                         formatter_class=_Formatter)
     cmd.add_argument("paths", nargs="*", metavar="PATH",
                      help="files or directories; '-' or nothing reads stdin")
     cmd.set_defaults(func=func, command_parser=cmd)
