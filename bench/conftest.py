@@ -14,7 +14,9 @@ table printed when the session ends, grouped like pytest-benchmark groups.
 """
 from __future__ import annotations
 
+import importlib
 import os
+import pkgutil
 import sys
 from pathlib import Path
 from types import ModuleType
@@ -43,7 +45,23 @@ class Engine(NamedTuple):
         return self.name
 
 
+def _import_whole_package() -> None:
+    """The package imports its parts on first use (``fastsexpr.<name>``,
+    the xm format, the pool): import them all before any engine is swapped
+    in, or a part first imported while one is would keep it for good."""
+    import fastsexpr
+    for info in pkgutil.walk_packages(fastsexpr.__path__, "fastsexpr."):
+        if not info.name.endswith("__main__"):
+            try:
+                importlib.import_module(info.name)
+            except ImportError:     # the compiled core, when it is not built
+                pass
+    for name in fastsexpr.__all__:
+        getattr(fastsexpr, name)
+
+
 def _bind_package_to(core: ModuleType, monkeypatch) -> None:
+    _import_whole_package()
     live = syntax._impl
     if core is live:
         return
