@@ -117,3 +117,19 @@ def test_help_still_fits_the_terminal_width(tmp_path, columns):
     # The help texts wrap at the width (an option's own name may not).
     widest = max(len(line) for line in options.splitlines() if not line.lstrip().startswith("-"))
     assert columns - 12 < widest <= columns - 2
+
+
+def test_type_checkers_see_each_lazy_name_from_its_module():
+    # The eager imports under TYPE_CHECKING and the table of lazy names must
+    # not drift apart: mypy would check a name against the wrong module.
+    import ast
+    import inspect
+    tree = ast.parse(inspect.getsource(fastsexpr))
+    block = next(node for node in tree.body if isinstance(node, ast.If)
+                 and getattr(node.test, "id", None) == "TYPE_CHECKING")
+    seen = {alias.name: "." * node.level + node.module
+            for node in block.body for alias in node.names}
+    assert seen == fastsexpr._HOME_OF
+    eager = {"__version__", "FastSexprError", "SexprSyntaxError", "XmSyntaxError",
+             "ConversionError", "DomainXMLError", "FastSexprWarning"}
+    assert set(fastsexpr.__all__) == set(seen) | eager

@@ -52,6 +52,7 @@ if TYPE_CHECKING:
     from .xm import read_xm, write_xm
 else:
     def __getattr__(name: str):
+        """A public name, imported from its module on first use (PEP 562)."""
         home = _HOME_OF.get(name)
         if home is None:
             raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
@@ -61,4 +62,5 @@ else:
         return found
 
     def __dir__():
+        """The module's names, those not imported yet included."""
         return sorted(set(globals()) | set(__all__))
