@@ -67,11 +67,15 @@ def test_write_atomic_failure_keeps_the_old_file(tmp_path, monkeypatch):
     assert target.read_text() == "old\n"
 
 
+# The disk fills up as the outputs are written back: at their fsync, or at
+# the syncfs that makes a batch of them durable.
 DRIVER_FULL_DISK = """
 import errno, os, sys
 def full(fd):
     raise OSError(errno.ENOSPC, "No space left on device")
 os.fsync = full
+from fastsexpr.cli import files
+files.syncfs = full
 from fastsexpr.cli import main
 sys.exit(main())
 """
