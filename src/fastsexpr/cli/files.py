@@ -72,14 +72,55 @@ def _exists(final: str) -> FileExistsError:
     return FileExistsError(errno.EEXIST, "exists (use --force to overwrite)", final)
 
 
+_AT_FDCWD = -100
+_RENAME_NOREPLACE = 1
+# renameat2 fails with these where the filesystem or kernel lacks it.
+_NO_RENAME_NOREPLACE = frozenset({errno.EINVAL, errno.ENOSYS, errno.ENOTSUP, errno.EOPNOTSUPP})
+
+
+@functools.lru_cache(maxsize=None)
+def _libc_renameat2():
+    """libc's renameat2 (Linux, glibc 2.28 and later), or None."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        fn = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):
+        return None
+    fn.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    fn.restype = ctypes.c_int
+    return fn
+
+
+def _rename_noreplace(tmp: str, final: str) -> Optional[bool]:
+    """Rename ``tmp`` to ``final`` unless ``final`` exists, in one atomic
+    step: True when done, False when ``final`` exists, None where the
+    system cannot."""
+    fn = _libc_renameat2()
+    if fn is None:
+        return None
+    if fn(_AT_FDCWD, os.fsencode(tmp), _AT_FDCWD, os.fsencode(final), _RENAME_NOREPLACE) == 0:
+        return True
+    err = ctypes.get_errno()
+    if err == errno.EEXIST:
+        return False
+    if err in _NO_RENAME_NOREPLACE:
+        return None
+    raise OSError(err, os.strerror(err), final)
+
+
 def link_new(tmp: str, final: str) -> bool:
     """Install a complete temporary file under ``final`` if no file has that
     name: True when done; False, with ``tmp`` kept, when one has.
 
-    A hard link makes the check and the move one atomic step (no window where
-    another process's file could be replaced).
+    The check and the move are one atomic step (no window where another
+    process's file could be replaced): a rename that does not replace
+    (renameat2), or else a hard link and the removal of ``tmp``.
     """
     try:
+        moved = _rename_noreplace(tmp, final)
+        if moved is not None:
+            return moved
         try:
             os.link(tmp, final)
         except FileExistsError:
