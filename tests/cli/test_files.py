@@ -67,11 +67,15 @@ def test_write_atomic_failure_keeps_the_old_file(tmp_path, monkeypatch):
     assert target.read_text() == "old\n"
 
 
+# The disk fills up as the outputs are written back: at their fsync, or at
+# the syncfs that makes a batch of them durable.
 DRIVER_FULL_DISK = """
 import errno, os, sys
 def full(fd):
     raise OSError(errno.ENOSPC, "No space left on device")
 os.fsync = full
+from fastsexpr.cli import files
+files.syncfs = full
 from fastsexpr.cli import main
 sys.exit(main())
 """
@@ -101,3 +105,17 @@ def test_dump_directory_made_fresh_or_checked(tmp_path):
     assert isinstance(exc, fastsexpr.ConversionError) and "leads outside" in str(exc)
     (root / "file").write_text("x")
     assert isinstance(files.make_dump_dir(str(root / "file"), str(root)), FileExistsError)
+
+
+@pytest.mark.parametrize("rename_noreplace", [True, False])
+def test_an_install_never_replaces_a_file_and_keeps_the_temporary_one(tmp_path, monkeypatch,
+                                                                      rename_noreplace):
+    if not rename_noreplace:
+        # A system without renameat2: a hard link, then the removal.
+        monkeypatch.setattr(files, "_rename_noreplace", lambda tmp, final: None)
+    (tmp_path / "taken.xml").write_text("precious\n")
+    tmp = files.write_tmp(str(tmp_path), ".t.tmp", b"new\n")
+    assert files.link_new(tmp, str(tmp_path / "taken.xml")) is False
+    assert (tmp_path / "taken.xml").read_text() == "precious\n" and os.path.exists(tmp)
+    assert files.link_new(tmp, str(tmp_path / "free.xml")) is True
+    assert (tmp_path / "free.xml").read_text() == "new\n" and not os.path.exists(tmp)

@@ -7,8 +7,8 @@ Two subcommands:
 ``fmt``      reformat SEXPR files (readable or compact), with ``--check``.
 
 Nothing is lost in bulk: each output is written to a temporary file in its
-own directory, fsynced, then renamed into place, so a reader never sees a
-partial file; an existing output is kept unless ``--force``; one bad input
+own directory, made durable (in batches), then renamed into place, so a
+reader never sees a partial file; an existing output is kept unless ``--force``; one bad input
 never stops the others; every failure is reported with file, position and
 reason; the exit code says whether anything failed.
 

@@ -1,15 +1,21 @@
 """Writing outputs so that nothing is lost: atomic writes, installs under a
 final name, sweeps of a run's leftovers, durability, stdout.
 
-An output is first a complete, fsynced temporary file beside its final name
-(hidden, and named after the run so that a sweep removes exactly this run's
-leftovers); it is then installed, never replacing an existing file without
-``--force``; the directories are fsynced before the command says it is done.
+An output is first a complete temporary file beside its final name (hidden,
+and named after the run so that a sweep removes exactly this run's
+leftovers); it is made durable, then installed, never replacing an existing
+file without ``--force``; the directory entries are made durable before the
+command says it is done. :class:`Durability` makes files durable in batches:
+one ``syncfs(2)`` per filesystem for many files where the system has it
+(an fsync costs a journal commit and a disk flush each), one fsync per file
+and per directory elsewhere.
 """
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import errno
+import functools
 import os
 import stat
 import sys
@@ -28,8 +34,10 @@ def tmp_name(final_name: str, token: str) -> str:
     return f".{final_name[:80]}.{token}.tmp"
 
 
-def write_tmp(directory: str, name: str, data: bytes, mode: Optional[int] = None) -> str:
-    """Write ``data`` to a new file in ``directory`` and fsync it.
+def write_tmp(directory: str, name: str, data: bytes, mode: Optional[int] = None,
+              sync: bool = True) -> str:
+    """Write ``data`` to a new file in ``directory`` and fsync it (unless
+    ``sync`` is false: a :class:`Durability` then makes it durable later).
 
     On any failure (a full disk, Ctrl-C) the partial file is removed before
     the exception goes on.
@@ -42,7 +50,8 @@ def write_tmp(directory: str, name: str, data: bytes, mode: Optional[int] = None
             view = view[os.write(fd, view):]
         if mode is not None:
             os.fchmod(fd, mode)
-        os.fsync(fd)
+        if sync:
+            os.fsync(fd)
     except BaseException:
         os.close(fd)
         unlink_quiet(tmp)
@@ -62,14 +71,55 @@ def _exists(final: str) -> FileExistsError:
     return FileExistsError(errno.EEXIST, "exists (use --force to overwrite)", final)
 
 
+_AT_FDCWD = -100
+_RENAME_NOREPLACE = 1
+# renameat2 fails with these where the filesystem or kernel lacks it.
+_NO_RENAME_NOREPLACE = frozenset({errno.EINVAL, errno.ENOSYS, errno.ENOTSUP, errno.EOPNOTSUPP})
+
+
+@functools.lru_cache(maxsize=None)
+def _libc_renameat2():
+    """libc's renameat2 (Linux, glibc 2.28 and later), or None."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        fn = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):
+        return None
+    fn.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    fn.restype = ctypes.c_int
+    return fn
+
+
+def _rename_noreplace(tmp: str, final: str) -> Optional[bool]:
+    """Rename ``tmp`` to ``final`` unless ``final`` exists, in one atomic
+    step: True when done, False when ``final`` exists, None where the
+    system cannot."""
+    fn = _libc_renameat2()
+    if fn is None:
+        return None
+    if fn(_AT_FDCWD, os.fsencode(tmp), _AT_FDCWD, os.fsencode(final), _RENAME_NOREPLACE) == 0:
+        return True
+    err = ctypes.get_errno()
+    if err == errno.EEXIST:
+        return False
+    if err in _NO_RENAME_NOREPLACE:
+        return None
+    raise OSError(err, os.strerror(err), final)
+
+
 def link_new(tmp: str, final: str) -> bool:
     """Install a complete temporary file under ``final`` if no file has that
     name: True when done; False, with ``tmp`` kept, when one has.
 
-    A hard link makes the check and the move one atomic step (no window where
-    another process's file could be replaced).
+    The check and the move are one atomic step (no window where another
+    process's file could be replaced): a rename that does not replace
+    (renameat2), or else a hard link and the removal of ``tmp``.
     """
     try:
+        moved = _rename_noreplace(tmp, final)
+        if moved is not None:
+            return moved
         try:
             os.link(tmp, final)
         except FileExistsError:
@@ -233,6 +283,98 @@ def fsync_dirs(dirs: Iterable[str]) -> None:
             pass
         finally:
             os.close(fd)
+
+
+@functools.lru_cache(maxsize=None)
+def _libc_syncfs():
+    """libc's syncfs, or None where there is none (it is Linux's)."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        fn = ctypes.CDLL(None, use_errno=True).syncfs
+    except (OSError, AttributeError):
+        return None
+    fn.argtypes, fn.restype = [ctypes.c_int], ctypes.c_int
+    return fn
+
+
+def has_syncfs() -> bool:
+    return _libc_syncfs() is not None
+
+
+def syncfs(fd: int) -> None:
+    """syncfs(2): write out the whole filesystem ``fd`` is on, file data and
+    metadata (directory entries) alike, and wait for it. Linux 5.8 and later
+    also report a write-back error seen on it since ``fd`` was opened."""
+    if _libc_syncfs()(fd) != 0:
+        err = ctypes.get_errno()
+        raise OSError(err, os.strerror(err))
+
+
+class Durability:
+    """Makes a run's outputs durable in batches.
+
+    Where the system has ``syncfs``, files are written without an fsync and
+    :meth:`sync` writes out each filesystem they are on once; a directory on
+    each is opened when first seen (the output root up front), so that a
+    write-back error since then is reported by the sync that follows.
+    Elsewhere each file is fsynced as it is written (``sync_each``) and
+    :meth:`sync` fsyncs the directories, once each.
+    """
+
+    def __init__(self, roots: Iterable[str] = ()):
+        self.batched = has_syncfs()
+        self._fds: Dict[int, int] = {}        # st_dev -> a directory open on it
+        self._devs: Dict[str, int] = {}       # directory -> its st_dev
+        if self.batched:
+            for root in roots:
+                with contextlib.suppress(OSError):
+                    self._fd_of(root)
+
+    @property
+    def sync_each(self) -> bool:
+        """Whether each file must be fsynced as it is written."""
+        return not self.batched
+
+    def _fd_of(self, directory: str) -> int:
+        dev = self._devs.get(directory)
+        if dev is None:
+            dev = self._devs[directory] = os.stat(directory).st_dev
+        fd = self._fds.get(dev)
+        if fd is None:
+            fd = self._fds[dev] = os.open(directory, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+        return fd
+
+    def sync_staged(self, dirs: Iterable[str]) -> None:
+        """Make durable the data of the files written (unsynced) in ``dirs``:
+        one ``syncfs`` per filesystem. OSError when it cannot."""
+        if self.batched:
+            self._syncfs(dirs)
+
+    def sync(self, dirs: Iterable[str]) -> None:
+        """Make durable everything written in ``dirs``, their entries too
+        (the files and renames in them). OSError when it cannot."""
+        if self.batched:
+            self._syncfs(dirs)
+        else:
+            fsync_dirs(sorted(set(dirs)))
+
+    def _syncfs(self, dirs: Iterable[str]) -> None:
+        fds = set()
+        for directory in set(dirs):
+            try:
+                fds.add(self._fd_of(directory))
+            except OSError:
+                continue     # gone: nothing written there is left to keep
+        for fd in sorted(fds):
+            syncfs(fd)
+
+    def close(self) -> None:
+        for fd in self._fds.values():
+            with contextlib.suppress(OSError):
+                os.close(fd)
+        self._fds.clear()
+        self._devs.clear()
 
 
 def sweep(dirs: Iterable[str], token: str) -> None:

@@ -25,7 +25,7 @@ from .files import sweep
 # ctypes and multiprocessing are imported where a pool starts: a run of one
 # input (or -j 1) converts in this process and never needs them.
 from .plan import Task
-from .worker import Settings, WorkerDied, convert_task, failure
+from .worker import Batch, Settings, WorkerDied, convert_task, failure
 
 # How long a worker may take to finish the input in hand once asked to stop,
 # and to exit at the end, before it is killed.
@@ -53,12 +53,26 @@ def chunk_bounds(n: int, jobs: int) -> Iterator[Tuple[int, int]]:
         start += size
 
 
-def in_process(settings: Settings, tasks: Sequence[Task], stop) -> Iterator[Outcome]:
-    """The tasks converted here, one after the other, until ``stop()``."""
-    for i, task in enumerate(tasks):
-        if stop():
-            return
-        yield i, convert_task(settings, task)
+def in_process(settings: Settings, durability, tasks: Sequence[Task], stop
+               ) -> Iterator[Outcome]:
+    """The tasks converted here, one after the other, until ``stop()``;
+    their outputs made durable and installed a batch at a time."""
+    batch = Batch(settings, durability)
+    first = 0
+    try:
+        for i, task in enumerate(tasks):
+            if stop():
+                break
+            batch.add(convert_task(settings, task))
+            if batch.due():
+                yield from enumerate(batch.finish(), first)
+                first = i + 1
+    except KeyboardInterrupt:
+        # Stopping at once (a second Ctrl-C): what was converted before the
+        # input in hand is still installed, and reported.
+        yield from enumerate(batch.finish(), first)
+        raise
+    yield from enumerate(batch.finish(), first)
 
 
 # ------------------------------------------------------------ the worker
@@ -79,7 +93,7 @@ def _terminated(signum, frame):
     raise SystemExit(128 + signum)
 
 
-def _work(settings: Settings, tasks: Sequence[Task], conn, stop, parent: int,
+def _work(settings: Settings, durability, tasks: Sequence[Task], conn, stop, parent: int,
           others: Sequence) -> None:
     """A worker's life: convert the chunks it is sent until told to end."""
     for other in others:
@@ -97,12 +111,16 @@ def _work(settings: Settings, tasks: Sequence[Task], conn, stop, parent: int,
             if message is None:
                 return
             start, stop_at = message
-            done = []
+            done: list = []
+            batch = Batch(settings, durability)
             for task in tasks[start:stop_at]:
                 if stop.value or os.getppid() != parent:
                     break
                 used_dirs.update(_output_dirs(task))
-                done.append(convert_task(settings, task))
+                batch.add(convert_task(settings, task))
+                if batch.due():
+                    done += batch.finish()
+            done += batch.finish()
             conn.send((start, done))
     except (EOFError, OSError):
         return   # the parent is gone
@@ -131,7 +149,7 @@ class WorkerPool:
     for the results in input order, call :meth:`stop` (a signal handler may)
     to have them stop between two inputs, and :meth:`close` at the end."""
 
-    def __init__(self, settings: Settings, tasks: Sequence[Task], jobs: int):
+    def __init__(self, settings: Settings, durability, tasks: Sequence[Task], jobs: int):
         self.tasks = tasks
         self.stopping = False
         self._deadline = 0.0
@@ -150,7 +168,8 @@ class WorkerPool:
             for _ in range(jobs):
                 mine, theirs = ctx.Pipe()
                 proc = ctx.Process(target=_work, daemon=True,
-                                   args=(settings, tasks, theirs, self._stop, os.getpid(),
+                                   args=(settings, durability, tasks, theirs, self._stop,
+                                         os.getpid(),
                                          list(self._workers)))
                 proc.start()
                 theirs.close()
@@ -310,13 +329,15 @@ class Stopper:
     def asked(self) -> bool:
         return self.requested
 
-    def outcomes(self, settings: Settings, tasks: Sequence[Task], jobs: int) -> Iterator[Outcome]:
+    def outcomes(self, settings: Settings, durability, tasks: Sequence[Task], jobs: int
+                 ) -> Iterator[Outcome]:
         """Each task's results, in input order, until asked to stop; then
-        those of every task that was done."""
+        those of every task that was done. ``durability`` (a
+        files.Durability) makes the outputs durable before they are installed."""
         if jobs <= 1 or len(tasks) <= 1:
-            yield from in_process(settings, tasks, self.asked)
+            yield from in_process(settings, durability, tasks, self.asked)
             return
-        pool = WorkerPool(settings, tasks, min(jobs, len(tasks)))
+        pool = WorkerPool(settings, durability, tasks, min(jobs, len(tasks)))
         self.pool = pool
         try:
             if self.requested:

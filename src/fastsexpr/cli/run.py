@@ -13,7 +13,7 @@ from typing import Iterator, List, Optional, Tuple
 
 from ..errors import ConversionError
 from ..versions import XEND_CONFIG_VERSIONS, check_version
-from .files import (InputFiles, fsync_dirs, install_tmp, make_dirs_inside, replaces_input, sweep,
+from .files import (Durability, InputFiles, install_tmp, make_dirs_inside, replaces_input, sweep,
                     unlink_quiet, write_stdout)
 from .plan import (Inputs, Task, UsageError, make_tasks, one_of, path_key, path_under,
                    plan_inputs, safe_name, write_skipped)
@@ -320,6 +320,13 @@ def _output_file_dir(output: Optional[str], out_is_dir: bool) -> Optional[str]:
     return (os.path.dirname(output) or ".") if output and not out_is_dir else None
 
 
+def _output_roots(output: Optional[str], out_is_dir: bool, to_stdout: bool) -> List[str]:
+    """The directory the outputs go under, if any."""
+    if to_stdout or output is None:
+        return []
+    return [output] if out_is_dir else [_output_file_dir(output, out_is_dir)]
+
+
 def _staging_dirs(tasks: List[Task], dirs: List[str], output: Optional[str],
                   out_is_dir: bool) -> set:
     """Every directory a temporary file of this run can be in."""
@@ -346,13 +353,13 @@ def _finish_report(report: Optional[Report], collector: _Collector) -> None:
         collector.io_error = True
 
 
-def _run(collector: _Collector, settings: Settings, tasks: List[Task], jobs: int,
-         fail_fast: bool, staging: set) -> None:
+def _run(collector: _Collector, settings: Settings, durability: Durability, tasks: List[Task],
+         jobs: int, fail_fast: bool, staging: set) -> None:
     """Convert and collect; whatever stops the run, the workers are ended,
     the report put in place and this run's temporary files swept."""
     completed = False
     with Stopper() as stopper:
-        outcomes = stopper.outcomes(settings, tasks, jobs)
+        outcomes = stopper.outcomes(settings, durability, tasks, jobs)
         try:
             collector.collect(tasks, outcomes, fail_fast, stopper)
             completed = not stopper.requested
@@ -396,19 +403,27 @@ def _existing_outputs(tasks: List[Task], inputs: InputFiles
     return todo, skipped
 
 
-def _make_durable(collector: _Collector, dirs: List[str], args, out_is_dir: bool,
-                  report: Optional[Report]) -> None:
-    """fsync the directories something was installed in."""
-    if args.output != "-" and args.output is not None:
+def _make_durable(collector: _Collector, durability: Durability, dirs: List[str], args,
+                  out_is_dir: bool, report: Optional[Report]) -> None:
+    """Make the directory entries of what was installed durable (the files'
+    data was, before they were installed), whether the run completed or not:
+    what the summary says was written is on disk once the command exits."""
+    written: set = set()
+    if args.output != "-" and args.output is not None and collector.domains:
         # The workers' renames land in the planned directories, the
         # installer's wherever it put them.
         written = set(dirs) | collector.installer.dirs
         file_dir = _output_file_dir(args.output, out_is_dir)
         if file_dir:
             written.add(file_dir)
-        fsync_dirs(sorted(written))
     if report is not None and not report.to_stdout and collector.stopped is None:
-        fsync_dirs([os.path.dirname(args.report) or "."])
+        written.add(os.path.dirname(args.report) or ".")
+    try:
+        durability.sync(written)
+    except OSError as exc:
+        sys.stderr.write(f"fastsexpr: error: the outputs could not be made durable: "
+                         f"{exc.strerror or exc}\n")
+        collector.io_error = True
 
 
 def cmd_convert(args) -> int:
@@ -429,20 +444,26 @@ def cmd_convert(args) -> int:
     token = f"fsx{os.getpid()}{os.urandom(4).hex()}"
     # Its own token: sweeping the run's leftovers never takes the report.
     report = Report(args.report, "r" + token, args.force) if args.report else None
+    # Opened before the workers start, so that a write-back error during the
+    # run is seen by the syncs.
+    durability = Durability(_output_roots(args.output, out_is_dir, to_stdout))
     # Workers send back every detail only when the report wants it.
     settings = Settings(args.from_, args.to, args.xend_config_version, token, to_stdout,
                         args.force, detail=report is not None, host_arch=args.host_arch,
                         networks=dict(args.networks) if args.networks else None,
-                        strict=args.strict)
+                        strict=args.strict, sync_each=durability.sync_each)
     collector = _Collector(installer,
                            _Progress(len(tasks), sys.stderr.isatty() and not args.quiet), report)
     collector.skip(skipped)
-    _run(collector, settings, todo, jobs, args.fail_fast,
-         _staging_dirs(tasks, dirs, args.output, out_is_dir))
-    if collector.stopped is not None:
-        sys.stderr.write(f"fastsexpr: error: {collector.stopped}; the run stopped and the "
-                         "report was not written\n")
-    _make_durable(collector, dirs, args, out_is_dir, report)
+    try:
+        _run(collector, settings, durability, todo, jobs, args.fail_fast,
+             _staging_dirs(tasks, dirs, args.output, out_is_dir))
+        if collector.stopped is not None:
+            sys.stderr.write(f"fastsexpr: error: {collector.stopped}; the run stopped and the "
+                             "report was not written\n")
+        _make_durable(collector, durability, dirs, args, out_is_dir, report)
+    finally:
+        durability.close()
     elapsed = time.perf_counter() - start
     if _wants_summary(args, len(tasks), out_is_dir and not to_stdout, collector):
         sys.stderr.write(collector.summary(len(tasks), elapsed))

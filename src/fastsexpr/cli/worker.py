@@ -8,6 +8,7 @@ and :class:`~.plan.Task`; the results are plain dicts.
 from __future__ import annotations
 
 import os
+import time
 from dataclasses import dataclass
 from typing import Dict, List, Optional, Tuple
 
@@ -15,7 +16,7 @@ from ..errors import ConversionError, DomainXMLError, FastSexprError, SexprSynta
 from ..model.host import DEFAULT_HOST_ARCH
 from ..model.scalars import format_uuid
 from ..xend.records import iter_domains
-from .files import link_new, make_dump_dir, tmp_name, write_tmp
+from .files import link_new, make_dump_dir, tmp_name, unlink_quiet, write_tmp
 from .plan import (
     NOT_CONVERTIBLE, OTHER, OUT_EXT, Task, detect_format, empty_input, not_convertible, safe_name,
 )
@@ -35,6 +36,9 @@ class Settings:
     host_arch: str = DEFAULT_HOST_ARCH
     networks: Optional[Dict[str, str]] = None   # network name -> bridge
     strict: bool = False       # what libvirt's reader forgave is an error, not a warning
+    # Whether each output is fsynced as it is written; if not, a Batch makes
+    # many durable at once (files.Durability) before installing them.
+    sync_each: bool = True
 
 
 # What a worker sends back for an input that gave one domain, converted and
@@ -169,14 +173,14 @@ def _write_domain(domain, src: str, dst: str, settings: Settings) -> str:
 def convert_task(settings: Settings, task: Task) -> Optional[List[dict]]:
     """Convert one input; never raises for bad input or a failed write.
 
-    An output whose name was reserved when the inputs were planned is
-    installed here.  The others (named after their domain, or wanted by two
-    inputs) are left as complete, fsynced temporary files that the parent
-    names in input order, which keeps name clashes and ``--force`` decisions
-    deterministic however the pool schedules the work.
+    The outputs are left as complete temporary files: a :class:`Batch`
+    makes them durable, then installs in the worker those whose name was
+    reserved when the inputs were planned.  The others (named after their
+    domain, or wanted by two inputs) the parent names in input order, which
+    keeps name clashes and ``--force`` decisions deterministic however the
+    pool schedules the work.
 
-    Gives one result per domain, or DONE when the single domain of the input
-    was installed here and ``settings.detail`` asks for nothing more.
+    Gives one result per domain (or DONE, which only a Batch gives now).
     """
     data = task.data
     try:
@@ -265,28 +269,96 @@ def _stage(settings: Settings, task: Task, res: dict, text: str, count: int,
                 raise dump_dir_error[0]
         label = os.path.basename(final) if final else (safe_name(res["domain"]) or "domain") + res["ext"]
         tag = f"{task.index}.{res['domain_index'] or 0}.{settings.token}"
-        res["tmp"] = write_tmp(directory, tmp_name(label, tag), text.encode("utf-8"))
+        res["tmp"] = write_tmp(directory, tmp_name(label, tag), text.encode("utf-8"),
+                               sync=settings.sync_each)
     except (OSError, FastSexprError) as exc:
         return failure(task.path, exc, None, res["domain_index"], res["domain"])
-    if final is not None and final == task.out_final:
-        return _install_reserved(settings, task, res, final)
     res["dir"], res["final"] = directory, final
+    if final is not None and final == task.out_final:
+        # Installed here once durable (Batch.finish), not by the parent.
+        res["reserved"] = True
     return res
 
 
-def _install_reserved(settings: Settings, task: Task, res: dict, final: str) -> dict:
-    """Install an output under the name planned for it, when no file has
-    that name yet; an existing one is left to the parent, which knows the
-    inputs (an output never replaces one) and what ``--force`` says."""
-    unit, name = res["domain_index"], res["domain"]
+def _install_reserved(res: dict) -> dict:
+    """Install a durable output under the name planned for it, when no file
+    has that name yet; an existing one is left to the parent, which knows
+    the inputs (an output never replaces one) and what ``--force`` says."""
+    del res["reserved"]
+    final = res["final"]
     try:
         installed = link_new(res["tmp"], final)
     except OSError as exc:
         res.pop("tmp")
-        return install_failed(task.path, exc, final, unit, name)
+        return install_failed(res["path"], exc, final, res["domain_index"], res["domain"])
     if not installed:
-        res["dir"], res["final"] = os.path.dirname(final) or ".", final
         return res
-    res.pop("tmp")
+    del res["tmp"], res["dir"], res["final"]
     res["output"] = final
     return res
+
+
+# A batch is made durable and installed when it has this many inputs or is
+# this old: a sync per filesystem costs a few milliseconds, and the outputs
+# appear (and an interrupted run reports them) soon after they are written.
+BATCH_INPUTS = 256
+BATCH_SECONDS = 0.1
+
+Results = Optional[List[dict]]
+
+
+class Batch:
+    """The results of inputs converted one after the other, their outputs
+    staged (unsynced when ``settings.sync_each`` is false); :meth:`finish`
+    makes them durable at once, then installs those with a reserved name.
+    Nothing is under its final name before its data is on disk."""
+
+    def __init__(self, settings: Settings, durability):
+        self.settings, self.durability = settings, durability
+        self.items: List[Results] = []
+        self._started = 0.0
+        self._failed = False
+
+    def add(self, results: Results) -> None:
+        if not self.items:
+            self._started = time.monotonic()
+        self.items.append(results)
+        # A failure ends the batch at once: --fail-fast stops the run there.
+        self._failed = results is not None and not all(res["ok"] for res in results)
+
+    def due(self) -> bool:
+        return (self._failed or len(self.items) >= BATCH_INPUTS
+                or time.monotonic() - self._started >= BATCH_SECONDS)
+
+    def finish(self) -> List[Results]:
+        """The results, in order, once synced and installed; the batch is
+        empty again."""
+        items, self.items = self.items, []
+        staged = [res for results in items if results for res in results if "tmp" in res]
+        if not staged:
+            return items
+        try:
+            self.durability.sync_staged({res["dir"] for res in staged})
+        except OSError as exc:
+            return [results and [_unsynced(res, exc) for res in results] for results in items]
+        return [self._install(results) for results in items]
+
+    def _install(self, results: Results) -> Results:
+        if not results:
+            return results
+        results = [_install_reserved(res) if res.get("reserved") else res for res in results]
+        res = results[0]
+        if not self.settings.detail and len(results) == 1 and res["ok"] \
+                and res["output"] is not None and not res.get("warnings"):
+            return DONE
+        return results
+
+
+def _unsynced(res: dict, exc: OSError) -> dict:
+    """The failure of a staged output whose data could not be made durable."""
+    if "tmp" not in res:
+        return res
+    unlink_quiet(res["tmp"])
+    fail = failure(res["path"], exc, None, res["domain_index"], res["domain"])
+    fail["warnings"], fail["warning_lines"] = res.get("warnings"), res.get("warning_lines")
+    return fail
