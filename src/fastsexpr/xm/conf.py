@@ -20,6 +20,8 @@ from types import MappingProxyType
 from typing import Iterable, List, Mapping, NamedTuple, Optional, Tuple, Union
 
 from ..errors import ConversionError, XmSyntaxError
+from ..syntax import HAS_SPEEDUPS
+from . import _confscan
 
 __all__ = ["Comment", "Conf", "Value", "WRITE_LIMIT", "read_conf", "write_conf"]
 
@@ -144,7 +146,7 @@ def _read_text(text, end, entries, comments, source):
         _read_careful(text, 0, end, entries, comments, source, None)
 
 
-def _scan(text, p, end, entries, comments):
+def _scan_regex(text, p, end, entries, comments):
     """Scan lines from p; return where the careful reader must take over."""
     append = entries.append
     for name, dq, number, strings, sq, items, comment, rest in _SCAN.findall(text, p, end):
@@ -164,6 +166,16 @@ def _scan(text, p, end, entries, comments):
         elif rest:
             return end - len(rest)
     return end
+
+
+def _scan_compiled(text, p, end, entries, comments):
+    """The same scan, compiled (_confscan), several times faster."""
+    return _confscan.scan(text, p, end, entries, comments, Comment)
+
+
+# The compiled scan runs with the compiled core: FASTSEXPR_PUREPYTHON=1 (or a
+# pure install) keeps every part of the reading in Python.
+_scan = _scan_compiled if HAS_SPEEDUPS and _confscan.COMPILED else _scan_regex
 
 
 def _to_int(digits: str) -> int:
