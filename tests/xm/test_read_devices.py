@@ -9,7 +9,12 @@ from __future__ import annotations
 import re
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from xm_configs import HVM, PV, refused, xml
+
+from fastsexpr.xm import pci
+from fastsexpr.xm.values import XmIn
 
 
 def disks(cfg: str, version: int = 2) -> list:
@@ -170,6 +175,18 @@ def test_pci_addresses():
                                   "0:0x:0.0", ":0:0.0"])
 def test_pci_items_libvirt_skipped(item):
     assert hostdevs(PV + f'pci = [ "{item}" ]\n') == []
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.from_regex(r"[0-9a-fA-F]{0,5}:[0-9a-fA-F]{0,3}:[0-9a-fA-F]{0,3}\.[0-9a-fA-F]{0,2}",
+                     fullmatch=True)
+       | st.lists(st.sampled_from(list("0123456789abcdefABCDEFxX:. +-\t")), max_size=14).map("".join))
+def test_pci_addresses_as_libvirt_wrote_them_read_as_any_other(item):
+    # The plain address takes a shortcut; it must read as libvirt's part by
+    # part read reads it.
+    fast, careful = XmIn({}, 4), XmIn({}, 4)
+    assert pci._parse_address(item, fast) == pci._parse_careful(item, careful)
+    assert fast.last_nonfatal == careful.last_nonfatal
 
 
 def test_pci_part_too_big_is_nonfatal():

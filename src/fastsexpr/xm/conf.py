@@ -34,6 +34,7 @@ SYNTAX_PREFIX = "configuration file syntax error: "
 PYTHON_PREFIX = "this looks like Python code, which xm ran but fastsexpr cannot: "
 
 _U64 = (1 << 64) - 1
+_I64_MIN, _I64_MAX = -(1 << 63), (1 << 63) - 1
 
 
 class Comment(NamedTuple):
@@ -57,20 +58,25 @@ class Conf:
                  comments: Iterable[Comment] = ()):
         self.entries = tuple(entries)
         self.comments = tuple(comments)
-        self._first: Optional[Mapping[str, Value]] = None
+        self._first: Optional[dict] = None
 
     @property
     def first(self) -> Mapping[str, Value]:
+        return MappingProxyType(self.first_values())
+
+    def first_values(self) -> dict:
+        """``first`` as the plain dict behind it, for readers that look up
+        many keys (a dict's ``get`` is the fastest); do not change it."""
         if self._first is None:
             # Built backwards, an earlier entry overwrites a later one: the first wins.
-            self._first = MappingProxyType(dict(reversed(self.entries)))
+            self._first = dict(reversed(self.entries))
         return self._first
 
     def get(self, name: str, default=None):
-        return self.first.get(name, default)
+        return self.first_values().get(name, default)
 
     def __contains__(self, name: object) -> bool:
-        return name in self.first
+        return name in self.first_values()
 
     def __iter__(self):
         return iter(self.entries)
@@ -440,8 +446,9 @@ def write_conf(entries: Iterable[Tuple[str, Value]], limit: Optional[int] = WRIT
     (XM.md 5.8; ``None`` lifts it), or a value libvirt could not hold (a NUL,
     an int beyond signed 64-bit); ``TypeError``: a value of another type."""
     merged = dict(entries)  # a name set again keeps its first place
-    lines = [f'{name} = "{value}"\n'  # the common value, without a call
-             if type(value) is str and '"' not in value and "\n" not in value
+    lines = [f'{name} = "{value}"\n'  # the common values, without a call
+             if value.__class__ is str and '"' not in value and "\n" not in value
+             else f"{name} = {value}\n" if value.__class__ is int and _I64_MIN <= value <= _I64_MAX
              else f"{name} = {_format(value, name)}\n" for name, value in merged.items()]
     text = "".join(lines)
     if "\0" in text:
