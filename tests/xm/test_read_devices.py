@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from xm_configs import HVM, PV, refused, xml
 
-from fastsexpr.xm import pci
+from fastsexpr.xm import graphics, pci
 from fastsexpr.xm.values import XmIn
 
 
@@ -239,6 +239,16 @@ def test_vnc_listen_and_password_are_printed():
 def test_vfb_errors(cfg, reason):
     error = refused(cfg, 3)
     assert (error.path, error.reason) == ("vfb", reason)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(",= \tab", max_size=12))
+def test_vfb_segments_split_as_libvirt_skipped_separators(text):
+    # The usual vfb string is split in one call; libvirt's scan, which skips
+    # runs of ',', ' ' and TAB after each ',', must find the same segments.
+    segments = graphics._vfb_segments(text)
+    assert segments == graphics._vfb_segments_skipping(text)
+
 
 
 # ------------------------------------------------------------- chr, sound, usb (4.8)
