@@ -143,6 +143,13 @@ def test_vif_field_too_big_drops_the_nic_with_a_nonfatal_message():
     assert nics(HVM + 'vif = [ "model=1234567890,bridge=b" ]\n') == []
 
 
+@pytest.mark.parametrize("first", ["bridge=br0", "bridge=bré"])
+def test_vif_field_too_big_after_others_names_the_rest_of_the_string(first):
+    # libvirt's message shows the string from the too-long value on.
+    error = refused(HVM + f'vif = [ "{first},ip=1234567890123456,mac=x" ]\nsoundhw = "foo"\n')
+    assert "internal error: IP 1234567890123456,mac=x too big for destination" in error.reason
+
+
 def test_netfront_type_is_the_model():
     assert "<model type='netfront'/>" in nics(PV + 'vif = [ "type=netfront" ]\n')[0]
     assert "<model" not in nics(PV + 'vif = [ "type=ioemu" ]\n')[0]
