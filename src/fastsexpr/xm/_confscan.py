@@ -36,7 +36,10 @@ def scan(text, p, end, entries, comments, comment):
             continue
         if c == "#":
             q = p + 1
-            while q < end and text[q] != "\n" and text[q] != "\r":
+            while q < end:
+                c = text[q]
+                if c == "\n" or c == "\r":
+                    break
                 q += 1
             comments.append(comment(text[p + 1:q], len(entries), False))
             p = _terminator(text, q, end)  # a line end or the end: never -1
@@ -114,16 +117,28 @@ def _item_end(text, p, end):
         return -1
     c: cython.Py_UCS4 = text[p]
     q: cython.Py_ssize_t = p + 1
+    d: cython.Py_UCS4
     if c == '"' or c == "'":
-        while q < end and text[q] != c and text[q] != "\n" and text[q] != "\r":
+        while q < end:
+            d = text[q]
+            if d == c:
+                return q + 1
+            if d == "\n" or d == "\r":
+                return -1
             q += 1
-        return q + 1 if q < end and text[q] == c else -1
+        return -1
     if c == "+" or c == "-":
-        if q >= end or not "0" <= text[q] <= "9":
+        if q >= end:
+            return -1
+        d = text[q]
+        if not "0" <= d <= "9":
             return -1
     elif not "0" <= c <= "9":
         return -1
-    while q < end and "0" <= text[q] <= "9":
+    while q < end:
+        d = text[q]
+        if not "0" <= d <= "9":
+            break
         q += 1
     # 19 characters or more may wrap modulo 2**64: conf._to_int's work.
     return q if q - p < 19 else -1
@@ -155,7 +170,11 @@ def _terminator(text, p, end):
 
 
 def _skip_blanks(text, p, end):
-    while p < end and (text[p] == " " or text[p] == "\t"):
+    c: cython.Py_UCS4
+    while p < end:
+        c = text[p]
+        if c != " " and c != "\t":
+            break
         p += 1
     return p
 
