@@ -1,9 +1,10 @@
 # cython: boundscheck=False, wraparound=False, initializedcheck=False
 """The xm config line scan, one character at a time: compiled with Cython
 (pure-Python mode) in the normal build, where it is several times faster
-than the regex scan of :mod:`fastsexpr.xm.conf`; that regex scan stays the
-pure install's path (``COMPILED`` is False there) and this module is then
-only run by the tests, which hold the two to the same answers.
+than the regex scan of :mod:`fastsexpr.xm.conf`.  That regex scan stays the
+path of a pure install (``COMPILED`` is False there) and of
+``FASTSEXPR_PUREPYTHON=1``; this module then runs only in the tests, which
+hold the two scans to the same answers on both builds.
 
 It reads exactly what ``conf._SCAN`` matches, statement after statement
 from ``p`` while ``p < end`` (libvirt's end: the last character is never
@@ -22,6 +23,7 @@ except ImportError:  # a pure install needs no Cython: it runs this as Python
     COMPILED = False
 
 __all__ = ["COMPILED", "scan"]
+
 
 def scan(text, p, end, entries, comments, comment):
     """Append the statements read from p to ``entries`` and ``comments``

@@ -16,7 +16,8 @@ _PARTS = ((":", 4, "Domain"), (":", 2, "Bus"), (".", 2, "Slot"))
 _U32 = 0xFFFFFFFF
 # The address as libvirt wrote it: hex digits only, each part within its
 # buffer, so nothing of the careful read below can fail.
-_PLAIN = re.compile(r"([0-9a-fA-F]{1,4}):([0-9a-fA-F]{1,2}):([0-9a-fA-F]{1,2})\.([0-9a-fA-F])").fullmatch
+_PLAIN = re.compile(
+    r"([0-9a-fA-F]{1,4}):([0-9a-fA-F]{1,2}):([0-9a-fA-F]{1,2})\.([0-9a-fA-F])").fullmatch
 
 
 def read_pci(dom: Domain, x: XmIn) -> None:
