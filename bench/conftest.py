@@ -60,8 +60,17 @@ def _import_whole_package() -> None:
         getattr(fastsexpr, name)
 
 
+def _bind_compiled_semantics(compiled: bool, monkeypatch) -> None:
+    """Compiled code outside the engine follows it, as FASTSEXPR_PUREPYTHON
+    makes it: the xm config's line scan."""
+    from fastsexpr.xm import conf
+    use_compiled = compiled and conf._confscan.COMPILED
+    monkeypatch.setattr(conf, "_scan", conf._scan_compiled if use_compiled else conf._scan_regex)
+
+
 def _bind_package_to(core: ModuleType, monkeypatch) -> None:
     _import_whole_package()
+    _bind_compiled_semantics(core is not _pycore, monkeypatch)
     live = syntax._impl
     if core is live:
         return

@@ -7,7 +7,9 @@ reader and the scan are held to the same answers.
 """
 from __future__ import annotations
 
+import os
 import pickle
+import re
 import time
 
 import pytest
@@ -18,6 +20,8 @@ from corpus import CORPUS, files, load_fixture, require_corpus
 
 from fastsexpr.errors import (ConversionError, FastSexprError, SexprSyntaxError,
                               XmSyntaxError)
+from fastsexpr.syntax import HAS_SPEEDUPS
+from fastsexpr.xm import _confscan
 from fastsexpr.xm import conf as xmconf
 from fastsexpr.xm.conf import PYTHON_PREFIX, Comment, Conf, read_conf, write_conf
 
@@ -26,11 +30,17 @@ HEAD = 'name = "a"\nuuid = "b"\n'
 HEAD_ENTRIES = [("name", "a"), ("uuid", "b")]
 
 
-@pytest.fixture(params=["scan", "careful"])
+SCANS = {"regex scan": xmconf._scan_regex, "compiled scan": xmconf._scan_compiled}
+
+
+@pytest.fixture(params=[*SCANS, "careful"])
 def reader(request, monkeypatch):
-    """read_conf as shipped, and with the line scan switched off."""
+    """read_conf with each line scan (the compiled one runs as Python on a
+    pure install), and with the line scan switched off."""
     if request.param == "careful":
         monkeypatch.setattr(xmconf, "_SCAN_TURNS", 0)
+    else:
+        monkeypatch.setattr(xmconf, "_scan", SCANS[request.param])
     return read_conf
 
 
@@ -544,6 +554,54 @@ def test_the_scan_and_the_careful_reader_agree(text):
         assert outcome(text) == scanned
     finally:
         xmconf._SCAN_TURNS = turns
+
+
+def scanned_by(scan, text):
+    end = len(text) - 1
+    entries, comments = [], []
+    stop = scan(text, 0, end, entries, comments) if end > 0 else 0
+    return stop, entries, comments
+
+
+def assert_the_scans_agree(text):
+    """The same statements, and the same place where the careful reader
+    takes over, unless a number of 19 or more characters (which may wrap)
+    made the compiled scan hand over sooner; the same read either way."""
+    compiled, regex = (scanned_by(xmconf._scan_compiled, text),
+                       scanned_by(xmconf._scan_regex, text))
+    if not re.search(r"[0-9+-][0-9]{18}", text):
+        assert compiled == regex
+    reads = []
+    for scan in (xmconf._scan_compiled, xmconf._scan_regex):
+        previous, xmconf._scan = xmconf._scan, scan
+        try:
+            reads.append(outcome(text))
+        finally:
+            xmconf._scan = previous
+    assert reads[0] == reads[1]
+
+
+@PROPS
+@given(SOURCE | st.text(max_size=60))
+def test_the_compiled_scan_reads_what_the_regex_scan_reads(text):
+    assert_the_scans_agree(text)
+
+
+def test_the_scans_agree_on_numbers_and_lists_at_their_limits():
+    text = ("a = 999999999999999999\nb = -999999999999999999\nc = +7\n"
+            "d = 1234567890123456789\ne = [ 1,2 ,'x',\"y\" , ]\nf = [\t]\n"
+            "g = [ \"a\", \"b\" ]x\nh = 1;i = ''\r\n# c\nj = [ -12345678901234567890 ]\n")
+    for stop in range(len(text) + 1):
+        assert_the_scans_agree(text[:stop])
+
+
+def test_the_build_reads_with_the_compiled_scan():
+    """CI's normal run sets FASTSEXPR_REQUIRE_SPEEDUPS=1: the build compiled
+    the scan, and it is in use beside the compiled core."""
+    if os.environ.get("FASTSEXPR_REQUIRE_SPEEDUPS", "") in ("", "0"):
+        pytest.skip("FASTSEXPR_REQUIRE_SPEEDUPS is not set")
+    assert _confscan.COMPILED
+    assert xmconf._scan is (xmconf._scan_compiled if HAS_SPEEDUPS else xmconf._scan_regex)
 
 
 @PROPS

@@ -9,7 +9,12 @@ from __future__ import annotations
 import re
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from xm_configs import HVM, PV, refused, xml
+
+from fastsexpr.xm import graphics, pci
+from fastsexpr.xm.values import XmIn
 
 
 def disks(cfg: str, version: int = 2) -> list:
@@ -138,6 +143,13 @@ def test_vif_field_too_big_drops_the_nic_with_a_nonfatal_message():
     assert nics(HVM + 'vif = [ "model=1234567890,bridge=b" ]\n') == []
 
 
+@pytest.mark.parametrize("first", ["bridge=br0", "bridge=bré"])
+def test_vif_field_too_big_after_others_names_the_rest_of_the_string(first):
+    # libvirt's message shows the string from the too-long value on.
+    error = refused(HVM + f'vif = [ "{first},ip=1234567890123456,mac=x" ]\nsoundhw = "foo"\n')
+    assert "internal error: IP 1234567890123456,mac=x too big for destination" in error.reason
+
+
 def test_netfront_type_is_the_model():
     assert "<model type='netfront'/>" in nics(PV + 'vif = [ "type=netfront" ]\n')[0]
     assert "<model" not in nics(PV + 'vif = [ "type=ioemu" ]\n')[0]
@@ -170,6 +182,18 @@ def test_pci_addresses():
                                   "0:0x:0.0", ":0:0.0"])
 def test_pci_items_libvirt_skipped(item):
     assert hostdevs(PV + f'pci = [ "{item}" ]\n') == []
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.from_regex(r"[0-9a-fA-F]{0,5}:[0-9a-fA-F]{0,3}:[0-9a-fA-F]{0,3}\.[0-9a-fA-F]{0,2}",
+                     fullmatch=True)
+       | st.text("0123456789abcdefABCDEFxX:. +-\t", max_size=14))
+def test_pci_addresses_as_libvirt_wrote_them_read_as_any_other(item):
+    # The plain address takes a shortcut; it must read as libvirt's part by
+    # part read reads it.
+    fast, careful = XmIn({}, 4), XmIn({}, 4)
+    assert pci._parse_address(item, fast) == pci._parse_careful(item, careful)
+    assert fast.last_nonfatal == careful.last_nonfatal
 
 
 def test_pci_part_too_big_is_nonfatal():
@@ -222,6 +246,16 @@ def test_vnc_listen_and_password_are_printed():
 def test_vfb_errors(cfg, reason):
     error = refused(cfg, 3)
     assert (error.path, error.reason) == ("vfb", reason)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(",= \tab", max_size=12))
+def test_vfb_segments_split_as_libvirt_skipped_separators(text):
+    # The usual vfb string is split in one call; libvirt's scan, which skips
+    # runs of ',', ' ' and TAB after each ',', must find the same segments.
+    segments = graphics._vfb_segments(text)
+    assert segments == graphics._vfb_segments_skipping(text)
+
 
 
 # ------------------------------------------------------------- chr, sound, usb (4.8)

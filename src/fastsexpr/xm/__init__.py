@@ -61,7 +61,7 @@ def read_xm(cfg: Union[str, bytes, Conf], xend_config_version: int = 4, *,
     """
     version = check_version(xend_config_version)
     conf = cfg if isinstance(cfg, Conf) else read_conf(cfg, source)
-    x = XmIn(conf.first, version)
+    x = XmIn(conf.first_values(), version)
     # libvirt's order: where two keys are wrong, the first one read is named.
     dom = read_identity(x)
     read_os(dom, x)

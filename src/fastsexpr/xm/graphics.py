@@ -20,10 +20,10 @@ _VFB_MAX = 1024
 _VFB_SDL = "type=sdl"
 _SEPARATORS = ", \t"
 # vfb fields by prefix: the Graphics field each sets, per type.
-_VFB_VNC_FIELDS = {key + "=": field for field, key in VNC_KEYS}
-_VFB_SDL_FIELDS = {key + "=": field for field, key in SDL_KEYS}
-_VNCUNUSED = "vncunused="
-_VNCDISPLAY = "vncdisplay="
+_VFB_VNC_FIELDS = {key: field for field, key in VNC_KEYS}
+_VFB_SDL_FIELDS = {key: field for field, key in SDL_KEYS}
+_VNCUNUSED = "vncunused"
+_VNCDISPLAY = "vncdisplay"
 _PATH = "/domain/devices/graphics[1]"
 
 
@@ -61,32 +61,45 @@ def _parse_vfb(text: str) -> Graphics:
     sdl = _VFB_SDL in text
     graphics = Graphics("sdl" if sdl else "vnc")
     fields = _VFB_SDL_FIELDS if sdl else _VFB_VNC_FIELDS
-    n = len(text)
-    start = 0
-    while start is not None:
-        comma = text.find(",", start)
-        segment = text[start:] if comma < 0 else text[start:comma]
-        if "=" not in segment:
+    for segment in _vfb_segments(text):
+        name, equals, value = segment.partition("=")
+        if not equals:
             break  # the graphics found so far stay
-        prefix = segment[:segment.index("=") + 1]
-        value = segment[len(prefix):]
-        if prefix in fields:
-            setattr(graphics, fields[prefix], value)
+        if name in fields:
+            setattr(graphics, fields[name], value)
         elif not sdl:
-            if prefix == _VNCUNUSED:
+            if name == _VNCUNUSED:
                 if value == "1":
                     graphics.autoport = True
-            elif prefix == _VNCDISPLAY:
+            elif name == _VNCDISPLAY:
                 display = parse_int(value)
                 if display is None:
                     raise ConversionError(f"invalid vncdisplay value '{value}'", VFB_KEY)
                 graphics.port = c_int(display + _VNC_BASE_PORT)
+    return graphics
+
+
+def _vfb_segments(text: str) -> list:
+    """The ``name=value`` segments: what follows each ',' after libvirt
+    skipped any run of ',', ' ' and TAB there."""
+    if " " not in text and "\t" not in text and ",," not in text:
+        return text.split(",")  # the usual string: no run to skip
+    return _vfb_segments_skipping(text)
+
+
+def _vfb_segments_skipping(text: str) -> list:
+    segments = []
+    n = len(text)
+    start = 0
+    while True:
+        comma = text.find(",", start)
         if comma < 0:
-            break
+            segments.append(text[start:])
+            return segments
+        segments.append(text[start:comma])
         start = comma
         while start < n and text[start] in _SEPARATORS:
             start += 1
-    return graphics
 
 
 def write_graphics(d: Domain, version: int, out: dict) -> None:

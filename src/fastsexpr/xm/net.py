@@ -66,20 +66,21 @@ def _scan_plain(item: str, segments: list, x: XmIn):
     """The usual vif string: ``key=value`` segments, one ',' between each."""
     found = {}
     last = len(segments) - 1
-    offset = 0
+    ascii = item.isascii()  # then characters are bytes: lengths alone decide
     for index, segment in enumerate(segments):
         name, _, value = segment.partition("=")
         limits = _LIMITS.get(name)
-        if limits is not None:
-            limit, label = limits
-            if limit is not None:
-                if index == last:
-                    # The last field is cut to the buffer, silently.
-                    value = _fit(value, limit)
-                elif _too_long(value, limit):
-                    return _too_big(x, label, item[offset + len(name) + 1:])
-            found[name] = value
-        offset += len(segment) + 1
+        if limits is None:
+            continue
+        limit = limits[0]
+        if limit is not None:
+            if index == last:
+                # The last field is cut to the buffer, silently.
+                value = value[:limit] if ascii else _fit(value, limit)
+            elif len(value) > limit or not ascii and _too_long(value, limit):
+                offset = sum(map(len, segments[:index])) + index + len(name) + 1
+                return _too_big(x, limits[1], item[offset:])
+        found[name] = value
     return found
 
 

@@ -2,6 +2,8 @@
 in hex (XM.md 4.1 step 13, 4.7, 5.6)."""
 from __future__ import annotations
 
+import re
+
 from ..model.domain import Domain, PciHostdev
 from ..model.scalars import parse_hex_int
 from .values import XmIn, nonfatal, string_items
@@ -12,6 +14,10 @@ PCI_KEY = "pci"
 # function is what follows the '.', exactly one byte.
 _PARTS = ((":", 4, "Domain"), (":", 2, "Bus"), (".", 2, "Slot"))
 _U32 = 0xFFFFFFFF
+# The address as libvirt wrote it: hex digits only, each part within its
+# buffer, so nothing of the careful read below can fail.
+_PLAIN = re.compile(
+    r"([0-9a-fA-F]{1,4}):([0-9a-fA-F]{1,2}):([0-9a-fA-F]{1,2})\.([0-9a-fA-F])").fullmatch
 
 
 def read_pci(dom: Domain, x: XmIn) -> None:
@@ -23,6 +29,14 @@ def read_pci(dom: Domain, x: XmIn) -> None:
 
 def _parse_address(item: str, x: XmIn):
     """The four numbers of one address; None for one libvirt skipped."""
+    plain = _PLAIN(item)
+    if plain is not None:
+        return [int(part, 16) for part in plain.groups()]
+    return _parse_careful(item, x)
+
+
+def _parse_careful(item: str, x: XmIn):
+    """libvirt's read, part by part, for any address."""
     texts = []
     start = 0
     for end_char, limit, label in _PARTS:
