@@ -29,6 +29,7 @@ from ..model.domain import Domain
 from ..syntax import loads, record_spans
 from ..versions import check_version
 from . import read_sexpr     # the package, whatever module holds it
+from .carried import not_carried
 
 __all__ = ["iter_domains", "read_one"]
 
@@ -285,6 +286,18 @@ def _emit(warning: FastSexprWarning, on_warning: OnWarning, stacklevel: int) -> 
 
 # ------------------------------------------------------------------ records
 
+def _not_carried(tree, dom: Domain, strict: bool, record: Optional[int],
+                 lineno: Optional[int]) -> List[FastSexprWarning]:
+    """A warning for each setting of the record that its conversion drops
+    (:mod:`.carried`); with ``strict``, the first is an error instead."""
+    dropped = not_carried(tree, dom)
+    if dropped and strict:
+        path, what = dropped[0]
+        raise ConversionError(f"{what} (strict mode refuses a setting it cannot carry)", path)
+    return [FastSexprWarning(f"{path}: {what}", lineno=lineno, record=record)
+            for path, what in dropped]
+
+
 def _hard_error(scan: _Scan, part: _Part, k: int) -> Optional[SexprSyntaxError]:
     """Why record k cannot be read at all, or None."""
     text = scan.text
@@ -301,10 +314,14 @@ def _hard_error(scan: _Scan, part: _Part, k: int) -> Optional[SexprSyntaxError]:
     return None
 
 
-def _read_record(scan: _Scan, part: _Part, version: int, record: Optional[int]) -> Domain:
+def _read_record(scan: _Scan, part: _Part, version: int, record: Optional[int],
+                 strict: bool, said: List[FastSexprWarning]) -> Domain:
     tree = loads(scan.text[part.start:part.end], dialect="libvirt")
     try:
-        return read_sexpr(tree, version)
+        dom = read_sexpr(tree, version)
+        said.extend(_not_carried(tree, dom, strict, record,
+                                 None if record is None else scan.lines(part.start)))
+        return dom
     except ConversionError as exc:
         if record is None:
             raise
@@ -325,7 +342,7 @@ def _records(scan: _Scan, version: int, strict: bool):
         result: Union[Domain, FastSexprError, None] = error
         if error is None:
             try:
-                result = _read_record(scan, part, version, k)
+                result = _read_record(scan, part, version, k, strict, said)
             except ConversionError as exc:
                 result = exc
         yield said, result
@@ -440,7 +457,10 @@ def read_one(data: Data, version: int, *, strict: bool = False,
     text = _decode(data)
     tree = _one_clean_record(text)
     if tree is not None:
-        return read_sexpr(tree, version)
+        dom = read_sexpr(tree, version)
+        for warning in _not_carried(tree, dom, strict, None, None):
+            _emit(warning, on_warning, 2)
+        return dom
     scan = _scan(text)
     parts = scan.parts
     if scan.leading or not parts or not parts[0].is_list(scan.text):
@@ -468,4 +488,8 @@ def read_one(data: Data, version: int, *, strict: bool = False,
         raise lenient[0].error(scan, None)
     for leniency in lenient:
         _emit(leniency.warning(None), on_warning, 2)
-    return _read_record(scan, part, version, None)
+    said: List[FastSexprWarning] = []
+    dom = _read_record(scan, part, version, None, strict, said)
+    for warning in said:
+        _emit(warning, on_warning, 2)
+    return dom
