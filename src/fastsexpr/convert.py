@@ -6,8 +6,12 @@ from typing import Mapping, Optional, Union
 from .libvirt_xml import read_xml, write_xml
 from .model.host import DEFAULT_HOST_ARCH
 from .xend import write_sexpr
-from .xend.records import OnWarning, read_one
+from .versions import check_version
+from .xend.carried import say_or_refuse
+from .xend.records import OnWarning, emit_warning, read_one
 from .xm import read_xm, write_xm
+from .xm.carried import not_carried as xm_not_carried
+from .xm.conf import read_conf
 
 __all__ = ["xml_to_sexpr", "sexpr_to_xml", "xml_to_xm", "xm_to_xml"]
 
@@ -116,7 +120,8 @@ def xml_to_xm(xml: Union[str, bytes], *, xend_config_version: int = 4,
                     networks=networks)
 
 
-def xm_to_xml(cfg: Union[str, bytes], *, xend_config_version: int = 4) -> str:
+def xm_to_xml(cfg: Union[str, bytes], *, xend_config_version: int = 4,
+              strict: bool = False, on_warning: OnWarning = None) -> str:
     """An xm config -> the domain XML libvirt 1.2.10 made of it
     (``virsh domxml-from-native xen-xm``), passwords included.
 
@@ -126,6 +131,14 @@ def xm_to_xml(cfg: Union[str, bytes], *, xend_config_version: int = 4) -> str:
             text with a newline.
         xend_config_version: the xend the config is from, 1 to 4 (4: xend
             3.1.0 and later, where an HVM clock is ``rtc_timeoffset``).
+        strict: refuse a config holding a setting the domain XML cannot
+            carry, instead of warning.
+        on_warning: called with a :class:`~fastsexpr.FastSexprWarning` for
+            each key libvirt's reader ignored that holds configuration (a
+            ``vtpm``, a ``cpu_cap``, a second display: ``str()`` starts
+            with the key), or a display it read as another type (a
+            ``type=spice`` vfb read as VNC); None (default) issues each
+            with :func:`warnings.warn`.
 
     Returns:
         The domain XML, ending in ``</domain>`` and a newline.
@@ -133,11 +146,19 @@ def xm_to_xml(cfg: Union[str, bytes], *, xend_config_version: int = 4) -> str:
     Raises:
         XmSyntaxError: text libvirt's reader could not read (with the line,
             column and a caret; a config that is Python code is named so).
-        ConversionError: a config libvirt refused; ``path`` is the key.
+        ConversionError: a config libvirt refused; ``path`` is the key
+            (with ``strict``, also a setting that cannot be carried).
 
     Example:
         >>> xml = xm_to_xml('name = "web01"\\nmemory = 512\\nbootloader = "/usr/bin/pygrub"\\n')
         >>> print(xml.splitlines()[4])
           <currentMemory unit='KiB'>524288</currentMemory>
     """
-    return write_xml(read_xm(cfg, xend_config_version), secure=True)
+    check_version(xend_config_version)
+    conf = read_conf(cfg)
+    domain = read_xm(conf, xend_config_version)
+    dropped = xm_not_carried(conf.first, domain, xend_config_version)
+    if dropped:
+        for warning in say_or_refuse(dropped, strict):
+            emit_warning(warning, on_warning, 1)
+    return write_xml(domain, secure=True)

@@ -101,7 +101,6 @@ def _read_domains(data: bytes, src: str, settings: Settings):
     """(domain or exception, its warnings) for each domain in the input, in
     order: every record of a dump is converted or reported."""
     from ..libvirt_xml import read_xml
-    from ..xm import read_xm
 
     version = settings.version
     if src == "xml":
@@ -110,7 +109,7 @@ def _read_domains(data: bytes, src: str, settings: Settings):
         except DomainXMLError as exc:
             raise _second_document(exc, data) or exc
     if src == "xm":
-        return [(read_xm(data, version), [])]
+        return [_read_xm(data, version, settings.strict)]
     items: list = []
     warned: list = []
 
@@ -124,6 +123,21 @@ def _read_domains(data: bytes, src: str, settings: Settings):
                                on_error=take, on_warning=warned.append):
         take(domain)
     return items
+
+
+def _read_xm(data: bytes, version: int, strict: bool):
+    """(domain, warnings) of an xm config: its keys libvirt's reader
+    ignored that hold configuration are said (or, strict, refused)."""
+    from ..versions import check_version
+    from ..xend.carried import say_or_refuse
+    from ..xm import read_xm
+    from ..xm.carried import not_carried
+    from ..xm.conf import read_conf
+
+    check_version(version)
+    conf = read_conf(data)
+    domain = read_xm(conf, version)
+    return domain, say_or_refuse(not_carried(conf.first, domain, version), strict)
 
 
 # libxml2's words for what follows the root element, and where it points:

@@ -19,8 +19,10 @@ from __future__ import annotations
 
 from typing import Dict, Iterator, List, NamedTuple, Optional, Tuple, Union
 
+from ..errors import ConversionError, FastSexprWarning
+
 __all__ = ["CARRIED", "RUNTIME", "Dropped", "TOP_KEYS", "IMAGE_KEYS", "DEVICE_KINDS",
-           "FIRST_ONLY_DEVICES", "not_carried", "show_value"]
+           "FIRST_ONLY_DEVICES", "not_carried", "show_value", "say_or_refuse"]
 
 CARRIED = "carried"     # read into the domain XML (or read by libvirt and refused)
 RUNTIME = "runtime"     # state of a running domain, not part of its definition
@@ -128,6 +130,19 @@ _SHOWN = 60     # characters of a value a warning shows
 
 def show_value(text: str) -> str:
     return text if len(text) <= _SHOWN else text[:_SHOWN - 3] + "..."
+
+
+def say_or_refuse(dropped: List[Tuple[str, str]], strict: bool, *,
+                  record: Optional[int] = None,
+                  lineno: Optional[int] = None) -> List[FastSexprWarning]:
+    """A warning for each (path, what) a conversion drops (of any format);
+    with ``strict``, the first is a :class:`~fastsexpr.ConversionError`
+    naming the path instead."""
+    if dropped and strict:
+        path, what = dropped[0]
+        raise ConversionError(f"{what} (strict mode refuses a setting it cannot carry)", path)
+    return [FastSexprWarning(f"{path}: {what}", lineno=lineno, record=record)
+            for path, what in dropped]
 
 
 def _atoms(node) -> Iterator[str]:

@@ -29,7 +29,7 @@ from ..model.domain import Domain
 from ..syntax import loads, record_spans
 from ..versions import check_version
 from . import read_sexpr     # the package, whatever module holds it
-from .carried import not_carried
+from .carried import not_carried, say_or_refuse
 
 __all__ = ["iter_domains", "read_one"]
 
@@ -275,7 +275,7 @@ def _taken_in(scan: _Scan, k: int) -> str:
             f"{scan.count_lists()} records in all")
 
 
-def _emit(warning: FastSexprWarning, on_warning: OnWarning, stacklevel: int) -> None:
+def emit_warning(warning: FastSexprWarning, on_warning: OnWarning, stacklevel: int) -> None:
     """Hand a warning to ``on_warning``, or to :mod:`warnings` pointing
     ``stacklevel`` frames above the caller."""
     if on_warning is None:
@@ -288,14 +288,8 @@ def _emit(warning: FastSexprWarning, on_warning: OnWarning, stacklevel: int) -> 
 
 def _not_carried(tree, dom: Domain, strict: bool, record: Optional[int],
                  lineno: Optional[int]) -> List[FastSexprWarning]:
-    """A warning for each setting of the record that its conversion drops
-    (:mod:`.carried`); with ``strict``, the first is an error instead."""
-    dropped = not_carried(tree, dom)
-    if dropped and strict:
-        path, what = dropped[0]
-        raise ConversionError(f"{what} (strict mode refuses a setting it cannot carry)", path)
-    return [FastSexprWarning(f"{path}: {what}", lineno=lineno, record=record)
-            for path, what in dropped]
+    """The settings of the record that its conversion drops (:mod:`.carried`)."""
+    return say_or_refuse(not_carried(tree, dom), strict, record=record, lineno=lineno)
 
 
 def _hard_error(scan: _Scan, part: _Part, k: int) -> Optional[SexprSyntaxError]:
@@ -417,7 +411,7 @@ def _iter_domains(data, version, strict, on_error, on_warning):
         return
     for said, item in _records(scan, version, strict):
         for w in said:
-            _emit(w, on_warning, 1)
+            emit_warning(w, on_warning, 1)
         if isinstance(item, Domain):
             yield item
         else:
@@ -459,7 +453,7 @@ def read_one(data: Data, version: int, *, strict: bool = False,
     if tree is not None:
         dom = read_sexpr(tree, version)
         for warning in _not_carried(tree, dom, strict, None, None):
-            _emit(warning, on_warning, 2)
+            emit_warning(warning, on_warning, 2)
         return dom
     scan = _scan(text)
     parts = scan.parts
@@ -487,9 +481,9 @@ def read_one(data: Data, version: int, *, strict: bool = False,
     if strict and lenient:
         raise lenient[0].error(scan, None)
     for leniency in lenient:
-        _emit(leniency.warning(None), on_warning, 2)
+        emit_warning(leniency.warning(None), on_warning, 2)
     said: List[FastSexprWarning] = []
     dom = _read_record(scan, part, version, None, strict, said)
     for warning in said:
-        _emit(warning, on_warning, 2)
+        emit_warning(warning, on_warning, 2)
     return dom
