@@ -317,7 +317,7 @@ def test_libvirts_unbalanced_fixtures_convert_byte_for_byte_and_warn(row):
     assert fastsexpr.write_xml(dom) == expected
 
 
-# The one fixture holding a setting the domain XML cannot carry (test_carried.py).
+# The one fixture holding a setting the domain XML cannot carry (test_record_settings_dropped.py).
 LOSES_A_SETTING = {"sexpr2xml-fv-autoport": "domain/on_xend_stop"}
 
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 from typing import Dict, Iterator, List, NamedTuple, Optional, Tuple, Union
 
 from ..errors import ConversionError, FastSexprWarning
+from ..syntax import dumps, find_key, member_values
 
 __all__ = ["CARRIED", "RUNTIME", "Dropped", "TOP_KEYS", "IMAGE_KEYS", "DEVICE_KINDS",
            "FIRST_ONLY_DEVICES", "not_carried", "show_value", "say_or_refuse"]
@@ -122,6 +123,8 @@ DEVICE_KINDS: Dict[str, Fate] = {
 }
 # libvirt read the first (device (KIND ...)) of these and no other.
 FIRST_ONLY_DEVICES = {"pci": "PCI passthrough block", "vfb": "display"}
+_COUNTED = frozenset([kind for kind, fate in DEVICE_KINDS.items() if isinstance(fate, Dropped)]
+                     + list(FIRST_ONLY_DEVICES))
 
 # The displays of the image, by the type libvirt would have read them as.
 _DISPLAY_KEYS = {"vnc": "VNC", "sdl": "SDL"}
@@ -159,53 +162,93 @@ def _atoms(node) -> Iterator[str]:
 
 
 def _holds(node, fate: Dropped) -> bool:
+    """Whether ``node`` holds an atom other than its unset values."""
     unset = fate.unset
+    if len(node) == 2 and node[1].__class__ is str:     # (key value): most of them
+        return node[1] not in unset
     return any(a not in unset for a in _atoms(node))
 
 
 def _value_text(node) -> str:
-    from ..syntax import dumps     # the canonical text of a sub-tree
     return show_value(" ".join(dumps(v) if type(v) is list else v for v in node[1:]))
+
+
+# What the one pass over the record looks at; everything else is passed by
+# with one set lookup.
+_TOP_DROPPED: Dict[str, Dropped] = {k: f for k, f in TOP_KEYS.items() if isinstance(f, Dropped)}
+_TOP_WATCHED = frozenset(_TOP_DROPPED).union(("image", "device"))
+_IMAGE_DROPPED_KEYS = frozenset(IMAGE_KEYS)
+_IMAGE_RANK = {key: rank for rank, key in enumerate(IMAGE_KEYS)}
 
 
 def not_carried(root, domain) -> List[Tuple[str, str]]:
     """(SEXPR path, what is not carried) for each setting of the record
-    ``root`` (a tree) that its conversion, ``domain``, drops, in the order of
-    the record (device kinds after the keys)."""
+    ``root`` (a tree) that its conversion, ``domain``, drops: the record's
+    keys in its order, then its image's keys, then its device kinds."""
     found: List[Tuple[str, str]] = []
-    devices: Dict[str, int] = {}
-    image_seen = False
-    for node in root[1:]:
-        if type(node) is not list or not node or type(node[0]) is not str:
+    seen: Optional[set] = None
+    image = None
+    devices: Optional[Dict[str, int]] = None
+    watched = _TOP_WATCHED
+    for node in root:
+        if node.__class__ is not list or not node:
             continue
         key = node[0]
-        fate = TOP_KEYS.get(key)
-        if fate is None or fate is RUNTIME:
+        if key.__class__ is not str or key not in watched:
             continue
-        if fate is CARRIED:
-            if key == "device":
-                _count_devices(node, devices)
-            elif key == "image" and not image_seen:
-                image_seen = True
-                _image(node, domain, found)
-            continue
-        if _holds(node, fate):
-            found.append((f"domain/{key}",
-                          f"{fate.what} ({key} {_value_text(node)}) is not carried into the "
-                          f"domain XML: {_NOT_READ}"))
-    for kind, count in devices.items():
-        if count > 1 or kind not in FIRST_ONLY_DEVICES:
-            found.append(_device_said(kind, count))
+        if key == "device":
+            if len(node) == 2:      # (device (KIND ...)): one set lookup for a vbd or vif
+                sub = node[1]
+                if sub.__class__ is list and sub and sub[0].__class__ is str \
+                        and sub[0] in _COUNTED:
+                    devices = _count_devices(node, devices)
+            else:
+                devices = _count_devices(node, devices)
+        elif key == "image":
+            if image is None:
+                image = node
+        elif seen is None or key not in seen:   # the first (key ...) counts
+            seen = seen or set()
+            seen.add(key)
+            fate = _TOP_DROPPED[key]
+            if _holds(node, fate):
+                found.append((f"domain/{key}", _not_read(fate, key, node)))
+    if image is not None:
+        _image(image, domain, found)
+    if devices:
+        for kind, count in devices.items():
+            if count > 1 or kind not in FIRST_ONLY_DEVICES:
+                found.append(_device_said(kind, count))
     return found
 
 
-def _count_devices(node, devices: Dict[str, int]) -> None:
+def _not_read(fate: Dropped, key: str, node) -> str:
+    return (f"{fate.what} ({key} {_value_text(node)}) is not carried into the domain XML: "
+            f"{_NOT_READ}")
+
+
+def _said_key(node, path: str, key: str, value: Optional[str], fate: Dropped,
+              found: List[Tuple[str, str]]) -> None:
+    """Say ``key`` of ``node`` if it holds something; ``value`` is its
+    first atom (None for a list)."""
+    if value is not None and value in fate.unset:
+        return
+    member = find_key(node, f"{node[0]}/{key}")
+    if member is not None and _holds(member, fate):
+        found.append((f"{path}/{key}", _not_read(fate, key, member)))
+
+
+def _count_devices(node, devices: Optional[Dict[str, int]]) -> Optional[Dict[str, int]]:
+    """Count the kinds the check counts among the lists of a (device ...)."""
     for sub in node[1:]:
-        if type(sub) is list and sub and type(sub[0]) is str:
+        if sub.__class__ is list and sub:
             kind = sub[0]
-            fate = DEVICE_KINDS.get(kind)
-            if isinstance(fate, Dropped) or (kind in FIRST_ONLY_DEVICES and len(sub) > 1):
+            if kind.__class__ is str and kind in _COUNTED \
+                    and (kind not in FIRST_ONLY_DEVICES or len(sub) > 1):
+                if devices is None:
+                    devices = {}
                 devices[kind] = devices.get(kind, 0) + 1
+    return devices
 
 
 def _device_said(kind: str, count: int) -> Tuple[str, str]:
@@ -221,34 +264,36 @@ def _device_said(kind: str, count: int) -> Tuple[str, str]:
     return (path, f"{what} ({kind}) not carried into the domain XML: {_NOT_READ}")
 
 
-def _image(node, domain, found: List[Tuple[str, str]]) -> None:
-    kind_node = next((m for m in node[1:] if type(m) is list and m
-                      and m[0] in ("hvm", "linux")), None)
+def _image(image, domain, found: List[Tuple[str, str]]) -> None:
+    kind_node = find_key(image, "image/hvm") or find_key(image, "image/linux")
     if kind_node is None:
         return
-    kind = kind_node[0]
-    shown = {g.type for g in domain.graphics}
-    for member in kind_node[1:]:
-        if type(member) is not list or not member or type(member[0]) is not str:
-            continue
-        key = member[0]
-        fate = IMAGE_KEYS.get(key)
-        if isinstance(fate, Dropped):
-            if _holds(member, fate):
-                found.append((f"domain/image/{kind}/{key}",
-                              f"{fate.what} ({key} {_value_text(member)}) is not carried "
-                              f"into the domain XML: {_NOT_READ}"))
-        elif key in _DISPLAY_KEYS and key not in shown:
-            display = _display_dropped(member, key, shown)
+    path = f"domain/image/{kind_node[0]}"
+    keys = member_values(kind_node)
+    hits = _IMAGE_DROPPED_KEYS.intersection(keys)
+    if hits:
+        for key in sorted(hits, key=_IMAGE_RANK.__getitem__):
+            fate = IMAGE_KEYS[key]
+            if key == "usbdevice":
+                # libvirt read every (usbdevice ...), not only the first
+                for member in kind_node:
+                    if member.__class__ is list and member and member[0] == key \
+                            and _holds(member, fate):
+                        found.append((f"{path}/{key}", _not_read(fate, key, member)))
+            else:
+                _said_key(kind_node, path, key, keys[key], fate, found)
+    for key in _DISPLAY_KEYS:
+        value = keys.get(key)
+        if value is not None and value[:1] == "1":
+            display = _display_dropped(value, key, {g.type for g in domain.graphics})
             if display is not None:
-                found.append((f"domain/image/{kind}/{key}", display))
+                found.append((f"{path}/{key}", display))
 
 
-def _display_dropped(member, key: str, shown) -> Optional[str]:
+def _display_dropped(value: Optional[str], key: str, shown) -> Optional[str]:
     """An (vnc 1) or (sdl 1) of the image that is not among the displays
     read: libvirt read one display, VNC first, a vfb device before both."""
-    value = member[1] if len(member) > 1 and type(member[1]) is str else ""
-    if not value.startswith("1"):
+    if key in shown or value is None or not value.startswith("1"):
         return None
     read = " and ".join(sorted(_DISPLAY_KEYS.get(t, t) for t in shown)) or "no display"
     return (f"the {_DISPLAY_KEYS[key]} display ({key} {value}) is not carried into the domain "

@@ -452,8 +452,10 @@ def read_one(data: Data, version: int, *, strict: bool = False,
     tree = _one_clean_record(text)
     if tree is not None:
         dom = read_sexpr(tree, version)
-        for warning in _not_carried(tree, dom, strict, None, None):
-            emit_warning(warning, on_warning, 2)
+        dropped = not_carried(tree, dom)
+        if dropped:
+            for warning in say_or_refuse(dropped, strict):
+                emit_warning(warning, on_warning, 2)
         return dom
     scan = _scan(text)
     parts = scan.parts

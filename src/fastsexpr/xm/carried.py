@@ -99,6 +99,9 @@ HVM_ONLY_KEYS: Dict[str, Dropped] = {
 }
 
 _DISPLAYS = {"vnc": "VNC", "sdl": "SDL"}
+_WATCHED = frozenset(KEYS)
+_HVM_WATCHED = _WATCHED.union(HVM_ONLY_KEYS)
+_RANK = {key: rank for rank, key in enumerate(list(KEYS) + list(HVM_ONLY_KEYS))}
 
 
 def _atoms(value) -> List[str]:
@@ -121,13 +124,14 @@ def _true(value) -> bool:
 def not_carried(first, domain: Domain, version: int) -> List[Tuple[str, str]]:
     """(key, what is not carried) for each setting of the config whose first
     values by key are ``first`` that its conversion, ``domain``, drops, in
-    the order of the config."""
+    table order, then its displays."""
     hvm = domain.os.type == "hvm"
     found: List[Tuple[str, str]] = []
-    for key, value in first.items():
-        fate = KEYS.get(key) or (HVM_ONLY_KEYS.get(key) if hvm else None)
-        if fate is None:
-            continue
+    # One set operation finds the keys to look at, most configs have none.
+    hits = (_HVM_WATCHED if hvm else _WATCHED).intersection(first)
+    for key in sorted(hits, key=_RANK.__getitem__) if hits else ():
+        value = first[key]
+        fate = KEYS.get(key) or HVM_ONLY_KEYS[key]
         if any(a not in fate.unset for a in _atoms(value)):
             found.append((key, f"{fate.what} ({key} = {show_value(_text(value))}) is not "
                                f"carried into the domain XML: {_NOT_READ}"))
