@@ -58,16 +58,21 @@ def sexpr_to_xml(sexpr: Union[str, bytes], *, xend_config_version: int = 4,
     :func:`xml_to_sexpr`).  What that reader forgave (a record lacking its
     closing parentheses, a ``)`` too many, text after the record) converts
     as libvirt read it, with a :class:`~fastsexpr.FastSexprWarning` handed
-    to ``on_warning`` (default: :func:`warnings.warn`); ``strict=True``
-    makes each an error.  For a dump of several records, use
-    :func:`~fastsexpr.iter_domains`.
+    to ``on_warning`` (default: :func:`warnings.warn`); so is each setting
+    of the record the domain XML cannot carry (a device kind libvirt never
+    read, such as ``domain/device/vtpm``, a ``domain/cpu_cap``, a second
+    display: the warning's text starts with its SEXPR path), though not
+    the runtime keys of ``xm list --long`` (``state``, ``cpu_time``, ...).
+    ``strict=True`` makes each an error.  For a dump of several records,
+    use :func:`~fastsexpr.iter_domains`.
 
     Returns the XML text, ending with one newline.
 
     Raises :class:`~fastsexpr.SexprSyntaxError` for unreadable text (and,
     with ``strict``, for what libvirt forgave), :class:`~fastsexpr.ConversionError`
     for a record libvirt refused (``path`` is the SEXPR path, e.g.
-    ``domain/image/hvm/boot``) or for a text of several domain records.
+    ``domain/image/hvm/boot``), for a text of several domain records, or,
+    with ``strict``, for a setting that cannot be carried.
 
     >>> print(sexpr_to_xml("(domain (domid 1)(name web1)"
     ...       "(uuid c7a5fdbd-edaf-9455-926a-d65c16db1809)(memory 512)"

@@ -360,6 +360,9 @@ def iter_domains(data: Data, *, xend_config_version: int = 4, strict: bool = Fal
       prints them; records on its own line stay part of it, and its
       warning says so);
     * a ``)`` that closes no list is skipped with a warning;
+    * a setting the domain XML cannot carry (a ``vtpm`` device, a
+      ``cpu_cap``: :mod:`fastsexpr.xend.carried`) is said in a warning
+      whose text starts with its SEXPR path; runtime keys are not;
     * a record that libvirt refused, that holds a NUL character (libvirt
       stops reading there), or text outside any expression is an error
       (:class:`~fastsexpr.ConversionError` or
@@ -372,7 +375,9 @@ def iter_domains(data: Data, *, xend_config_version: int = 4, strict: bool = Fal
     :class:`~fastsexpr.FastSexprWarning`; a callable is called with each
     (``str()`` is its text, ``lineno`` its line, ``record`` its record)
     just before its record is yielded or reported.  ``strict=True`` makes
-    every leniency an error of its record, with its position.
+    every leniency an error of its record, with its position, and every
+    setting that cannot be carried a :class:`~fastsexpr.ConversionError`
+    of its record naming its path.
 
     Raises :class:`~fastsexpr.ConversionError` at once for an unknown
     ``xend_config_version``, ``TypeError`` for input that is neither text

@@ -164,9 +164,10 @@ def _vfb(first, domain: Domain, hvm: bool, from_keys: bool,
         _vfb_type(items[0], domain.graphics[0].type, found)
     lost = len(items) - read
     if lost:
-        which = "after the first" if read else "(libvirt read vnc and sdl keys here)"
-        found.append(("vfb", f"{lost} display{'s' if lost > 1 else ''} of vfb {which} not "
-                             f"carried into the domain XML: {_NOT_READ}"))
+        which, why = ("after the first ", _NOT_READ) if read else (
+            "", "libvirt 1.2.10's xm reader read the vnc and sdl keys of this guest instead")
+        found.append(("vfb", f"{lost} display{'s' if lost > 1 else ''} of vfb {which}not "
+                             f"carried into the domain XML: {why}"))
 
 
 def _from_keys(first) -> bool:
