@@ -170,7 +170,7 @@ def _holds(node, fate: Dropped) -> bool:
 
 
 def _value_text(node) -> str:
-    return show_value(" ".join(dumps(v) if type(v) is list else v for v in node[1:]))
+    return show_value(" ".join(dumps(v) for v in node[1:]))   # one line, quoted as needed
 
 
 # What the one pass over the record looks at; everything else is passed by
@@ -260,8 +260,8 @@ def _device_said(kind: str, count: int) -> Tuple[str, str]:
         return (path, f"only the first {what} (device ({kind} ...)) is carried into the "
                       f"domain XML: libvirt 1.2.10 read no other, so the {later} after it "
                       f"{'is' if later == 1 else 'are'} dropped")
-    what = f"a {fate.what}" if count == 1 else f"{count} {fate.what}s"
-    return (path, f"{what} ({kind}) not carried into the domain XML: {_NOT_READ}")
+    what = f"a {fate.what} ({kind}) is" if count == 1 else f"{count} {fate.what}s ({kind}) are"
+    return (path, f"{what} not carried into the domain XML: {_NOT_READ}")
 
 
 def _image(image, domain, found: List[Tuple[str, str]]) -> None:
