@@ -265,7 +265,8 @@ def _device_said(kind: str, count: int) -> Tuple[str, str]:
 
 
 def _image(image, domain, found: List[Tuple[str, str]]) -> None:
-    kind_node = find_key(image, "image/hvm") or find_key(image, "image/linux")
+    # The list libvirt read the image from: (hvm ...) when the guest is HVM.
+    kind_node = find_key(image, "image/hvm" if domain.os.type == "hvm" else "image/linux")
     if kind_node is None:
         return
     path = f"domain/image/{kind_node[0]}"
@@ -282,19 +283,17 @@ def _image(image, domain, found: List[Tuple[str, str]]) -> None:
                         found.append((f"{path}/{key}", _not_read(fate, key, member)))
             else:
                 _said_key(kind_node, path, key, keys[key], fate, found)
+    # libvirt read at most one display from a record.
+    shown = domain.graphics[0].type if domain.graphics else None
     for key in _DISPLAY_KEYS:
         value = keys.get(key)
-        if value is not None and value[:1] == "1":
-            display = _display_dropped(value, key, {g.type for g in domain.graphics})
-            if display is not None:
-                found.append((f"{path}/{key}", display))
+        if value is not None and key != shown and value[:1] == "1":
+            found.append((f"{path}/{key}", _display_dropped(value, key, shown)))
 
 
-def _display_dropped(value: Optional[str], key: str, shown) -> Optional[str]:
-    """An (vnc 1) or (sdl 1) of the image that is not among the displays
-    read: libvirt read one display, VNC first, a vfb device before both."""
-    if key in shown or value is None or not value.startswith("1"):
-        return None
-    read = " and ".join(sorted(_DISPLAY_KEYS.get(t, t) for t in shown)) or "no display"
+def _display_dropped(value: str, key: str, shown: Optional[str]) -> str:
+    """Why an image's (vnc 1) or (sdl 1) is not carried: libvirt read one
+    display, a vfb device before the image's, VNC before SDL."""
+    read = _DISPLAY_KEYS.get(shown, shown) if shown else "no display"
     return (f"the {_DISPLAY_KEYS[key]} display ({key} {value}) is not carried into the domain "
             f"XML: libvirt 1.2.10 read one display, here {read}")

@@ -177,6 +177,8 @@ def _from_keys(first) -> bool:
 def _vfb_type(text: str, read_as: str, found: List[Tuple[str, str]]) -> None:
     """The display type xm made of a vfb string (``type=X``, else ``vnc=1``
     or ``sdl=1``) against the one libvirt read (``type=sdl`` or VNC)."""
+    if "type=vnc" in text or "type=sdl" in text or ("type=" not in text and "sdl=1" not in text):
+        return      # the usual strings: read as xm read them
     fields = dict(seg.strip(" \t").partition("=")[::2] for seg in text.split(","))
     if "type" in fields:
         meant = [fields["type"]]
