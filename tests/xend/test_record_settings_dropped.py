@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+import fastsexpr
 from fastsexpr import ConversionError, FastSexprWarning, iter_domains, sexpr_to_xml
 from fastsexpr.xend import read_sexpr
 from fastsexpr.xend.carried import not_carried
@@ -277,3 +278,19 @@ def test_no_warning_escapes_to_the_warnings_module_for_a_clean_record():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         sexpr_to_xml(running_record())
+
+
+def test_the_reader_finds_what_the_standalone_check_finds():
+    # read_sexpr(dropped=...) works from the lists it reads; not_carried
+    # walks the record on its own: the two must agree.
+    pci = "(device (pci (dev (domain 0x0000) (bus 0x00) (slot 0x{:02x}) (func 0x0))))"
+    records = [running_record(), xm_list_record("web"), hvm_record("(sdl 1)(stdvga 1)"),
+               running_record("(device (vtpm (backend 0)))(device (vscsi (a 1)) (vusb (b 2)))"),
+               running_record(pci.format(1) + pci.format(2) + pci.format(3)),
+               running_record("(device (vfb (type vnc)) (vfb (type sdl)))(cpu_cap 9)"),
+               running_record("(device (vbd (dev xvdb)(uname phy:/dev/b)(mode w)) (irq (irq 7)))")]
+    for text in records:
+        tree = fastsexpr.loads(text, dialect="libvirt")
+        dropped: list = []
+        dom = read_sexpr(tree, dropped=dropped)
+        assert dropped == not_carried(tree, dom), text

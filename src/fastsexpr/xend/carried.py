@@ -23,7 +23,8 @@ from ..errors import ConversionError, FastSexprWarning
 from ..syntax import dumps, find_key, member_values
 
 __all__ = ["CARRIED", "RUNTIME", "Dropped", "TOP_KEYS", "IMAGE_KEYS", "DEVICE_KINDS",
-           "FIRST_ONLY_DEVICES", "not_carried", "show_value", "say_or_refuse"]
+           "FIRST_ONLY_DEVICES", "not_carried", "settings_dropped", "show_value",
+           "say_or_refuse"]
 
 CARRIED = "carried"     # read into the domain XML (or read by libvirt and refused)
 RUNTIME = "runtime"     # state of a running domain, not part of its definition
@@ -173,10 +174,10 @@ def _value_text(node) -> str:
     return show_value(" ".join(dumps(v) for v in node[1:]))   # one line, quoted as needed
 
 
-# What the one pass over the record looks at; everything else is passed by
-# with one set lookup.
+# What the check looks for among the record's keys and its image's keys:
+# found with one set intersection each, on the key maps the reader made.
 _TOP_DROPPED: Dict[str, Dropped] = {k: f for k, f in TOP_KEYS.items() if isinstance(f, Dropped)}
-_TOP_WATCHED = frozenset(_TOP_DROPPED).union(("image", "device"))
+_TOP_RANK = {key: rank for rank, key in enumerate(_TOP_DROPPED)}
 _IMAGE_DROPPED_KEYS = frozenset(IMAGE_KEYS)
 _IMAGE_RANK = {key: rank for rank, key in enumerate(IMAGE_KEYS)}
 
@@ -184,41 +185,54 @@ _IMAGE_RANK = {key: rank for rank, key in enumerate(IMAGE_KEYS)}
 def not_carried(root, domain) -> List[Tuple[str, str]]:
     """(SEXPR path, what is not carried) for each setting of the record
     ``root`` (a tree) that its conversion, ``domain``, drops: the record's
-    keys in its order, then its image's keys, then its device kinds."""
-    found: List[Tuple[str, str]] = []
-    seen: Optional[set] = None
-    image = None
-    devices: Optional[Dict[str, int]] = None
-    watched = _TOP_WATCHED
-    for node in root:
-        if node.__class__ is not list or not node:
-            continue
-        key = node[0]
-        if key.__class__ is not str or key not in watched:
-            continue
-        if key == "device":
-            if len(node) == 2:      # (device (KIND ...)): one set lookup for a vbd or vif
-                sub = node[1]
-                if sub.__class__ is list and sub and sub[0].__class__ is str \
-                        and sub[0] in _COUNTED:
-                    devices = _count_devices(node, devices)
-            else:
-                devices = _count_devices(node, devices)
-        elif key == "image":
-            if image is None:
-                image = node
-        elif seen is None or key not in seen:   # the first (key ...) counts
-            seen = seen or set()
-            seen.add(key)
-            fate = _TOP_DROPPED[key]
-            if _holds(node, fate):
-                found.append((f"domain/{key}", _not_read(fate, key, node)))
+    keys, then its image's keys, then its device kinds, each in table
+    order.  (:func:`~fastsexpr.xend.read_sexpr` gives the same with
+    ``dropped=``, from the lists it reads anyway, at a fraction of the
+    cost.)"""
+    image = find_key(root, "domain/image")
+    kind_node = None
     if image is not None:
-        _image(image, domain, found)
-    if devices:
-        for kind, count in devices.items():
-            if count > 1 or kind not in FIRST_ONLY_DEVICES:
-                found.append(_device_said(kind, count))
+        kind_node = find_key(image, "image/hvm" if domain.os.type == "hvm" else "image/linux")
+    others = []
+    read_first = set()      # the first pci and vfb lists were read
+    for node in root:
+        if node.__class__ is list and node and node[0] == "device":
+            for kind in _unread_devices(node):
+                if kind in FIRST_ONLY_DEVICES and kind not in read_first:
+                    read_first.add(kind)
+                else:
+                    others.append(kind)
+    return settings_dropped(root, member_values(root), kind_node, member_values(kind_node),
+                            others, domain)
+
+
+def _unread_devices(node):
+    """The kinds of a (device ...) list the reader passed by (its first
+    vbd/tap/tap2, vif, pci and vfb, it read), as collect_devices says them."""
+    seen = set()
+    for sub in node[1:]:
+        if sub.__class__ is list and len(sub) > 1 and sub[0].__class__ is str:
+            kind = sub[0]
+            if kind not in seen:
+                seen.add(kind)
+                yield kind
+
+
+def settings_dropped(root, top: dict, kind_node, img: dict, others,
+                     domain) -> List[Tuple[str, str]]:
+    """The check, from what the reader has at hand: the record ``root``,
+    its key map ``top`` (member_values), its image list ``kind_node`` and
+    that list's key map ``img``, ``others`` the device kinds it did not
+    read (a second pci or vfb among them), ``domain`` what it read."""
+    found: List[Tuple[str, str]] = []
+    hits = _TOP_DROPPED.keys() & top.keys()
+    if hits:
+        for key in sorted(hits, key=_TOP_RANK.__getitem__):
+            _said_key(root, "domain", key, top[key], _TOP_DROPPED[key], found)
+    if kind_node is not None:
+        _image(kind_node, img, domain, found)
+    if others:
+        _devices(others, found)
     return found
 
 
@@ -238,17 +252,15 @@ def _said_key(node, path: str, key: str, value: Optional[str], fate: Dropped,
         found.append((f"{path}/{key}", _not_read(fate, key, member)))
 
 
-def _count_devices(node, devices: Optional[Dict[str, int]]) -> Optional[Dict[str, int]]:
-    """Count the kinds the check counts among the lists of a (device ...)."""
-    for sub in node[1:]:
-        if sub.__class__ is list and sub:
-            kind = sub[0]
-            if kind.__class__ is str and kind in _COUNTED \
-                    and (kind not in FIRST_ONLY_DEVICES or len(sub) > 1):
-                if devices is None:
-                    devices = {}
-                devices[kind] = devices.get(kind, 0) + 1
-    return devices
+def _devices(others, found: List[Tuple[str, str]]) -> None:
+    counts: Dict[str, int] = {}
+    for kind in others:
+        if kind.__class__ is str and kind in _COUNTED:
+            counts[kind] = counts.get(kind, 0) + 1
+    for kind, count in counts.items():
+        if kind in FIRST_ONLY_DEVICES:
+            count += 1      # and the first, which was read
+        found.append(_device_said(kind, count))
 
 
 def _device_said(kind: str, count: int) -> Tuple[str, str]:
@@ -264,13 +276,8 @@ def _device_said(kind: str, count: int) -> Tuple[str, str]:
     return (path, f"{what} not carried into the domain XML: {_NOT_READ}")
 
 
-def _image(image, domain, found: List[Tuple[str, str]]) -> None:
-    # The list libvirt read the image from: (hvm ...) when the guest is HVM.
-    kind_node = find_key(image, "image/hvm" if domain.os.type == "hvm" else "image/linux")
-    if kind_node is None:
-        return
+def _image(kind_node, keys: dict, domain, found: List[Tuple[str, str]]) -> None:
     path = f"domain/image/{kind_node[0]}"
-    keys = member_values(kind_node)
     hits = _IMAGE_DROPPED_KEYS.intersection(keys)
     if hits:
         for key in sorted(hits, key=_IMAGE_RANK.__getitem__):

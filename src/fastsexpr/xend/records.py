@@ -29,7 +29,7 @@ from ..model.domain import Domain
 from ..syntax import loads, record_spans
 from ..versions import check_version
 from . import read_sexpr     # the package, whatever module holds it
-from .carried import not_carried, say_or_refuse
+from .carried import say_or_refuse
 
 __all__ = ["iter_domains", "read_one"]
 
@@ -286,12 +286,6 @@ def emit_warning(warning: FastSexprWarning, on_warning: OnWarning, stacklevel: i
 
 # ------------------------------------------------------------------ records
 
-def _not_carried(tree, dom: Domain, strict: bool, record: Optional[int],
-                 lineno: Optional[int]) -> List[FastSexprWarning]:
-    """The settings of the record that its conversion drops (:mod:`.carried`)."""
-    return say_or_refuse(not_carried(tree, dom), strict, record=record, lineno=lineno)
-
-
 def _hard_error(scan: _Scan, part: _Part, k: int) -> Optional[SexprSyntaxError]:
     """Why record k cannot be read at all, or None."""
     text = scan.text
@@ -312,9 +306,11 @@ def _read_record(scan: _Scan, part: _Part, version: int, record: Optional[int],
                  strict: bool, said: List[FastSexprWarning]) -> Domain:
     tree = loads(scan.text[part.start:part.end], dialect="libvirt")
     try:
-        dom = read_sexpr(tree, version)
-        said.extend(_not_carried(tree, dom, strict, record,
-                                 None if record is None else scan.lines(part.start)))
+        dropped: list = []
+        dom = read_sexpr(tree, version, dropped=dropped)
+        if dropped:
+            said.extend(say_or_refuse(dropped, strict, record=record, lineno=None
+                                      if record is None else scan.lines(part.start)))
         return dom
     except ConversionError as exc:
         if record is None:
@@ -456,8 +452,8 @@ def read_one(data: Data, version: int, *, strict: bool = False,
     text = _decode(data)
     tree = _one_clean_record(text)
     if tree is not None:
-        dom = read_sexpr(tree, version)
-        dropped = not_carried(tree, dom)
+        dropped: list = []
+        dom = read_sexpr(tree, version, dropped=dropped)
         if dropped:
             for warning in say_or_refuse(dropped, strict):
                 emit_warning(warning, on_warning, 2)

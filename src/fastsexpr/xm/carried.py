@@ -128,17 +128,19 @@ def not_carried(first, domain: Domain, version: int) -> List[Tuple[str, str]]:
     hvm = domain.os.type == "hvm"
     found: List[Tuple[str, str]] = []
     # One set operation finds the keys to look at, most configs have none.
-    hits = (_HVM_WATCHED if hvm else _WATCHED).intersection(first)
+    watched = _HVM_WATCHED if hvm else _WATCHED
+    hits = None if watched.isdisjoint(first) else watched.intersection(first)
     for key in sorted(hits, key=_RANK.__getitem__) if hits else ():
         value = first[key]
         fate = KEYS.get(key) or HVM_ONLY_KEYS[key]
         if any(a not in fate.unset for a in _atoms(value)):
             found.append((key, f"{fate.what} ({key} = {show_value(_text(value))}) is not "
                                f"carried into the domain XML: {_NOT_READ}"))
-    keys_read = hvm or xm_pv_graphics_keys_read(version)
-    if keys_read:
-        _second_display(first, domain, found)
-    _vfb(first, domain, hvm, keys_read and _from_keys(first), found)
+    if "sdl" in first or "vfb" in first:    # what else could be a display lost
+        keys_read = hvm or xm_pv_graphics_keys_read(version)
+        if keys_read:
+            _second_display(first, domain, found)
+        _vfb(first, domain, hvm, keys_read and _from_keys(first), found)
     return found
 
 
