@@ -136,11 +136,14 @@ def not_carried(first, domain: Domain, version: int) -> List[Tuple[str, str]]:
         if any(a not in fate.unset for a in _atoms(value)):
             found.append((key, f"{fate.what} ({key} = {show_value(_text(value))}) is not "
                                f"carried into the domain XML: {_NOT_READ}"))
-    if "sdl" in first or "vfb" in first:    # what else could be a display lost
+    # A display can be lost only where sdl is on or a vfb is given.
+    sdl_on = _true(first.get("sdl", 0))
+    if sdl_on or "vfb" in first:
         keys_read = hvm or xm_pv_graphics_keys_read(version)
-        if keys_read:
+        if keys_read and sdl_on:
             _second_display(first, domain, found)
-        _vfb(first, domain, hvm, keys_read and _from_keys(first), found)
+        if "vfb" in first:
+            _vfb(first, domain, hvm, keys_read and _from_keys(first), found)
     return found
 
 
