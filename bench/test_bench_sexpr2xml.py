@@ -10,7 +10,9 @@ Benchmark groups are named after the engine.  Besides the whole
 conversion of every fixture input, the four documents libvirt's C converter
 was timed on (11-21 us each: ``pv``, ``fv-kernel``, ``fv-serial-tcp``,
 ``pv-vfb-new``) are also measured stage by stage: parse (text -> tree),
-read (tree -> Domain) and write (Domain -> XML text).
+read (tree -> Domain), write (Domain -> XML text), and read-checked (the
+read with the check for settings the XML cannot carry, as sexpr_to_xml
+runs it: compare with read).
 
 The corpus is read at bench time from ``../shared`` (or
 ``FASTSEXPR_CONFORMANCE_DIR``); without it the benchmarks skip.
@@ -42,7 +44,7 @@ def test_sexpr_to_xml(benchmark, engine, source, expected, version):
 
 @needs_corpus
 @pytest.mark.parametrize("source,expected,version", REFERENCE_CASES)
-@pytest.mark.parametrize("stage", ["parse", "read", "write"])
+@pytest.mark.parametrize("stage", ["parse", "read", "write", "read-checked"])
 def test_stage(benchmark, engine, stage, source, expected, version):
     benchmark.group = f"sexpr2xml stage {stage} ({engine})"
     benchmark.extra_info["engine"] = engine.name
@@ -54,5 +56,9 @@ def test_stage(benchmark, engine, stage, source, expected, version):
         benchmark(loads, text, dialect="libvirt")
     elif stage == "read":
         benchmark(read_sexpr, tree, version)
+    elif stage == "read-checked":
+        dropped: list = []
+        benchmark(read_sexpr, tree, version, dropped=dropped)
+        assert dropped == []
     else:
         assert benchmark(write_xml, domain) == load_fixture(CORPUS / expected)

@@ -6,7 +6,7 @@ from typing import Mapping, Optional, Union
 from .libvirt_xml import read_xml, write_xml
 from .model.host import DEFAULT_HOST_ARCH
 from .xend import write_sexpr
-from .xend.records import OnWarning, read_one
+from .xend.records import OnWarning, emit_warning, read_one
 
 __all__ = ["xml_to_sexpr", "sexpr_to_xml", "xml_to_xm", "xm_to_xml"]
 
@@ -53,16 +53,21 @@ def sexpr_to_xml(sexpr: Union[str, bytes], *, xend_config_version: int = 4,
     :func:`xml_to_sexpr`).  What that reader forgave (a record lacking its
     closing parentheses, a ``)`` too many, text after the record) converts
     as libvirt read it, with a :class:`~fastsexpr.FastSexprWarning` handed
-    to ``on_warning`` (default: :func:`warnings.warn`); ``strict=True``
-    makes each an error.  For a dump of several records, use
-    :func:`~fastsexpr.iter_domains`.
+    to ``on_warning`` (default: :func:`warnings.warn`); so is each setting
+    of the record the domain XML cannot carry (a device kind libvirt never
+    read, such as ``domain/device/vtpm``, a ``domain/cpu_cap``, a second
+    display: the warning's text starts with its SEXPR path), though not
+    the runtime keys of ``xm list --long`` (``state``, ``cpu_time``, ...).
+    ``strict=True`` makes each an error.  For a dump of several records,
+    use :func:`~fastsexpr.iter_domains`.
 
     Returns the XML text, ending with one newline.
 
     Raises :class:`~fastsexpr.SexprSyntaxError` for unreadable text (and,
     with ``strict``, for what libvirt forgave), :class:`~fastsexpr.ConversionError`
     for a record libvirt refused (``path`` is the SEXPR path, e.g.
-    ``domain/image/hvm/boot``) or for a text of several domain records.
+    ``domain/image/hvm/boot``), for a text of several domain records, or,
+    with ``strict``, for a setting that cannot be carried.
 
     >>> print(sexpr_to_xml("(domain (domid 1)(name web1)"
     ...       "(uuid c7a5fdbd-edaf-9455-926a-d65c16db1809)(memory 512)"
@@ -116,7 +121,8 @@ def xml_to_xm(xml: Union[str, bytes], *, xend_config_version: int = 4,
                     networks=networks)
 
 
-def xm_to_xml(cfg: Union[str, bytes], *, xend_config_version: int = 4) -> str:
+def xm_to_xml(cfg: Union[str, bytes], *, xend_config_version: int = 4,
+              strict: bool = False, on_warning: OnWarning = None) -> str:
     """An xm config -> the domain XML libvirt 1.2.10 made of it
     (``virsh domxml-from-native xen-xm``), passwords included.
 
@@ -126,6 +132,14 @@ def xm_to_xml(cfg: Union[str, bytes], *, xend_config_version: int = 4) -> str:
             text with a newline.
         xend_config_version: the xend the config is from, 1 to 4 (4: xend
             3.1.0 and later, where an HVM clock is ``rtc_timeoffset``).
+        strict: refuse a config holding a setting the domain XML cannot
+            carry, instead of warning.
+        on_warning: called with a :class:`~fastsexpr.FastSexprWarning` for
+            each key libvirt's reader ignored that holds configuration (a
+            ``vtpm``, a ``cpu_cap``, a second display: ``str()`` starts
+            with the key), or a display it read as another type (a
+            ``type=spice`` vfb read as VNC); None (default) issues each
+            with :func:`warnings.warn`.
 
     Returns:
         The domain XML, ending in ``</domain>`` and a newline.
@@ -133,12 +147,16 @@ def xm_to_xml(cfg: Union[str, bytes], *, xend_config_version: int = 4) -> str:
     Raises:
         XmSyntaxError: text libvirt's reader could not read (with the line,
             column and a caret; a config that is Python code is named so).
-        ConversionError: a config libvirt refused; ``path`` is the key.
+        ConversionError: a config libvirt refused; ``path`` is the key
+            (with ``strict``, also a setting that cannot be carried).
 
     Example:
         >>> xml = xm_to_xml('name = "web01"\\nmemory = 512\\nbootloader = "/usr/bin/pygrub"\\n')
         >>> print(xml.splitlines()[4])
           <currentMemory unit='KiB'>524288</currentMemory>
     """
-    from .xm import read_xm
-    return write_xml(read_xm(cfg, xend_config_version), secure=True)
+    from .xm import read_xm_checked   # imported when used: SEXPR <-> XML never loads xm
+    domain, warnings = read_xm_checked(cfg, xend_config_version, strict=strict)
+    for warning in warnings:
+        emit_warning(warning, on_warning, 1)
+    return write_xml(domain, secure=True)

@@ -149,7 +149,9 @@ class DomainXMLError(ConversionError):
 class FastSexprWarning(UserWarning):
     """Input that converts as libvirt read it, though libvirt was lenient
     with it: a record lacking its closing parentheses, a ``)`` that closes no
-    list, text after the record.  ``strict=True`` makes each an error.
+    list, text after the record; or a setting the domain XML cannot carry
+    (its text starts with the SEXPR path or xm key: ``domain/device/vtpm:
+    ...``).  ``strict=True`` makes each an error.
 
     ``str(warning)`` is the message; ``lineno`` and ``colno`` (from 1, or
     None) give its place in the input, ``record`` the number of the record of

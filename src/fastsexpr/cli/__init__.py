@@ -203,8 +203,9 @@ def _add_convert(sub) -> None:
                            "name exists")
     conv.add_argument("--strict", action="store_true",
                       help="refuse what libvirt's SEXPR reader forgave (a record lacking "
-                           "its closing ')', a ')' that closes no list) instead of "
-                           "converting it with a warning")
+                           "its closing ')', a ')' that closes no list) and any setting "
+                           "the conversion cannot carry (a vtpm device, a cpu_cap, a "
+                           "second display) instead of converting it with a warning")
     conv.add_argument("--fail-fast", action="store_true", help="stop at the first failure")
     conv.add_argument("--report", metavar="FILE",
                       help="write one JSON line per input (per domain of a dump) to FILE, "

@@ -13,7 +13,6 @@ and per directory elsewhere.
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import errno
 import functools
 import os
@@ -82,6 +81,7 @@ def _libc_renameat2():
     """libc's renameat2 (Linux, glibc 2.28 and later), or None."""
     if not sys.platform.startswith("linux"):
         return None
+    import ctypes   # here: a run writing to stdout never needs it
     try:
         fn = ctypes.CDLL(None, use_errno=True).renameat2
     except (OSError, AttributeError):
@@ -100,6 +100,7 @@ def _rename_noreplace(tmp: str, final: str) -> Optional[bool]:
         return None
     if fn(_AT_FDCWD, os.fsencode(tmp), _AT_FDCWD, os.fsencode(final), _RENAME_NOREPLACE) == 0:
         return True
+    import ctypes
     err = ctypes.get_errno()
     if err == errno.EEXIST:
         return False
@@ -290,6 +291,7 @@ def _libc_syncfs():
     """libc's syncfs, or None where there is none (it is Linux's)."""
     if not sys.platform.startswith("linux"):
         return None
+    import ctypes
     try:
         fn = ctypes.CDLL(None, use_errno=True).syncfs
     except (OSError, AttributeError):
@@ -307,6 +309,7 @@ def syncfs(fd: int) -> None:
     metadata (directory entries) alike, and wait for it. Linux 5.8 and later
     also report a write-back error seen on it since ``fd`` was opened."""
     if _libc_syncfs()(fd) != 0:
+        import ctypes
         err = ctypes.get_errno()
         raise OSError(err, os.strerror(err))
 
@@ -323,7 +326,10 @@ class Durability:
     """
 
     def __init__(self, roots: Iterable[str] = ()):
-        self.batched = has_syncfs()
+        roots = list(roots)
+        # No output root: nothing but a report file, if that, is written, so
+        # a plain fsync serves and libc need not be asked.
+        self.batched = bool(roots) and has_syncfs()
         self._fds: Dict[int, int] = {}        # st_dev -> a directory open on it
         self._devs: Dict[str, int] = {}       # directory -> its st_dev
         if self.batched:

@@ -113,8 +113,8 @@ def _read_domains(data: bytes, src: str, settings: Settings):
         except DomainXMLError as exc:
             raise _second_document(exc, data) or exc
     if src == "xm":
-        from ..xm import read_xm   # imported for xm input only
-        return [(read_xm(data, version), [])]
+        from ..xm import read_xm_checked   # imported for xm input only
+        return [read_xm_checked(data, version, strict=settings.strict)]
     items: list = []
     warned: list = []
 
@@ -128,6 +128,7 @@ def _read_domains(data: bytes, src: str, settings: Settings):
                                on_error=take, on_warning=warned.append):
         take(domain)
     return items
+
 
 
 # libxml2's words for what follows the root element, and where it points:

@@ -21,6 +21,7 @@ from ..syntax import SexprWriter, member_values, loads
 from ..versions import check_version, clock_in_image
 from .chr import read_console, read_image_chrs, write_image_chrs
 from .clock import read_clock, write_clock, write_hpet
+from .carried import settings_dropped
 from .devices import collect_devices
 from .disk import read_disks, read_image_disks, write_disks, write_image_disks
 from .graphics import read_image_graphics, read_vfb, write_image_graphics, write_vfb
@@ -40,13 +41,16 @@ __all__ = ["read_sexpr", "write_sexpr"]
 
 
 def read_sexpr(tree_or_text, xend_config_version: int = 4, *,
-               tty: Optional[str] = None, vncport: int = -1) -> Domain:
+               tty: Optional[str] = None, vncport: int = -1,
+               dropped: Optional[list] = None) -> Domain:
     """Read a xend domain SEXPR as libvirt 1.2.10 did.
 
     ``tree_or_text`` is a tree from :func:`fastsexpr.loads` or SEXPR text
     (read with libvirt's own lenient reader).  ``tty`` is the console pty
     path and ``vncport`` the VNC port that libvirt took from xenstore for a
-    running domain (None and -1 when unknown).
+    running domain (None and -1 when unknown).  ``dropped``, a list, gets
+    a (SEXPR path, what) for each setting the conversion drops
+    (:mod:`.carried`), found from the lists read here.
 
     Returns the :class:`~fastsexpr.Domain`.  Raises
     :class:`~fastsexpr.ConversionError` naming the SEXPR path for a domain
@@ -77,7 +81,7 @@ def read_sexpr(tree_or_text, xend_config_version: int = 4, *,
     read_lifecycle(dom, top)
     read_clock(dom, top, image_node, img, hvm, version)
 
-    disks, vifs, pci, vfb = collect_devices(root)
+    disks, vifs, pci, vfb, others = collect_devices(root)
     if disks:
         read_disks(dom, disks, hvm, version)
     if vifs:
@@ -100,6 +104,8 @@ def read_sexpr(tree_or_text, xend_config_version: int = 4, *,
             read_sound(dom, img)
     elif dom.id != 0:
         read_console(dom, tty)
+    if dropped is not None:
+        dropped.extend(settings_dropped(root, top, image_node, img, others, dom))
     return dom
 
 

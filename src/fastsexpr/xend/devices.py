@@ -12,13 +12,16 @@ _DEVICE_HEADS = frozenset(DISK_KINDS + ("vif", "pci", "vfb"))
 
 
 def collect_devices(root):
-    """(disks, vifs, pci, vfb) of the record ``root``: the disks as
+    """(disks, vifs, pci, vfb, others) of the record ``root``: the disks as
     (device list, sub-list, kind) and the vifs' sub-lists, in order; the
-    first pci and vfb sub-list, or None."""
+    first pci and vfb sub-list, or None; the heads of the device lists
+    passed by (a vkbd, a vtpm, a second pci), for the check of what the
+    conversion drops (carried.py)."""
     disks = []
     vifs = []
     pci = None
     vfb = None
+    others = []
     for node in root:
         if type(node) is not list or len(node) < 2 or node[0] != "device":
             continue
@@ -35,9 +38,15 @@ def collect_devices(root):
             elif head == "pci":
                 if pci is None:
                     pci = sub
+                else:
+                    others.append(head)
             elif head == "vfb":
                 if vfb is None:
                     vfb = sub
+                else:
+                    others.append(head)
+            else:
+                others.append(head)
             continue
         # A path follows the first (KIND ...) of each kind, and an empty one
         # hides any later one of that kind.
@@ -45,8 +54,12 @@ def collect_devices(root):
         for sub in node[1:]:
             if type(sub) is list and sub:
                 head = sub[0]
-                if type(head) is str and head in _DEVICE_HEADS and head not in first:
-                    first[head] = sub if len(sub) > 1 else None
+                if type(head) is str and head not in first:
+                    if head in _DEVICE_HEADS:
+                        first[head] = sub if len(sub) > 1 else None
+                    elif len(sub) > 1:
+                        first[head] = None
+                        others.append(head)
         if not first:
             continue
         for kind in DISK_KINDS:
@@ -57,8 +70,13 @@ def collect_devices(root):
         sub = first.get("vif")
         if sub is not None:
             vifs.append(sub)
-        if pci is None:
-            pci = first.get("pci")
-        if vfb is None:
-            vfb = first.get("vfb")
-    return disks, vifs, pci, vfb
+        for kind in ("pci", "vfb"):
+            sub = first.get(kind)
+            if sub is not None:
+                if kind == "pci" and pci is None:
+                    pci = sub
+                elif kind == "vfb" and vfb is None:
+                    vfb = sub
+                else:
+                    others.append(kind)
+    return disks, vifs, pci, vfb, others

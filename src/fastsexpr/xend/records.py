@@ -29,6 +29,7 @@ from ..model.domain import Domain
 from ..syntax import loads, record_spans
 from ..versions import check_version
 from . import read_sexpr     # the package, whatever module holds it
+from .carried import say_or_refuse
 
 __all__ = ["iter_domains", "read_one"]
 
@@ -274,7 +275,7 @@ def _taken_in(scan: _Scan, k: int) -> str:
             f"{scan.count_lists()} records in all")
 
 
-def _emit(warning: FastSexprWarning, on_warning: OnWarning, stacklevel: int) -> None:
+def emit_warning(warning: FastSexprWarning, on_warning: OnWarning, stacklevel: int) -> None:
     """Hand a warning to ``on_warning``, or to :mod:`warnings` pointing
     ``stacklevel`` frames above the caller."""
     if on_warning is None:
@@ -301,10 +302,16 @@ def _hard_error(scan: _Scan, part: _Part, k: int) -> Optional[SexprSyntaxError]:
     return None
 
 
-def _read_record(scan: _Scan, part: _Part, version: int, record: Optional[int]) -> Domain:
+def _read_record(scan: _Scan, part: _Part, version: int, record: Optional[int],
+                 strict: bool, said: List[FastSexprWarning]) -> Domain:
     tree = loads(scan.text[part.start:part.end], dialect="libvirt")
     try:
-        return read_sexpr(tree, version)
+        dropped: list = []
+        dom = read_sexpr(tree, version, dropped=dropped)
+        if dropped:
+            said.extend(say_or_refuse(dropped, strict, record=record, lineno=None
+                                      if record is None else scan.lines(part.start)))
+        return dom
     except ConversionError as exc:
         if record is None:
             raise
@@ -325,7 +332,7 @@ def _records(scan: _Scan, version: int, strict: bool):
         result: Union[Domain, FastSexprError, None] = error
         if error is None:
             try:
-                result = _read_record(scan, part, version, k)
+                result = _read_record(scan, part, version, k, strict, said)
             except ConversionError as exc:
                 result = exc
         yield said, result
@@ -349,6 +356,9 @@ def iter_domains(data: Data, *, xend_config_version: int = 4, strict: bool = Fal
       prints them; records on its own line stay part of it, and its
       warning says so);
     * a ``)`` that closes no list is skipped with a warning;
+    * a setting the domain XML cannot carry (a ``vtpm`` device, a
+      ``cpu_cap``: :mod:`fastsexpr.xend.carried`) is said in a warning
+      whose text starts with its SEXPR path; runtime keys are not;
     * a record that libvirt refused, that holds a NUL character (libvirt
       stops reading there), or text outside any expression is an error
       (:class:`~fastsexpr.ConversionError` or
@@ -361,7 +371,9 @@ def iter_domains(data: Data, *, xend_config_version: int = 4, strict: bool = Fal
     :class:`~fastsexpr.FastSexprWarning`; a callable is called with each
     (``str()`` is its text, ``lineno`` its line, ``record`` its record)
     just before its record is yielded or reported.  ``strict=True`` makes
-    every leniency an error of its record, with its position.
+    every leniency an error of its record, with its position, and every
+    setting that cannot be carried a :class:`~fastsexpr.ConversionError`
+    of its record naming its path.
 
     Raises :class:`~fastsexpr.ConversionError` at once for an unknown
     ``xend_config_version``, ``TypeError`` for input that is neither text
@@ -400,7 +412,7 @@ def _iter_domains(data, version, strict, on_error, on_warning):
         return
     for said, item in _records(scan, version, strict):
         for w in said:
-            _emit(w, on_warning, 1)
+            emit_warning(w, on_warning, 1)
         if isinstance(item, Domain):
             yield item
         else:
@@ -440,7 +452,12 @@ def read_one(data: Data, version: int, *, strict: bool = False,
     text = _decode(data)
     tree = _one_clean_record(text)
     if tree is not None:
-        return read_sexpr(tree, version)
+        dropped: list = []
+        dom = read_sexpr(tree, version, dropped=dropped)
+        if dropped:
+            for warning in say_or_refuse(dropped, strict):
+                emit_warning(warning, on_warning, 2)
+        return dom
     scan = _scan(text)
     parts = scan.parts
     if scan.leading or not parts or not parts[0].is_list(scan.text):
@@ -467,5 +484,9 @@ def read_one(data: Data, version: int, *, strict: bool = False,
     if strict and lenient:
         raise lenient[0].error(scan, None)
     for leniency in lenient:
-        _emit(leniency.warning(None), on_warning, 2)
-    return _read_record(scan, part, version, None)
+        emit_warning(leniency.warning(None), on_warning, 2)
+    said: List[FastSexprWarning] = []
+    dom = _read_record(scan, part, version, None, strict, said)
+    for warning in said:
+        emit_warning(warning, on_warning, 2)
+    return dom

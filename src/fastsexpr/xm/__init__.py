@@ -9,11 +9,14 @@ disk) reads and writes its own keys.
 """
 from __future__ import annotations
 
-from typing import Mapping, Optional, Union
+from typing import List, Mapping, Optional, Tuple, Union
 
+from ..errors import FastSexprWarning
 from ..model.domain import Domain
 from ..versions import check_version
 from ..xend.net import check_networks
+from ..xend.carried import say_or_refuse
+from .carried import not_carried
 from .chr import read_chrs, write_chrs
 from .clock import read_clock, read_hpet, write_clock, write_hpet
 from .conf import Conf, read_conf, write_conf
@@ -29,7 +32,7 @@ from .resources import read_resources, write_resources
 from .sound import read_sound, write_sound
 from .values import XmIn
 
-__all__ = ["read_xm", "write_xm"]
+__all__ = ["read_xm", "read_xm_checked", "write_xm"]
 
 
 def read_xm(cfg: Union[str, bytes, Conf], xend_config_version: int = 4, *,
@@ -78,6 +81,17 @@ def read_xm(cfg: Union[str, bytes, Conf], xend_config_version: int = 4, *,
     read_chrs(dom, x)
     read_disks(dom, x)
     return dom
+
+
+def read_xm_checked(cfg: Union[str, bytes], xend_config_version: int = 4, *,
+                    strict: bool = False) -> Tuple[Domain, List[FastSexprWarning]]:
+    """:func:`read_xm`, and a warning for each key libvirt's reader ignored
+    that holds configuration (``strict``: a ConversionError naming the key
+    instead): what ``xm_to_xml`` and the command read an xm config with."""
+    check_version(xend_config_version)
+    conf = read_conf(cfg)
+    domain = read_xm(conf, xend_config_version)
+    return domain, say_or_refuse(not_carried(conf.first, domain, xend_config_version), strict)
 
 
 def write_xm(domain: Domain, xend_config_version: int = 4, *,
