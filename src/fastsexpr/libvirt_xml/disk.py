@@ -23,6 +23,7 @@ _START_ATTRS = {dtype: {device: (("type", dtype), ("device", device)) for device
 # A drive name: a prefix (none starts another), letters numbering the
 # drive, then an optional partition number.
 _DRIVE_NAME = re.compile(r"(?:fd|hd|vd|sd|xvd|ubd)([a-z]*)[0-9]*\Z")
+_DRIVE_PREFIXES = frozenset(("fd", "hd", "vd", "sd", "xvd", "ubd"))
 # target prefix -> bus libvirt assumes when <target bus> is absent (ide
 # for any other name).  No prefix starts another, so looking up a name's
 # first two letters, then its first three, finds its prefix.
@@ -173,6 +174,8 @@ def libvirt_disk_order(disks: List[Disk]) -> List[Disk]:
     n = len(disks)
     if n < 2:
         return disks
+    if n <= _FEW_DISKS:
+        return _few_disks_order(disks)
     # Nodes 0..n-1 are the disks, node n the head of a circular list.
     after = [n] * (n + 1)
     before = [n] * (n + 1)
@@ -203,8 +206,34 @@ def libvirt_disk_order(disks: List[Disk]) -> List[Disk]:
     return ordered
 
 
+# Up to this many disks libvirt's own scan is cheaper than setting up the
+# linked list (most domains have one to four).
+_FEW_DISKS = 8
+
+
+def _few_disks_order(disks: List[Disk]) -> List[Disk]:
+    """libvirt_disk_order by libvirt's scan, for a handful of disks."""
+    placed = []     # (bus, drive index, disk), in the order so far
+    for disk in disks:
+        bus = disk.bus
+        index = _drive_index(disk.target)
+        at = len(placed)
+        for i, (other_bus, other_index, _) in enumerate(placed):
+            if other_bus == bus:
+                if other_index > index:
+                    at = i
+                    break
+                at = i + 1
+        placed.insert(at, (bus, index, disk))
+    return [disk for _, _, disk in placed]
+
+
 def _drive_index(name: str) -> int:
     """libvirt's virDiskNameToIndex: "hda" is 0, "hdz" 25, "hdaa" 26."""
+    last = name[-1:]
+    if "a" <= last <= "z" and name[:-1] in _DRIVE_PREFIXES:
+        # The usual name, a prefix and one letter, without the pattern.
+        return ord(last) - 97
     m = _DRIVE_NAME.match(name)
     if m is None:
         return -1
