@@ -65,6 +65,10 @@ def _read_vcpu(dom: Domain, el) -> None:
     text = string(el)
     if text is not None:
         dom.max_vcpus = _read_count(text, "maximum")
+    if not el.attrib:
+        # The usual bare <vcpu>N</vcpu>: no attribute to look up.
+        dom.vcpus = dom.max_vcpus
+        return
     current = el.get("current")
     if current:
         count = _read_count(current, "current")

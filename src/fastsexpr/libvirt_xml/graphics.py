@@ -16,6 +16,7 @@ __all__ = [
 ]
 
 _LISTEN_TYPES = ("address", "network")
+_GRAPHICS_TYPES = frozenset(GRAPHICS_TYPES)
 # The graphics types that listen on a network address.
 _LISTENING_TYPES = ("vnc", "rdp", "spice")
 # Every guest has a mouse and a keyboard of its own, on the bus its kind
@@ -61,7 +62,7 @@ def read_graphics(dom: Domain, el, hvm: bool) -> bool:
     gtype = el.get("type")
     if gtype is None:
         raise DomainXMLError("missing graphics device type", device_path(el))
-    if gtype not in GRAPHICS_TYPES:
+    if gtype not in _GRAPHICS_TYPES:
         raise DomainXMLError(f"unknown graphics device type '{gtype}'", device_path(el))
     gfx = Graphics(gtype)
     if gtype == "vnc":

@@ -2,10 +2,7 @@
 devices) and <features>."""
 from __future__ import annotations
 
-import threading
 from typing import Tuple
-
-from lxml import etree
 
 from ..errors import DomainXMLError
 from ..model.domain import OS, Domain
@@ -31,9 +28,7 @@ _LOADER_ROM = (("type", "rom"),)
 # The <os> children kept as text, each under the OS field of its name.
 _OS_TEXTS = ("loader", "kernel", "initrd", "cmdline", "root")
 # The devices whose own <boot> child libvirt counts.
-_DEVICE_BOOT_XPATH = "boolean(disk/boot|interface/boot|hostdev/boot|redirdev/boot)"
-
-_local = threading.local()
+_BOOT_DEVICES = ("disk", "interface", "hostdev", "redirdev")
 
 
 def read_os(dom: Domain, top, guest_arches: Tuple[str, ...]) -> None:
@@ -115,12 +110,9 @@ def has_boot_child(el) -> bool:
 
 
 def _has_device_boot(devices) -> bool:
-    # A compiled XPath is quicker than walking the devices in Python; each
-    # thread has its own, as lxml serialises the use of one.
-    find = getattr(_local, "device_boot", None)
-    if find is None:
-        find = _local.device_boot = etree.XPath(_DEVICE_BOOT_XPATH)
-    return find(devices)
+    # Only error paths get here, so a plain walk (no XPath, no per-thread
+    # compiled expression) is fast enough.
+    return any(has_boot_child(el) for el in devices.iterchildren(*_BOOT_DEVICES))
 
 
 def read_features(dom: Domain, features) -> None:
