@@ -86,7 +86,8 @@ def read_graphics(dom: Domain, el, hvm: bool) -> bool:
         gfx.display = el.get("display")
         gfx.xauth = el.get("xauth")
     if gtype in _LISTENING_TYPES:
-        gfx.listen = _read_listen(el)
+        # Without <listen> children only the attribute counts (empty: none).
+        gfx.listen = _read_listen(el) if len(el) else el.get("listen") or None
     dom.graphics.append(gfx)
     return False
 
