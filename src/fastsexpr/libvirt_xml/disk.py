@@ -220,19 +220,23 @@ _FEW_DISKS = 8
 
 def _few_disks_order(disks: List[Disk]) -> List[Disk]:
     """libvirt_disk_order by libvirt's scan, for a handful of disks."""
-    placed = []     # (bus, drive index, disk), in the order so far
+    placed = []     # the disks in the order so far
+    keys = []       # (bus, drive index) of each of placed
     for disk in disks:
         bus = disk.bus
         index = _drive_index(disk.target)
-        at = len(placed)
-        for i, (other_bus, other_index, _) in enumerate(placed):
+        at = len(keys)
+        i = 0
+        for other_bus, other_index in keys:
             if other_bus == bus:
                 if other_index > index:
                     at = i
                     break
                 at = i + 1
-        placed.insert(at, (bus, index, disk))
-    return [disk for _, _, disk in placed]
+            i += 1
+        keys.insert(at, (bus, index))
+        placed.insert(at, disk)
+    return placed
 
 
 def _drive_index(name: str) -> int:
