@@ -128,7 +128,7 @@ def _has_device_boot(devices) -> bool:
 
 def read_features(dom: Domain, features) -> None:
     flags = dom.features
-    for child in features:
+    for child in features[:]:
         ftag = child.tag
         if ftag.__class__ is not str:
             continue
