@@ -128,7 +128,8 @@ def test_engines_look_up_alike(node, path):
 @needs_compiled
 @PROPS
 @given(ops=st.lists(st.tuples(
-    st.sampled_from(["pair", "pair_unescaped", "pair_unquoted", "raw", "esc"]),
+    st.sampled_from(["pair", "pair_unescaped", "pair_unquoted", "raw", "esc", "write",
+                     "pairs"]),
     st.sampled_from(["name", "k", "é"]), ATOMS), max_size=8))
 def test_engines_emit_alike(ops):
     a, b = compiled_core.SexprWriter(), _pycore.SexprWriter()
@@ -137,6 +138,10 @@ def test_engines_emit_alike(ops):
         for w in (a, b):
             if op in ("raw", "esc"):
                 getattr(w, op)(text)
+            elif op == "write":
+                w.write(key, text, key)
+            elif op == "pairs":
+                w.pairs(key, text, key, None)
             else:
                 getattr(w, op)(key, text)
         for w in (x, y):

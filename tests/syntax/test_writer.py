@@ -154,6 +154,37 @@ def test_sexpr_writer_errors(impl):
     assert impl.SexprWriter().getvalue() == ""
 
 
+def test_sexpr_writer_write_escapes_every_second_part(impl):
+    w = impl.SexprWriter()
+    w.write("(dev '", "it's", "')(uname '", "file:/a\\b", "')")
+    w.write()
+    w.write("(mode 'w')")
+    w.write("(", "é中😀'", " x)", "")
+    assert w.getvalue() == ("(dev 'it\\'s')(uname 'file:/a\\\\b')(mode 'w')"
+                            "(é中😀\\' x)")
+
+
+def test_sexpr_writer_pairs_skip_absent_values(impl):
+    w = impl.SexprWriter()
+    w.pairs("kernel", "/k'1", "ramdisk", None, "root", "", "args", "a\\b")
+    w.pairs()
+    assert w.getvalue() == "(kernel '/k\\'1')(root '')(args 'a\\\\b')"
+
+
+def test_sexpr_writer_batches_are_all_or_nothing(impl):
+    w = impl.SexprWriter()
+    w.raw("(a)")
+    with pytest.raises(TypeError):
+        w.write("(b '", "x", "')", "y", 5)
+    with pytest.raises((TypeError, AttributeError)):
+        w.write("(b '", 5, "')")
+    with pytest.raises(TypeError):
+        w.pairs("k", "v", "odd")
+    with pytest.raises((TypeError, AttributeError)):
+        w.pairs("k", "v", "n", 5)
+    assert w.getvalue() == "(a)"
+
+
 # ----------------------------------------------------------------- XmlWriter
 
 def test_xml_writer_layout(impl):

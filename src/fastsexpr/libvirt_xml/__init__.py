@@ -119,7 +119,8 @@ def _read_devices(dom: Domain, devices, os_boot: bool) -> bool:
     per_device_boot = False
     seen_emulator = False
     readers = _DEVICE_READERS
-    for el in devices:
+    # devices[:] is a list of the children, quicker to walk than devices itself.
+    for el in devices[:]:
         # Comments and processing instructions have non-string tags, which
         # no reader is registered under.
         tag = el.tag

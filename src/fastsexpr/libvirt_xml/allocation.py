@@ -16,12 +16,15 @@ _MAX_VCPUS = 65535
 _PLACEMENTS = ("static", "auto")
 _STATIC = (("placement", "static"),)
 _VCPU_PATH = "/domain/vcpu"
+# The largest KiB count whose bytes fit ULLONG_MAX.
+_MAX_KIB = ULLONG_MAX // 1024
 
 
 def read_allocation(dom: Domain, top) -> None:
     """Memory and vCPUs from the root's first children ``top``."""
     max_kib = _read_size(top.get("memory"), "memory", True)
-    cur_kib = _read_size(top.get("currentMemory"), "currentMemory", False)
+    cur_el = top.get("currentMemory")
+    cur_kib = None if cur_el is None else _read_size(cur_el, "currentMemory", False)
     if not cur_kib:
         cur_kib = max_kib
     elif cur_kib > max_kib:
@@ -51,6 +54,9 @@ def _read_size(el, what: str, required: bool) -> Optional[int]:
         raise DomainXMLError(f"Invalid value '{text}' for element './{what}[1]'",
                              f"/domain/{what}")
     unit = el.get("unit")
+    if (not unit or unit == "KiB") and value <= _MAX_KIB:
+        # The usual KiB count: nothing to scale, round or refuse.
+        return value
     scale = unit_bytes(unit)
     if scale is None:
         raise DomainXMLError(f"unknown suffix '{unit}'", f"/domain/{what}")
@@ -65,6 +71,10 @@ def _read_vcpu(dom: Domain, el) -> None:
     text = string(el)
     if text is not None:
         dom.max_vcpus = _read_count(text, "maximum")
+    if not el.attrib:
+        # The usual bare <vcpu>N</vcpu>: no attribute to look up.
+        dom.vcpus = dom.max_vcpus
+        return
     current = el.get("current")
     if current:
         count = _read_count(current, "current")

@@ -17,6 +17,7 @@ __all__ = [
 _PATH_TYPES = frozenset(("dev", "file", "pipe", "unix"))
 # The start tag's attributes of each type, built once rather than per device.
 _TYPE_ATTRS = {ctype: (("type", ctype),) for ctype in CHR_TYPES}
+_CHR_TYPES = frozenset(CHR_TYPES)
 # Device kind -> the <target type> words libvirt knows for it, the first
 # being what an absent type means; a parallel port has none.
 _TARGET_TYPES = {
@@ -32,16 +33,17 @@ def _read_chr(el, kind: str) -> Chr:
     ctype = el.get("type")
     if ctype is None:
         ctype = "pty"
-    elif ctype not in CHR_TYPES:
+    elif ctype not in _CHR_TYPES:
         raise DomainXMLError(f"unknown type presented to host for character device: {ctype}", device_path(el))
     chr_ = Chr(ctype)
     chr_.port = -1
-    mode = path = protocol = target_el = None
+    mode = path = protocol = target_el = target_type = None
     # libvirt reads every <target> before any <source>, so a bad target
     # wins over a bad source mode found earlier in the document.
     bad_mode = None
     target_types = _TARGET_TYPES[kind]
-    for child in el:
+    # el[:] is a list of the children, quicker to walk than el itself.
+    for child in el[:]:
         ctag = child.tag
         if ctag == "source":
             own_mode = child.get("mode")
@@ -65,9 +67,10 @@ def _read_chr(el, kind: str) -> Chr:
                     f"unknown target type '{ttype}' specified for character device", device_path(el))
             if target_el is None:
                 target_el = child
+                target_type = ttype
 
     if target_el is not None:
-        ttype = target_el.get("type")
+        ttype = target_type
         chr_.target_type = None if ttype is None or ttype == target_types[0] else ttype
         port = target_el.get("port")
         if port is not None and kind != "console":

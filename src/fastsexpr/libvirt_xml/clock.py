@@ -53,9 +53,12 @@ def read_clock(clock: Clock, el) -> None:
                     "missing 'timezone' attribute for clock with offset='timezone'", _PATH)
             clock.timezone = tz
     n = 0
-    for timer in el.iterchildren("timer"):
-        n += 1
-        clock.timers.append(_read_timer(timer, f"{_PATH}/timer[{n}]"))
+    # A walk over the list el[:] rather than iterchildren("timer"), whose
+    # tag matcher costs more than the walk (a <clock> mostly has no child).
+    for timer in el[:]:
+        if timer.tag == "timer":
+            n += 1
+            clock.timers.append(_read_timer(timer, f"{_PATH}/timer[{n}]"))
 
 
 def _read_adjustment(clock: Clock, adjustment: str, offset: str) -> None:

@@ -20,9 +20,16 @@ _SOURCE_ATTRS = {"file": "file", "block": "dev", "dir": "dir", "volume": "volume
 # than per disk.
 _START_ATTRS = {dtype: {device: (("type", dtype), ("device", device)) for device in DISK_DEVICES}
                 for dtype in _SOURCE_ATTRS}
+# The vocabularies as sets: a word is looked up in one step rather than
+# compared with each word of the tuple.
+_DISK_TYPES = frozenset(DISK_TYPES)
+_DISK_DEVICES = frozenset(DISK_DEVICES)
+_DISK_BUSES = frozenset(DISK_BUSES)
+_DISK_FORMATS = frozenset(DISK_FORMATS)
 # A drive name: a prefix (none starts another), letters numbering the
 # drive, then an optional partition number.
 _DRIVE_NAME = re.compile(r"(?:fd|hd|vd|sd|xvd|ubd)([a-z]*)[0-9]*\Z")
+_DRIVE_PREFIXES = frozenset(("fd", "hd", "vd", "sd", "xvd", "ubd"))
 # target prefix -> bus libvirt assumes when <target bus> is absent (ide
 # for any other name).  No prefix starts another, so looking up a name's
 # first two letters, then its first three, finds its prefix.
@@ -52,18 +59,19 @@ def read_disk(dom: Domain, el, hvm: bool) -> bool:
     dtype = el.get("type")
     if dtype is None:
         dtype = "file"
-    elif dtype not in DISK_TYPES:
+    elif dtype not in _DISK_TYPES:
         raise DomainXMLError(f"unknown disk type '{dtype}'", device_path(el))
     device = el.get("device")
     if device is None:
         device = "disk"
-    elif device not in DISK_DEVICES:
+    elif device not in _DISK_DEVICES:
         raise DomainXMLError(f"unknown disk device '{device}'", device_path(el))
     # Positional: half the cost of keywords in a dataclass __init__.
     disk = Disk(dtype, device)
     source_el = target_el = driver_el = None
     boot = False
-    for child in el:
+    # el[:] is a list of the children, quicker to walk than el itself.
+    for child in el[:]:
         ctag = child.tag
         if ctag == "source":
             if source_el is None:
@@ -118,7 +126,7 @@ def read_disk(dom: Domain, el, hvm: bool) -> bool:
 def _read_bus(bus, device: str, target: str, el) -> str:
     """The disk's bus, given or implied by its device and target name."""
     if bus is not None:
-        if bus not in DISK_BUSES:
+        if bus not in _DISK_BUSES:
             raise DomainXMLError(f"unknown disk bus type '{bus}'", device_path(el))
     elif device == "floppy":
         bus = "fdc"
@@ -154,7 +162,7 @@ def _read_driver(disk: Disk, driver_el, el) -> None:
     if fmt is not None:
         if fmt == "aio":
             fmt = "raw"
-        if fmt not in DISK_FORMATS:
+        if fmt not in _DISK_FORMATS:
             raise DomainXMLError(f"unknown driver format value '{fmt}'", device_path(el))
         disk.driver_type = fmt
 
@@ -173,6 +181,8 @@ def libvirt_disk_order(disks: List[Disk]) -> List[Disk]:
     n = len(disks)
     if n < 2:
         return disks
+    if n <= _FEW_DISKS:
+        return _few_disks_order(disks)
     # Nodes 0..n-1 are the disks, node n the head of a circular list.
     after = [n] * (n + 1)
     before = [n] * (n + 1)
@@ -203,8 +213,38 @@ def libvirt_disk_order(disks: List[Disk]) -> List[Disk]:
     return ordered
 
 
+# Up to this many disks libvirt's own scan is cheaper than setting up the
+# linked list (most domains have one to four).
+_FEW_DISKS = 8
+
+
+def _few_disks_order(disks: List[Disk]) -> List[Disk]:
+    """libvirt_disk_order by libvirt's scan, for a handful of disks."""
+    placed = []     # the disks in the order so far
+    keys = []       # (bus, drive index) of each of placed
+    for disk in disks:
+        bus = disk.bus
+        index = _drive_index(disk.target)
+        at = len(keys)
+        i = 0
+        for other_bus, other_index in keys:
+            if other_bus == bus:
+                if other_index > index:
+                    at = i
+                    break
+                at = i + 1
+            i += 1
+        keys.insert(at, (bus, index))
+        placed.insert(at, disk)
+    return placed
+
+
 def _drive_index(name: str) -> int:
     """libvirt's virDiskNameToIndex: "hda" is 0, "hdz" 25, "hdaa" 26."""
+    last = name[-1:]
+    if "a" <= last <= "z" and name[:-1] in _DRIVE_PREFIXES:
+        # The usual name, a prefix and one letter, without the pattern.
+        return ord(last) - 97
     m = _DRIVE_NAME.match(name)
     if m is None:
         return -1

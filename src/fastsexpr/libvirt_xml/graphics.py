@@ -16,6 +16,7 @@ __all__ = [
 ]
 
 _LISTEN_TYPES = ("address", "network")
+_GRAPHICS_TYPES = frozenset(GRAPHICS_TYPES)
 # The graphics types that listen on a network address.
 _LISTENING_TYPES = ("vnc", "rdp", "spice")
 # Every guest has a mouse and a keyboard of its own, on the bus its kind
@@ -61,7 +62,7 @@ def read_graphics(dom: Domain, el, hvm: bool) -> bool:
     gtype = el.get("type")
     if gtype is None:
         raise DomainXMLError("missing graphics device type", device_path(el))
-    if gtype not in GRAPHICS_TYPES:
+    if gtype not in _GRAPHICS_TYPES:
         raise DomainXMLError(f"unknown graphics device type '{gtype}'", device_path(el))
     gfx = Graphics(gtype)
     if gtype == "vnc":
@@ -85,7 +86,8 @@ def read_graphics(dom: Domain, el, hvm: bool) -> bool:
         gfx.display = el.get("display")
         gfx.xauth = el.get("xauth")
     if gtype in _LISTENING_TYPES:
-        gfx.listen = _read_listen(el)
+        # Without <listen> children only the attribute counts (empty: none).
+        gfx.listen = _read_listen(el) if len(el) else el.get("listen") or None
     dom.graphics.append(gfx)
     return False
 

@@ -36,13 +36,18 @@ def read_hostdev(dom: Domain, el, hvm: bool) -> bool:
         raise DomainXMLError(f"unknown host device source address type '{htype}'", device_path(el))
     source = address = None
     boot = False
-    for child in el:
+    # Lists of the children (el[:]) are quicker to walk than the elements,
+    # and than iterchildren("address") with its tag matcher.
+    for child in el[:]:
         ctag = child.tag
         if ctag == "boot":
             boot = True
         elif ctag == "source" and source is None:
             source = child
-            address = next(child.iterchildren("address"), None)
+            for grandchild in child[:]:
+                if grandchild.tag == "address":
+                    address = grandchild
+                    break
     if source is None:
         raise DomainXMLError("Missing <source> element in hostdev device", device_path(el))
     if htype != "pci":

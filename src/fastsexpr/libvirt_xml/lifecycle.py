@@ -34,7 +34,8 @@ def read_lifecycle(dom: Domain, top) -> None:
 
 
 def _action(el, event: str, allowed, default: str) -> str:
-    action = string(el)
+    # string(el), without the call for the usual element of text only.
+    action = (el.text or None) if not len(el) else string(el)
     if action is None:
         return default
     if action not in allowed:

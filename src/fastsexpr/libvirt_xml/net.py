@@ -16,6 +16,9 @@ __all__ = ["read_interface", "write_interface"]
 _SOURCE_ATTRS = {"bridge": "bridge", "network": "network"}
 # The start tag's attributes of each type, built once rather than per device.
 _TYPE_ATTRS = {ntype: (("type", ntype),) for ntype in NET_TYPES}
+_NET_TYPES = frozenset(NET_TYPES)
+# The second hex digit of a MAC whose first octet has the multicast bit set.
+_MULTICAST_DIGITS = frozenset("13579bdf")
 # The types whose <ip> libvirt keeps.
 _IP_TYPES = ("ethernet", "bridge")
 _MODEL_OK = re.compile(r"[A-Za-z0-9_-]+\Z")
@@ -29,12 +32,13 @@ def read_interface(dom: Domain, el, hvm: bool) -> bool:
     ntype = el.get("type")
     if ntype is None:
         ntype = "user"
-    elif ntype not in NET_TYPES:
+    elif ntype not in _NET_TYPES:
         raise DomainXMLError(f"unknown interface type '{ntype}'", device_path(el))
     nic = Interface(ntype)
     mac = source_el = None
     boot = False
-    for child in el:
+    # el[:] is a list of the children, quicker to walk than el itself.
+    for child in el[:]:
         ctag = child.tag
         if ctag == "mac":
             if mac is None:
@@ -67,7 +71,11 @@ def read_interface(dom: Domain, el, hvm: bool) -> bool:
         if value is None:
             raise DomainXMLError(f"No <source> '{attr}' attribute specified with "
                                  f"<interface type='{ntype}'/>", device_path(el))
-        setattr(nic, attr, value)
+        # _SOURCE_ATTRS's rows spelled out, without a setattr.
+        if ntype == "bridge":
+            nic.bridge = value
+        else:
+            nic.network = value
     # Only the model that wins is checked; an empty one has no bad
     # character.  libvirt looks at it after the MAC and the source.
     model = nic.model
@@ -81,7 +89,7 @@ def _unicast_mac(text: str, el) -> str:
     mac = parse_mac(text)
     if mac is None:
         raise DomainXMLError(f"unable to parse mac address '{text}'", device_path(el))
-    if int(mac[:2], 16) & 1:
+    if mac[1] in _MULTICAST_DIGITS:
         raise DomainXMLError(f"expected unicast mac address, found multicast '{text}'", device_path(el))
     return mac
 

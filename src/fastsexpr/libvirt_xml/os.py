@@ -2,19 +2,12 @@
 devices) and <features>."""
 from __future__ import annotations
 
-import threading
 from typing import Tuple
-
-# lxml is imported where XML is read, not here: a process that only writes
-# XML (SEXPR -> XML) never loads it.
-TYPE_CHECKING = False
-if TYPE_CHECKING:
-    from lxml import etree
 
 from ..errors import DomainXMLError
 from ..model.domain import OS, Domain
 from ..model.vocab import FEATURES
-from .elements import child_string, first_children, string
+from .elements import child_string, string
 
 __all__ = ["read_os", "read_features", "write_os", "device_boot_conflict",
            "check_device_boot", "has_boot_child"]
@@ -33,11 +26,9 @@ _BOOT_ATTRS = {dev: (("dev", dev),) for dev in ("fd", "cdrom", "hd", "network")}
 _MAX_BOOT = 4
 _LOADER_ROM = (("type", "rom"),)
 # The <os> children kept as text, each under the OS field of its name.
-_OS_TEXTS = ("loader", "kernel", "initrd", "cmdline", "root")
+_OS_TEXTS = frozenset(("loader", "kernel", "initrd", "cmdline", "root"))
 # The devices whose own <boot> child libvirt counts.
-_DEVICE_BOOT_XPATH = "boolean(disk/boot|interface/boot|hostdev/boot|redirdev/boot)"
-
-_local = threading.local()
+_BOOT_DEVICES = ("disk", "interface", "hostdev", "redirdev")
 
 
 def read_os(dom: Domain, top, guest_arches: Tuple[str, ...]) -> None:
@@ -49,7 +40,17 @@ def read_os(dom: Domain, top, guest_arches: Tuple[str, ...]) -> None:
     if "bootloader_args" in top:
         dom.bootloader_args = child_string(top, "bootloader_args")
     os_el = top.get("os")
-    first = first_children(os_el) if os_el is not None else {}
+    # One walk gives the first child of each name (first_children) and the
+    # <boot>s, which lxml's iterchildren("boot") would cost a tag matcher.
+    first: dict = {}
+    boots = []
+    if os_el is not None:
+        keep_first = first.setdefault
+        for child in os_el[:]:
+            tag = child.tag
+            keep_first(tag, child)
+            if tag == "boot":
+                boots.append(child)
     type_el = first.get("type")
     os_type = string(type_el)
     if os_type is None:
@@ -71,17 +72,18 @@ def read_os(dom: Domain, top, guest_arches: Tuple[str, ...]) -> None:
     # costs more to build than its fields cost to set.
     osd = dom.os
     osd.type = os_type
-    for name in _OS_TEXTS:
-        el = first.get(name)
-        if el is not None:
+    # Over the children there are (type, a loader or kernel, boot) rather
+    # than over every name that could be there.
+    for name, el in first.items():
+        if name in _OS_TEXTS:
             setattr(osd, name, string(el))
-    if os_type == "hvm" and "boot" in first:
-        _read_boot(osd, os_el, top.get("devices"))
+    if os_type == "hvm" and boots:
+        _read_boot(osd, boots, top.get("devices"))
 
 
-def _read_boot(osd: OS, os_el, devices) -> None:
+def _read_boot(osd: OS, boots, devices) -> None:
     boot = osd.boot
-    for el in os_el.iterchildren("boot"):
+    for el in boots:
         if len(boot) == _MAX_BOOT:
             break
         dev = el.get("dev")
@@ -119,18 +121,14 @@ def has_boot_child(el) -> bool:
 
 
 def _has_device_boot(devices) -> bool:
-    # A compiled XPath is quicker than walking the devices in Python; each
-    # thread has its own, as lxml serialises the use of one.
-    find = getattr(_local, "device_boot", None)
-    if find is None:
-        from lxml import etree
-        find = _local.device_boot = etree.XPath(_DEVICE_BOOT_XPATH)
-    return find(devices)
+    # Only error paths get here, so a plain walk (no XPath, no per-thread
+    # compiled expression) is fast enough.
+    return any(has_boot_child(el) for el in devices.iterchildren(*_BOOT_DEVICES))
 
 
 def read_features(dom: Domain, features) -> None:
     flags = dom.features
-    for child in features:
+    for child in features[:]:
         ftag = child.tag
         if ftag.__class__ is not str:
             continue

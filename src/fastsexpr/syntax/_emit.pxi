@@ -267,6 +267,54 @@ cdef class SexprWriter:
         _o_int(&self.o, number)
         _o_char(&self.o, 41)
 
+    def write(self, *parts):
+        """The parts in turn, those at even positions (0, 2, ...) as they
+        are and those at odd positions through :func:`esc`: one call for a
+        line such as ``write("(dev '", target, "')(mode 'w')")``.  All or
+        nothing: a part that fails leaves the buffer as it was."""
+        cdef Py_ssize_t mark = self.o.len
+        cdef Py_ssize_t i
+        cdef tuple ps = parts
+        try:
+            for i in range(len(ps)):
+                part = ps[i]
+                if i & 1:
+                    if U_EXACT(part):
+                        _o_esc(&self.o, <str>part)
+                    else:
+                        _o_str(&self.o, _pure_esc(part))
+                elif U_CHECK(part):
+                    _o_str(&self.o, <str>part)
+                else:
+                    raise TypeError(f"SEXPR text must be str, not {type(part).__name__}")
+        except BaseException:
+            self.o.len = mark
+            raise
+
+    def pairs(self, *keys_and_values):
+        """``(key 'esc(value)')`` for each key and value in turn, skipping
+        a value that is None: ``pairs("kernel", k, "ramdisk", r)``.  All or
+        nothing, as :meth:`write`."""
+        cdef Py_ssize_t mark = self.o.len
+        cdef Py_ssize_t i
+        cdef tuple kv = keys_and_values
+        if len(kv) & 1:
+            raise TypeError("pairs() takes keys and values in pairs, "
+                            f"not {len(kv)} arguments")
+        try:
+            for i in range(0, len(kv), 2):
+                text = kv[i + 1]
+                if text is None:
+                    continue
+                if U_EXACT(text):
+                    _o_quoted_pair(&self.o, _as_text(kv[i]), <str>text, True)
+                else:
+                    # As pair(): escaped first, then written as it is.
+                    _o_quoted_pair(&self.o, _as_text(kv[i]), _as_text(_pycore.esc(text)), False)
+        except BaseException:
+            self.o.len = mark
+            raise
+
     def getvalue(self):
         return _o_value(&self.o)
 

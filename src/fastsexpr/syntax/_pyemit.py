@@ -49,8 +49,40 @@ class SexprWriter:
         """``(key N)``"""
         self._parts.append(f"({key} {int(number)})")
 
+    def write(self, *parts):
+        """The parts in turn, those at even positions (0, 2, ...) as they
+        are and those at odd positions through :func:`esc`: one call for a
+        line such as ``write("(dev '", target, "')(mode 'w')")``.  All or
+        nothing: a part that fails leaves the buffer as it was."""
+        out = list(parts)
+        for text in out[0::2]:
+            if not isinstance(text, str):
+                raise TypeError(f"SEXPR text must be str, not {type(text).__name__}")
+        if len(out) > 1:
+            out[1::2] = [_checked_esc(text) for text in out[1::2]]
+        self._parts.extend(out)
+
+    def pairs(self, *keys_and_values):
+        """``(key 'esc(value)')`` for each key and value in turn, skipping
+        a value that is None: ``pairs("kernel", k, "ramdisk", r)``.  All or
+        nothing, as :meth:`write`."""
+        if len(keys_and_values) % 2:
+            raise TypeError("pairs() takes keys and values in pairs, "
+                            f"not {len(keys_and_values)} arguments")
+        pairs = iter(keys_and_values)
+        self._parts.extend([f"({key} '{esc(text)}')" for key, text in zip(pairs, pairs)
+                            if text is not None])
+
     def getvalue(self):
         return "".join(self._parts)
+
+
+def _checked_esc(text):
+    """esc(text), which must be a str (as the compiled engine insists)."""
+    escaped = esc(text)
+    if not isinstance(escaped, str):
+        raise TypeError(f"esc() result must be str, not {type(escaped).__name__}")
+    return escaped
 
 
 

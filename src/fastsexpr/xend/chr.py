@@ -37,18 +37,20 @@ def _read_path(c, rest, text, tty, path):
     c.path = rest
 
 
-def _write_word(w, c):
-    w.raw(c.type)
+# Each writer puts ``head`` before the CHR string and ``tail`` after it, so
+# that a key and its CHR string take one call to the writer.
+
+def _write_word(w, c, head, tail):
+    w.raw(head + c.type + tail)
 
 
-def _write_prefixed_path(w, c):
-    w.raw(c.type + ":")
-    w.esc(c.path)
+def _write_prefixed_path(w, c, head, tail):
+    w.write(head + c.type + ":", c.path, tail)
 
 
-def _write_dev(w, c):
+def _write_dev(w, c, head, tail):
     # A host device is its path alone; see parse_chr.
-    w.esc(c.path)
+    w.write(head, c.path, tail)
 
 
 def _split_host(rest, text, kind, path):
@@ -69,11 +71,10 @@ def _read_tcp(c, rest, text, tty, path):
         c.listen = _SERVER in rest[comma:]
 
 
-def _write_tcp(w, c):
+def _write_tcp(w, c, head, tail):
     # xend's qemu knows only raw tcp and telnet.
-    w.raw(f"{'tcp' if c.protocol == 'raw' else 'telnet'}:{c.host}:{c.service}")
-    if c.listen:
-        w.raw(_SERVER_NOWAIT)
+    w.raw(f"{head}{'tcp' if c.protocol == 'raw' else 'telnet'}:{c.host}:{c.service}"
+          f"{_SERVER_NOWAIT if c.listen else ''}{tail}")
 
 
 def _read_udp(c, rest, text, tty, path):
@@ -90,9 +91,9 @@ def _read_udp(c, rest, text, tty, path):
     c.bind_service = rest[colon + 1:]
 
 
-def _write_udp(w, c):
-    w.raw(f"udp:{c.connect_host or ''}:{c.connect_service or ''}"
-          f"@{c.bind_host or ''}:{c.bind_service or ''}")
+def _write_udp(w, c, head, tail):
+    w.raw(f"{head}udp:{c.connect_host or ''}:{c.connect_service or ''}"
+          f"@{c.bind_host or ''}:{c.bind_service or ''}{tail}")
 
 
 def _read_unix(c, rest, text, tty, path):
@@ -104,11 +105,8 @@ def _read_unix(c, rest, text, tty, path):
         c.listen = _SERVER in rest[comma:]
 
 
-def _write_unix(w, c):
-    w.raw("unix:")
-    w.esc(c.path)
-    if c.listen:
-        w.raw(_SERVER_NOWAIT)
+def _write_unix(w, c, head, tail):
+    w.write(head + "unix:", c.path, _SERVER_NOWAIT + tail if c.listen else tail)
 
 
 # CHR type -> (its data's reader, its writer).  A type without a reader has
@@ -150,11 +148,12 @@ def parse_chr(text: str, tty, path: str) -> Chr:
     return chr_
 
 
-def write_chr(w, c: Chr, path: str) -> None:
+def write_chr(w, c: Chr, path: str, head: str = "", tail: str = "") -> None:
+    """``c`` as a CHR string, between ``head`` and ``tail``."""
     write = _WRITERS.get(c.type)
     if write is None:
         raise DomainXMLError(f"unsupported chr device type '{c.type}'", path)
-    write(w, c)
+    write(w, c, head, tail)
 
 
 # ---- where CHR strings appear
@@ -172,19 +171,18 @@ def read_image_chrs(dom: Domain, hvm_node, img: dict, tty) -> None:
 def write_image_chrs(w, d: Domain) -> None:
     """The parallel port, then the serial ports, of an HVM image."""
     # Only the first parallel port: xend's image has one.
+    serials = d.serials
     if d.parallels:
-        w.raw("(parallel ")
-        write_chr(w, d.parallels[0], "/domain/devices/parallel[1]")
-        w.raw(")")
+        write_chr(w, d.parallels[0], "/domain/devices/parallel[1]", "(parallel ", ")")
+    elif not serials:
+        w.raw("(parallel none)(serial none)")
+        return
     else:
         w.raw("(parallel none)")
-    serials = d.serials
     if not serials:
         w.raw("(serial none)")
     elif len(serials) == 1 and serials[0].port == 0:
-        w.raw("(serial ")
-        write_chr(w, serials[0], "/domain/devices/serial[1]")
-        w.raw(")")
+        write_chr(w, serials[0], "/domain/devices/serial[1]", "(serial ", ")")
     else:
         _write_serial_ports(w, serials)
 

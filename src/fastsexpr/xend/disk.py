@@ -149,17 +149,10 @@ def write_image_disks(w, d: Domain, version: int) -> None:
                 raise DomainXMLError(
                     f"floppy {disk.target} has no source: xend needs an image file",
                     disk_path(disk))
-            w.raw("(")
-            w.esc(disk.target)
-            w.raw(" '")
-            w.esc(disk.source)
-            w.raw("')")
+            w.write("(", disk.target, " '", disk.source, "')")
 
 
 def write_disks(w, d: Domain, version: int, hvm: bool) -> None:
-    raw = w.raw
-    esc = w.esc
-    # An HVM image holds the floppies, and the cdroms at V1.
     skip_cdrom = hvm and hvm_cdrom_in_image(version)
     ioemu = hvm and hvm_disk_ioemu_prefix(version)
     for disk in d.disks:
@@ -168,42 +161,40 @@ def write_disks(w, d: Domain, version: int, hvm: bool) -> None:
             continue
         driver = disk.driver_name
         tap = driver in TAP_DRIVERS
-        raw(f"(device ({driver} " if tap else "(device (vbd ")
+        # One write per disk: the text around the escaped values is built
+        # here, the values are escaped by the writer.
         if ioemu:
-            raw("(dev '" + _IOEMU_PREFIX)
-            esc(disk.target)
-            raw("')")
+            head, dev_end = "(dev '" + _IOEMU_PREFIX, "')"
         elif hvm or device == "cdrom":
-            raw("(dev '")
-            esc(disk.target)
-            raw(_CDROM_SUFFIX + "')" if device == "cdrom" else _DISK_SUFFIX + "')")
+            head = "(dev '"
+            dev_end = _CDROM_SUFFIX + "')" if device == "cdrom" else _DISK_SUFFIX + "')"
         else:
-            w.pair("dev", disk.target)
+            head, dev_end = "(dev '", "')"
+        head = (f"(device ({driver} " if tap else "(device (vbd ") + head
         src = disk.source
-        if src is not None:
-            raw("(uname '")
+        if src is not None and driver is None:
+            driver = STORAGE_DRIVERS.get(disk.type)
             if driver is None:
-                driver = STORAGE_DRIVERS.get(disk.type)
-                if driver is None:
-                    raise DomainXMLError(f"unsupported disk type {disk.type}", disk_path(disk))
-                # A block device named without its directory lives in /dev.
-                raw(driver + (":" if driver != "phy" or src.startswith("/") else ":/dev/"))
-            else:
-                esc(driver)
-                raw(":")
-                if tap:
-                    fmt = disk.driver_type
-                    esc("aio" if fmt is None else TAP_FORMAT_WORDS.get(fmt, fmt))
-                    raw(":")
-            esc(src)
-            raw("')")
-        # Checked only after the uname: a disk xend cannot name at all is
-        # reported as such even when it is also transient.
+                raise DomainXMLError(f"unsupported disk type {disk.type}", disk_path(disk))
+            # The driver is a word of ours: no escaping needed.
+            dev_end += "(uname '" + driver + (
+                ":" if driver != "phy" or src.startswith("/") else ":/dev/")
+            driver = None
         if disk.transient:
             raise DomainXMLError("transient disks not supported yet", disk_path(disk))
         if disk.readonly:
-            raw("(mode 'r')))")
+            end = "(mode 'r')))"
         elif disk.shareable:
-            raw("(mode 'w!')))")
+            end = "(mode 'w!')))"
         else:
-            raw("(mode 'w')))")
+            end = "(mode 'w')))"
+        if src is None:
+            w.write(head, disk.target, dev_end + end)
+        elif driver is None:
+            w.write(head, disk.target, dev_end, src, "')" + end)
+        elif tap:
+            fmt = disk.driver_type
+            w.write(head, disk.target, dev_end + "(uname '", driver, ":",
+                    "aio" if fmt is None else TAP_FORMAT_WORDS.get(fmt, fmt), ":", src, "')" + end)
+        else:
+            w.write(head, disk.target, dev_end + "(uname '", driver, ":", src, "')" + end)

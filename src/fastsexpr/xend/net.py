@@ -51,34 +51,30 @@ def write_nics(w, d: Domain, version: int, hvm: bool,
                networks: Optional[Mapping[str, str]]) -> None:
     """``networks`` maps a libvirt network to its bridge, as libvirt's
     network driver did; without it a network NIC is refused."""
-    pair = w.pair
     ioemu = hvm and hvm_nic_type_ioemu(version)
     for index, nic in enumerate(d.interfaces, 1):
         ntype = nic.type
         bridge = nic.bridge
         if ntype != "bridge" and ntype != "ethernet":
             bridge = _network_bridge(nic, f"/domain/devices/interface[{index}]", networks)
-        w.raw("(device (vif ")
-        w.pair_unescaped("mac", nic.mac)
-        if ntype != "ethernet":
-            if bridge is not None:
-                pair("bridge", bridge)
-            # A network's NIC gets the bridge script whatever it names:
-            # libvirt refused a script there before it got this far.
-            pair("script", nic.script if nic.script is not None else DEFAULT_VIF_SCRIPT)
-        elif nic.script is not None:
-            pair("script", nic.script)
-        if nic.ip is not None:
-            pair("ip", nic.ip)
-        if nic.ifname is not None and not nic.ifname.startswith(_XEND_IFNAME_PREFIX):
-            pair("vifname", nic.ifname)
+        script = nic.script
+        # A network's NIC gets the bridge script whatever it names: libvirt
+        # refused a script there before it got this far.
+        if ntype != "ethernet" and script is None:
+            script = DEFAULT_VIF_SCRIPT
+        ifname = nic.ifname
+        if ifname is not None and ifname.startswith(_XEND_IFNAME_PREFIX):
+            ifname = None
         model = nic.model
         if hvm and model == _NETFRONT:
-            w.raw("(type netfront)))")
-            continue
-        if model is not None:
-            pair("model", model)
-        w.raw("(type ioemu)))" if ioemu else "))")
+            model, end = None, "(type netfront)))"
+        else:
+            end = "(type ioemu)))" if ioemu else "))"
+        # The MAC is checked (parse_mac): written as it is.
+        w.raw(f"(device (vif (mac '{nic.mac}')")
+        w.pairs("bridge", None if ntype == "ethernet" else bridge, "script", script,
+                "ip", nic.ip, "vifname", ifname, "model", model)
+        w.raw(end)
 
 
 def _network_bridge(nic, path: str, networks: Optional[Mapping[str, str]]) -> str:

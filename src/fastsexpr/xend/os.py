@@ -136,24 +136,21 @@ def write_kernel(w, osd: OS, hvm: bool) -> None:
     if hvm and osd.loader is None:
         raise DomainXMLError("no HVM domain loader", "/domain/os/loader")
     w.raw(_IMAGE_HVM if hvm else _IMAGE_LINUX)
-    pair = w.pair
-    if osd.kernel is not None:
-        pair("kernel", osd.kernel)
-    if osd.initrd is not None:
-        pair("ramdisk", osd.initrd)
-    if osd.root is not None:
-        pair("root", osd.root)
-    if osd.cmdline is not None:
-        pair("args", osd.cmdline)
-    if hvm:
-        # hvmloader is the HVM firmware; it takes the kernel slot unless a
-        # direct-boot kernel already holds it.
-        pair("loader" if osd.kernel is not None else "kernel", osd.loader)
+    # hvmloader is the HVM firmware; it takes the kernel slot unless a
+    # direct-boot kernel already holds it.  (pairs skips what is None.)
+    w.pairs("kernel", osd.kernel, "ramdisk", osd.initrd, "root", osd.root,
+            "args", osd.cmdline,
+            "loader" if osd.kernel is not None else "kernel", osd.loader if hvm else None)
 
 
 def write_boot(w, osd: OS) -> None:
     # No boot device means the first hard disk.
-    w.pair_unquoted("boot", "".join([BOOT_LETTERS[dev] for dev in osd.boot]) or "c")
+    boot = osd.boot
+    if len(boot) == 1:
+        # The usual one device, without building a list to join.
+        w.raw(f"(boot {BOOT_LETTERS[boot[0]]})")
+    else:
+        w.raw(f"(boot {''.join([BOOT_LETTERS[dev] for dev in boot]) or 'c'})")
 
 
 def write_features(w, d: Domain) -> None:

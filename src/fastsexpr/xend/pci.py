@@ -46,7 +46,6 @@ def write_pci(w, d: Domain) -> None:
                 "managed PCI devices not supported with XenD",
                 f"/domain/devices/hostdev[source/address/@bus='0x{dev.bus:02x}' and "
                 f"@slot='0x{dev.slot:02x}' and @function='0x{dev.function:x}']")
-    w.raw("(device (pci ")
-    for dev in d.hostdevs:
-        w.raw(_DEV_FORMAT.format(dev.domain, dev.bus, dev.slot, dev.function))
-    w.raw("))")
+    w.raw("(device (pci " + "".join([
+        _DEV_FORMAT.format(dev.domain, dev.bus, dev.slot, dev.function) for dev in d.hostdevs])
+        + "))")

@@ -41,9 +41,5 @@ def read_sound(dom: Domain, img: dict) -> None:
 def write_sound(w, d: Domain) -> None:
     if not d.sounds:
         return
-    w.raw("(soundhw '")
-    for i, model in enumerate(d.sounds):
-        if i:
-            w.raw(",")
-        w.esc(model)
-    w.raw("')")
+    # esc leaves the commas alone, so the joined list is escaped at once.
+    w.write("(soundhw '", ",".join(d.sounds), "')")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from ..errors import DomainXMLError
 from ..model.domain import Chr, Domain
+from ..syntax import SexprWriter
 from ..xend.chr import parse_chr, read_console, write_chr
 from .values import XmIn, get_string, silent_failure
 
@@ -22,26 +23,12 @@ _NONE = "none"
 _MAX_LISTED_PORT = 4096 // len('"none", ')
 
 
-class _Text:
-    """The writer xend's CHR formatter writes to, gathering a str: raw text,
-    and paths escaped as for SEXPR (a backslash before each ' and \\)."""
-
-    __slots__ = ("parts",)
-
-    def __init__(self):
-        self.parts = []
-
-    def raw(self, text: str) -> None:
-        self.parts.append(text)
-
-    def esc(self, text: str) -> None:
-        self.parts.append(text.replace("\\", "\\\\").replace("'", "\\'"))
-
-
 def format_chr(c: Chr, path: str) -> str:
-    text = _Text()
+    # xend's CHR formatter, paths escaped as for SEXPR (a backslash before
+    # each ' and \\).
+    text = SexprWriter()
     write_chr(text, c, path)
-    return "".join(text.parts)
+    return text.getvalue()
 
 
 def read_chrs(dom: Domain, x: XmIn) -> None:
