@@ -80,7 +80,7 @@ TOP_KEYS: Dict[str, Fate] = {
 # The keys of the record's (image (hvm ...)) or (image (linux ...)) that
 # hold configuration libvirt 1.2.10 did not read, with xend's defaults.
 # (Keys it read, and the ELF notes xend adds, are not listed.)
-IMAGE_KEYS: Dict[str, Fate] = {
+IMAGE_KEYS: Dict[str, Dropped] = {
     "stdvga": _dropped("the standard VGA card", "0"),
     "videoram": _dropped("the video memory size", "4"),
     "nographic": _dropped("no-graphics mode", "0"),
@@ -107,6 +107,20 @@ IMAGE_KEYS: Dict[str, Fate] = {
     "usbdevice": _dropped("a USB device other than a tablet, mouse or keyboard",
                           "tablet", "mouse", "keyboard"),
 }
+
+
+
+def xend_settings(*keys: str) -> Dict[str, Dropped]:
+    """The record's top-level settings of these names, for a format that
+    holds them under the same names (xm): one description each."""
+    found: Dict[str, Dropped] = {}
+    for key in keys:
+        fate = TOP_KEYS[key]
+        if not isinstance(fate, Dropped):
+            raise KeyError(f"{key}: not a setting the XML drops")
+        found[key] = fate
+    return found
+
 
 # Device kinds: (device (KIND ...)).
 DEVICE_KINDS: Dict[str, Fate] = {

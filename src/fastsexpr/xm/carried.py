@@ -17,7 +17,7 @@ from typing import Dict, List, Tuple
 
 from ..model.domain import Domain
 from ..versions import xm_pv_graphics_keys_read
-from ..xend.carried import Dropped, show_value
+from ..xend.carried import IMAGE_KEYS, Dropped, show_value, xend_settings
 
 __all__ = ["KEYS", "HVM_ONLY_KEYS", "not_carried"]
 
@@ -39,21 +39,14 @@ KEYS: Dict[str, Dropped] = {
     "ioports": _dropped("I/O port ranges passed through"),
     "irq": _dropped("physical IRQs passed through"),
     "cpu_weight": _dropped("the credit scheduler weight", "256"),
-    "cpu_cap": _dropped("the credit scheduler cap", "0"),
-    "cpu": _dropped("the physical CPU of vCPU 0", "-1"),
+    **xend_settings("cpu_cap", "cpu"),
     "pool": _dropped("the CPU pool", "Pool-0"),
     "shadow_memory": _dropped("the shadow memory size", "0"),
     "memory_sharing": _dropped("memory sharing", "0"),
     "superpages": _dropped("superpages", "0"),
-    "features": _dropped("the paravirtualised guest's kernel features"),
+    **xend_settings("features"),
     "access_control": _dropped("the security label"),
-    "on_xend_start": _dropped("what xend does with the domain when xend starts "
-                              "(libvirt kept autostart outside the XML: virsh autostart)",
-                              "ignore"),
-    "on_xend_stop": _dropped("what xend does with the domain when xend stops (with "
-                             "libvirt, libvirt-guests does it for every domain)", "ignore"),
-    "cpuid": _dropped("the CPUID masks"),
-    "cpuid_check": _dropped("the CPUID checks"),
+    **xend_settings("on_xend_start", "on_xend_stop", "cpuid", "cpuid_check"),
     "machine_address_size": _dropped("the machine address size"),
     "suppress_spurious_page_faults": _dropped("spurious page fault suppression", "0"),
     "target": _dropped("the stub domain's target", "0"),
@@ -72,30 +65,18 @@ KEYS: Dict[str, Dropped] = {
         "spiceusbredirection")},
 }
 
-# Keys of HVM guests only.
+# Keys of HVM guests only.  Most are the settings xend kept in an HVM
+# record's (image (hvm ...)), under the same names: one description each.
 HVM_ONLY_KEYS: Dict[str, Dropped] = {
-    "stdvga": _dropped("the standard VGA card", "0"),
-    "videoram": _dropped("the video memory size", "4"),
-    "nographic": _dropped("no-graphics mode", "0"),
-    "monitor": _dropped("the device model's monitor", "0"),
-    "monitor_path": _dropped("the device model's monitor path"),
-    "isa": _dropped("the ISA-only machine", "0"),
-    "guest_os_type": _dropped("the guest OS type", "default"),
-    "gfx_passthru": _dropped("graphics passthrough", "0"),
-    "timer_mode": _dropped("the timer mode", "1"),
-    "vpt_align": _dropped("the virtual platform timer alignment", "1"),
-    "vhpt": _dropped("the VHPT size", "0"),
-    "nestedhvm": _dropped("nested HVM", "0"),
-    "xen_platform_pci": _dropped("the Xen platform PCI device setting", "1"),
-    "xen_extended_power_mgmt": _dropped("extended power management", "0"),
-    "pci_msitranslate": _dropped("PCI MSI translation", "1"),
-    "pci_power_mgmt": _dropped("PCI power management", "0"),
+    **{key: IMAGE_KEYS[key] for key in (
+        "stdvga", "videoram", "nographic", "monitor", "monitor_path", "isa",
+        "guest_os_type", "gfx_passthru", "timer_mode", "vpt_align", "vhpt", "nestedhvm",
+        "xen_platform_pci", "xen_extended_power_mgmt", "pci_msitranslate", "pci_power_mgmt")},
     "s3_integrity": _dropped("S3 integrity", "1"),
     "oos": _dropped("out-of-sync shadow page tables", "1"),
     "fda": _dropped("the first floppy disk"),
     "fdb": _dropped("the second floppy disk"),
-    "usbdevice": _dropped("a USB device other than a tablet, mouse or keyboard",
-                          "tablet", "mouse", "keyboard"),
+    "usbdevice": IMAGE_KEYS["usbdevice"],
 }
 
 _DISPLAYS = {"vnc": "VNC", "sdl": "SDL"}
