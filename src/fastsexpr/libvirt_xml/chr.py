@@ -6,7 +6,7 @@ from ..errors import DomainXMLError
 from ..model.domain import Chr, Domain
 from ..model.scalars import parse_uint
 from ..model.vocab import CHR_TYPES, TCP_PROTOCOLS
-from .elements import device_path
+from .elements import device_path, device_type
 
 __all__ = [
     "read_serial", "read_parallel", "read_console", "number_ports", "hvm_console_as_serial",
@@ -30,11 +30,8 @@ _TARGET_TYPES = {
 def _read_chr(el, kind: str) -> Chr:
     """The <serial>, <parallel> or <console> ``el``; ``kind`` is its tag.
     Its port is -1 when the target does not give one."""
-    ctype = el.get("type")
-    if ctype is None:
-        ctype = "pty"
-    elif ctype not in _CHR_TYPES:
-        raise DomainXMLError(f"unknown type presented to host for character device: {ctype}", device_path(el))
+    ctype = device_type(el, "pty", _CHR_TYPES,
+                        "unknown type presented to host for character device: {}")
     chr_ = Chr(ctype)
     chr_.port = -1
     mode = path = protocol = target_el = target_type = None

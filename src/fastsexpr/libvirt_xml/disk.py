@@ -8,7 +8,7 @@ from typing import Dict, List
 from ..errors import ConversionError, DomainXMLError
 from ..model.domain import Disk, Domain
 from ..model.vocab import DISK_BUSES, DISK_DEVICES, DISK_FORMATS, DISK_TYPES
-from .elements import device_path
+from .elements import device_path, device_type
 
 __all__ = ["read_disk", "libvirt_disk_order", "write_disk"]
 
@@ -56,11 +56,7 @@ _DRIVER_WORDS = (
 
 def read_disk(dom: Domain, el, hvm: bool) -> bool:
     """Add the disk to ``dom.disks``; True when it has its own <boot>."""
-    dtype = el.get("type")
-    if dtype is None:
-        dtype = "file"
-    elif dtype not in _DISK_TYPES:
-        raise DomainXMLError(f"unknown disk type '{dtype}'", device_path(el))
+    dtype = device_type(el, "file", _DISK_TYPES, "unknown disk type '{}'")
     device = el.get("device")
     if device is None:
         device = "disk"

@@ -10,7 +10,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from lxml import etree
 
-__all__ = ["string", "first_children", "child_string", "device_path"]
+__all__ = ["string", "first_children", "child_string", "device_path", "device_type"]
 
 
 def string(el) -> Optional[str]:
@@ -57,3 +57,15 @@ def device_path(el) -> str:
     tag = el.tag
     n = 1 + sum(1 for sibling in el.itersiblings(preceding=True) if sibling.tag == tag)
     return f"/domain/devices/{tag}[{n}]"
+
+
+def device_type(el, default: str, known, unknown: str) -> str:
+    """A device's ``type`` attribute, ``default`` when it has none; a type
+    not in ``known`` is a DomainXMLError, ``unknown`` formatted with it."""
+    dtype = el.get("type")
+    if dtype is None:
+        return default
+    if dtype not in known:
+        from ..errors import DomainXMLError
+        raise DomainXMLError(unknown.format(dtype), device_path(el))
+    return dtype

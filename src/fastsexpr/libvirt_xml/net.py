@@ -7,7 +7,7 @@ from ..errors import DomainXMLError
 from ..model.domain import Domain, Interface
 from ..model.scalars import parse_mac
 from ..model.vocab import NET_TYPES
-from .elements import device_path
+from .elements import device_path, device_type
 
 __all__ = ["read_interface", "write_interface"]
 
@@ -29,11 +29,7 @@ _GENERATED_IFNAME = "vnet"
 
 def read_interface(dom: Domain, el, hvm: bool) -> bool:
     """Append the interface to ``dom.interfaces``; True when it has its own <boot>."""
-    ntype = el.get("type")
-    if ntype is None:
-        ntype = "user"
-    elif ntype not in _NET_TYPES:
-        raise DomainXMLError(f"unknown interface type '{ntype}'", device_path(el))
+    ntype = device_type(el, "user", _NET_TYPES, "unknown interface type '{}'")
     nic = Interface(ntype)
     mac = source_el = None
     boot = False
