@@ -77,18 +77,25 @@ _NO_RENAME_NOREPLACE = frozenset({errno.EINVAL, errno.ENOSYS, errno.ENOTSUP, err
 
 
 @functools.lru_cache(maxsize=None)
-def _libc_renameat2():
-    """libc's renameat2 (Linux, glibc 2.28 and later), or None."""
+def _libc_function(name: str, *argtypes: str):
+    """libc's function ``name`` taking C ``argtypes`` (ctypes names) and
+    returning an int, with errno kept; None where the system has none (both
+    used here are Linux's)."""
     if not sys.platform.startswith("linux"):
         return None
     import ctypes   # here: a run writing to stdout never needs it
     try:
-        fn = ctypes.CDLL(None, use_errno=True).renameat2
+        fn = getattr(ctypes.CDLL(None, use_errno=True), name)
     except (OSError, AttributeError):
         return None
-    fn.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    fn.argtypes = [getattr(ctypes, t) for t in argtypes]
     fn.restype = ctypes.c_int
     return fn
+
+
+def _libc_renameat2():
+    """renameat2 (glibc 2.28 and later), or None."""
+    return _libc_function("renameat2", "c_int", "c_char_p", "c_int", "c_char_p", "c_uint")
 
 
 def _rename_noreplace(tmp: str, final: str) -> Optional[bool]:
@@ -286,18 +293,9 @@ def fsync_dirs(dirs: Iterable[str]) -> None:
             os.close(fd)
 
 
-@functools.lru_cache(maxsize=None)
 def _libc_syncfs():
-    """libc's syncfs, or None where there is none (it is Linux's)."""
-    if not sys.platform.startswith("linux"):
-        return None
-    import ctypes
-    try:
-        fn = ctypes.CDLL(None, use_errno=True).syncfs
-    except (OSError, AttributeError):
-        return None
-    fn.argtypes, fn.restype = [ctypes.c_int], ctypes.c_int
-    return fn
+    """syncfs, or None."""
+    return _libc_function("syncfs", "c_int")
 
 
 def has_syncfs() -> bool:
