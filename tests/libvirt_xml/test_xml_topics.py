@@ -48,3 +48,31 @@ def test_lifecycle_writer_and_reader_follow_the_table():
 def test_interface_source_follows_the_table(kind, field):
     nic = Interface(kind, "00:16:3e:00:00:01", **{field: "br0"})
     assert f"<source {field}='br0'/>" in written(net.write_interface, nic, False)
+
+
+def _pv_with_devices(devices: str) -> str:
+    return ("<domain type='xen'><name>t</name><uuid>c7a5fdbd-edaf-9455-926a-d65c16db1809</uuid>"
+            "<memory>524288</memory><os><type>linux</type><kernel>/k</kernel></os>"
+            f"<devices>{devices}</devices></domain>")
+
+
+@pytest.mark.parametrize("devices,path,reason", [
+    ("<graphics type='vnc'><listen type='address' address='1.2.3.4'/><listen/></graphics>",
+     "/domain/devices/graphics[1]/listen[2]", "graphics listen type must be specified"),
+    ("<graphics type='vnc'/><graphics type='vnc'><listen type='x'/></graphics>",
+     "/domain/devices/graphics[2]/listen[1]", "unknown graphics listen type 'x'"),
+    ("<graphics/>", "/domain/devices/graphics[1]", "missing graphics device type"),
+    ("<graphics type='rdp2'/>", "/domain/devices/graphics[1]", "unknown graphics device type 'rdp2'"),
+    ("<sound/>", "/domain/devices/sound[1]", "missing sound model"),
+    ("<sound model='es1370'/><sound model='x'/>", "/domain/devices/sound[2]",
+     "unknown sound model 'x'"),
+    ("<disk type='x'/>", "/domain/devices/disk[1]", "unknown disk type 'x'"),
+    ("<interface type='x'/>", "/domain/devices/interface[1]", "unknown interface type 'x'"),
+    ("<serial type='x'/>", "/domain/devices/serial[1]",
+     "unknown type presented to host for character device: x"),
+])
+def test_a_missing_or_unknown_device_word_names_the_element(devices, path, reason):
+    from fastsexpr import DomainXMLError
+    with pytest.raises(DomainXMLError) as err:
+        read_xml(_pv_with_devices(devices))
+    assert (err.value.path, err.value.reason) == (path, reason)

@@ -2,7 +2,7 @@
 where a device sits, for error messages."""
 from __future__ import annotations
 
-from typing import Dict, Optional
+from typing import Callable, Dict, Optional
 
 # lxml is imported where XML is read, not here: a process that only writes
 # XML (SEXPR -> XML) never loads it.
@@ -10,7 +10,8 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from lxml import etree
 
-__all__ = ["string", "first_children", "child_string", "device_path", "device_type"]
+__all__ = ["string", "first_children", "child_string", "device_path", "device_type",
+           "required_word"]
 
 
 def string(el) -> Optional[str]:
@@ -69,3 +70,17 @@ def device_type(el, default: str, known, unknown: str) -> str:
         from ..errors import DomainXMLError
         raise DomainXMLError(unknown.format(dtype), device_path(el))
     return dtype
+
+
+def required_word(el, attr: str, known, missing: str, unknown: str,
+                  where: Optional[Callable[[], str]] = None) -> str:
+    """Attribute ``attr`` of ``el``, one of ``known``; else a DomainXMLError
+    at ``where()`` (default: the device ``el``; a function, as only errors
+    need the path): ``missing`` when it is absent, ``unknown`` formatted
+    with the value when it is not known."""
+    word = el.get(attr)
+    if word is not None and word in known:
+        return word
+    from ..errors import DomainXMLError
+    raise DomainXMLError(missing if word is None else unknown.format(word),
+                         where() if where else device_path(el))

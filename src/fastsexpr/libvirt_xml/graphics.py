@@ -8,7 +8,7 @@ from ..errors import ConversionError, DomainXMLError
 from ..model.domain import Domain, Graphics, Input
 from ..model.scalars import parse_int
 from ..model.vocab import GRAPHICS_TYPES, INPUT_BUSES, INPUT_TYPES, SOUND_MODELS
-from .elements import device_path
+from .elements import device_path, required_word
 
 __all__ = [
     "read_graphics", "read_input", "read_sound", "write_input", "write_graphics",
@@ -59,11 +59,8 @@ def read_input(dom: Domain, el, hvm: bool) -> bool:
 
 
 def read_graphics(dom: Domain, el, hvm: bool) -> bool:
-    gtype = el.get("type")
-    if gtype is None:
-        raise DomainXMLError("missing graphics device type", device_path(el))
-    if gtype not in _GRAPHICS_TYPES:
-        raise DomainXMLError(f"unknown graphics device type '{gtype}'", device_path(el))
+    gtype = required_word(el, "type", _GRAPHICS_TYPES, "missing graphics device type",
+                          "unknown graphics device type '{}'")
     gfx = Graphics(gtype)
     if gtype == "vnc":
         port = el.get("port")
@@ -100,11 +97,10 @@ def _read_listen(el) -> Optional[str]:
         if child.tag != "listen":
             continue
         n += 1
-        ltype = child.get("type")
-        if ltype is None:
-            raise DomainXMLError("graphics listen type must be specified", f"{device_path(el)}/listen[{n}]")
-        if ltype not in _LISTEN_TYPES:
-            raise DomainXMLError(f"unknown graphics listen type '{ltype}'", f"{device_path(el)}/listen[{n}]")
+        ltype = required_word(child, "type", _LISTEN_TYPES,
+                              "graphics listen type must be specified",
+                              "unknown graphics listen type '{}'",
+                              lambda: f"{device_path(el)}/listen[{n}]")
         # A network listen's address is live state, dropped when inactive;
         # an empty address is no address.
         listens.append((ltype, (child.get("address") or None) if ltype == "address" else None))
@@ -123,12 +119,8 @@ def _read_listen(el) -> Optional[str]:
 
 
 def read_sound(dom: Domain, el, hvm: bool) -> bool:
-    model = el.get("model")
-    if model is None:
-        raise DomainXMLError("missing sound model", device_path(el))
-    if model not in SOUND_MODELS:
-        raise DomainXMLError(f"unknown sound model '{model}'", device_path(el))
-    dom.sounds.append(model)
+    dom.sounds.append(required_word(el, "model", SOUND_MODELS, "missing sound model",
+                                    "unknown sound model '{}'"))
     return False
 
 
