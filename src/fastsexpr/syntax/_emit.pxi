@@ -296,6 +296,64 @@ cdef int _o_attrs(Out* o, object attrs) except -1:
     return 0
 
 
+# Templates are read by the twin (one grammar, one parser); the writer
+# fills their parsed lines here.
+from ._pyemit import XmlTemplate, _wrong_count, _xml_value
+
+
+cdef int _o_template_value(Out* o, object value, bint raw) except -1:
+    if U_EXACT(value):
+        if raw:
+            return _o_str(o, <str>value)
+        return _o_xml(o, <str>value)
+    if type(value) is int:
+        return _o_int(o, value)
+    # The twin's rule (str subclasses) or its TypeError.
+    return _o_str(o, _xml_value(value, raw))
+
+
+cdef int _o_template(Out* o, object template, tuple values, Py_ssize_t indent) except -1:
+    """``_pyemit._fill``: the lines of ``template`` filled with ``values``;
+    a None attribute left out, a line with another None value left out."""
+    cdef Py_ssize_t n = 0, first, mark
+    cdef tuple entry, items, item
+    cdef bint omitted
+    if type(template) is not XmlTemplate:
+        template = XmlTemplate(template)
+    if len(values) != <Py_ssize_t>template.count:
+        raise _wrong_count(template, len(values))
+    for entry in <tuple>template.lines:
+        items = <tuple>entry[1]
+        mark = o.len
+        first = n
+        omitted = False
+        _o_spaces(o, indent)
+        for obj in items:
+            if U_EXACT(obj):
+                _o_str(o, <str>obj)
+                continue
+            item = <tuple>obj
+            value = values[n]
+            n += 1
+            if value is None:
+                if item[2]:
+                    continue
+                omitted = True
+                break
+            if item[2]:
+                _o_str(o, <str>item[0])
+                _o_template_value(o, value, item[1] is True)
+                _o_char(o, 39)
+            else:
+                _o_template_value(o, value, item[1] is True)
+        if omitted:
+            o.len = mark
+            n = first + <Py_ssize_t>entry[0]
+        else:
+            _o_char(o, 10)
+    return 0
+
+
 cdef class XmlWriter:
     """A text buffer that writes XML in libvirt's layout.
 
@@ -303,6 +361,9 @@ cdef class XmlWriter:
     single-quoted attributes.  ``attrs`` is a sequence of ``(name, value)``
     pairs escaped with :func:`xml_escape`, or ``(name, value, True)`` for a
     value libvirt writes raw.
+
+    :meth:`line`, :meth:`start_line` and :meth:`end_line` write whole lines
+    from an :class:`XmlTemplate` (or its text) in one call each.
     """
 
     cdef Out o
@@ -365,6 +426,36 @@ cdef class XmlWriter:
         _o_ascii(&self.o, b"</", 2)
         _o_str(&self.o, t)
         _o_ascii(&self.o, b">\n", 2)
+
+    cdef int _fill(self, object template, tuple values, Py_ssize_t depth) except -1:
+        """All of the template's lines or, on an error, none."""
+        cdef Py_ssize_t mark = self.o.len
+        try:
+            _o_template(&self.o, template, values, 2 * depth)
+        except BaseException:
+            self.o.len = mark
+            raise
+        return 0
+
+    def line(self, template, *values):
+        """The lines of ``template`` at the current level, its placeholders
+        filled with ``values`` in order (a ``str``, an ``int``, or None).
+
+        None means absent, as libvirt's formatter skipped a NULL string: an
+        attribute (`` name='{}'``) whose value is None is left out, and so
+        is a line with any other placeholder whose value is None.
+        """
+        self._fill(template, values, self.depth)
+
+    def start_line(self, template, *values):
+        """:meth:`line`, then a new level."""
+        self._fill(template, values, self.depth)
+        self.depth += 1
+
+    def end_line(self, template, *values):
+        """Back one level, then :meth:`line`."""
+        self._fill(template, values, self.depth - 1)
+        self.depth -= 1
 
     def getvalue(self):
         return _o_value(&self.o)

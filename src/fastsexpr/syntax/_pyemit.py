@@ -3,6 +3,8 @@ and the writers its formatters are built on, SexprWriter and XmlWriter,
 pure Python (the twin of ``_emit.pxi``)."""
 from __future__ import annotations
 
+import re
+
 
 def esc(s):
     """libvirt's formatter escape: a backslash before every ``'`` and ``\\``."""
@@ -92,6 +94,117 @@ def _xml_attrs(attrs):
     return "".join(parts)
 
 
+# A template's attribute whose value is a placeholder: ` name='` before the
+# placeholder, `'` after it.
+_ATTR_BEFORE = re.compile(r" [A-Za-z_:][-A-Za-z0-9_:.]*='$")
+
+
+class XmlTemplate:
+    """Lines of XML with placeholders, read once and filled by
+    :meth:`XmlWriter.line` (see there for the rules).
+
+    ``{}`` is a value passed through :func:`xml_escape`, ``{raw}`` one
+    written as it is (libvirt printed some values unescaped).  Each line of
+    the text is written after the writer's indentation and ends with a
+    newline.
+    """
+
+    __slots__ = ("text", "count", "lines")
+
+    def __init__(self, text):
+        if not isinstance(text, str):
+            raise TypeError(f"an XML template must be str, not {type(text).__name__}")
+        lines = []
+        total = 0
+        for source in text.split("\n"):
+            items, count = _template_line(text, source)
+            lines.append((count, items))
+            total += count
+        self.text = text
+        # (placeholders, items) per line; an item is literal text or a
+        # placeholder (text before the value, raw, is an attribute).
+        self.lines = tuple(lines)
+        self.count = total
+
+    def __repr__(self):
+        return f"XmlTemplate({self.text!r})"
+
+
+def _template_line(text, source):
+    pieces = source.split("{")
+    items = []
+    literal = pieces[0]
+    for piece in pieces[1:]:
+        if piece.startswith("}"):
+            raw, rest = False, piece[1:]
+        elif piece.startswith("raw}"):
+            raw, rest = True, piece[4:]
+        else:
+            raise ValueError(f"XML template {text!r}: a '{{' starts neither {{}} nor {{raw}}")
+        attr = _ATTR_BEFORE.search(literal) if rest.startswith("'") else None
+        if attr is not None:
+            # The attribute's name and quotes go with its value, to be left
+            # out with it.
+            literal, rest = literal[:attr.start()], rest[1:]
+        if literal:
+            items.append(literal)
+        items.append((attr.group() if attr is not None else "", raw, attr is not None))
+        literal = rest
+    if literal:
+        items.append(literal)
+    return tuple(items), len(pieces) - 1
+
+
+def _xml_value(value, raw):
+    """A template value's text; the compiled twin asks it for what is not an
+    exact str or int."""
+    if isinstance(value, str):
+        return value if raw else xml_escape(value)
+    if value.__class__ is int:
+        return str(value)
+    raise TypeError(f"an XML template value must be str, int or None, not {type(value).__name__}")
+
+
+def _wrong_count(template, given):
+    return TypeError(f"{template!r} takes {template.count} values, {given} given")
+
+
+def _fill(template, values, indent):
+    """The text of ``template`` filled with ``values`` at ``indent``."""
+    if template.__class__ is not XmlTemplate:
+        template = XmlTemplate(template)
+    if len(values) != template.count:
+        raise _wrong_count(template, len(values))
+    out = []
+    n = 0
+    for count, items in template.lines:
+        line = [indent]
+        first = n
+        for item in items:
+            if item.__class__ is str:
+                line.append(item)
+                continue
+            value = values[n]
+            n += 1
+            before, raw, attr = item
+            if value is None:
+                if attr:
+                    continue
+                # A text without its value: the whole line is left out.
+                line = None
+                break
+            if attr:
+                line += (before, _xml_value(value, raw), "'")
+            else:
+                line.append(_xml_value(value, raw))
+        if line is None:
+            n = first + count
+        else:
+            line.append("\n")
+            out += line
+    return "".join(out)
+
+
 class XmlWriter:
     """A text buffer that writes XML in libvirt's layout.
 
@@ -99,6 +212,9 @@ class XmlWriter:
     single-quoted attributes.  ``attrs`` is a sequence of ``(name, value)``
     pairs escaped with :func:`xml_escape`, or ``(name, value, True)`` for a
     value libvirt writes raw.
+
+    :meth:`line`, :meth:`start_line` and :meth:`end_line` write whole lines
+    from an :class:`XmlTemplate` (or its text) in one call each.
     """
 
     __slots__ = ("_parts", "_depth")
@@ -125,6 +241,26 @@ class XmlWriter:
         """``<tag ...>escaped text</tag>``"""
         self._parts.append(
             f"{'  ' * self._depth}<{tag}{_xml_attrs(attrs)}>{xml_escape(text)}</{tag}>\n")
+
+    def line(self, template, *values):
+        """The lines of ``template`` at the current level, its placeholders
+        filled with ``values`` in order (a ``str``, an ``int``, or None).
+
+        None means absent, as libvirt's formatter skipped a NULL string: an
+        attribute (`` name='{}'``) whose value is None is left out, and so
+        is a line with any other placeholder whose value is None.
+        """
+        self._parts.append(_fill(template, values, "  " * self._depth))
+
+    def start_line(self, template, *values):
+        """:meth:`line`, then a new level."""
+        self._parts.append(_fill(template, values, "  " * self._depth))
+        self._depth += 1
+
+    def end_line(self, template, *values):
+        """Back one level, then :meth:`line`."""
+        self._parts.append(_fill(template, values, "  " * (self._depth - 1)))
+        self._depth -= 1
 
     def getvalue(self):
         return "".join(self._parts)
