@@ -218,22 +218,26 @@ def test_xml_template_lines_fill_in_one_call(impl):
 
 
 def test_xml_template_none_leaves_out_its_attribute_or_line(impl):
-    # libvirt's formatter skipped a NULL string: an attribute goes, and a
-    # text line goes whole (with the values it would have taken).
+    # libvirt's formatter skipped a NULL string: an attribute goes, a text
+    # line goes whole (with the values it would have taken), and so does an
+    # element left with none of its attributes.
     t = impl.XmlTemplate("<driver name='{raw}' type='{}'/>\n<kernel>{}</kernel>\n"
-                         "<initrd>{}</initrd>\n<target dev='{}' bus='{}'/>")
+                         "<initrd>{}</initrd>\n<type arch='{}'>{}</type>\n<a>{}</a><b x='{}'/>")
     w = impl.XmlWriter()
     w.start_line("<os>")
-    w.line(t, None, "raw", None, "/i&", "hda", None)
-    w.line(t, "file", None, "/k", None, None, "ide")
+    w.line(t, None, "raw", None, "/i&", None, "hvm", "1", "2")
+    w.line(t, "file", None, "/k", None, "x86_64", "xen", "1", None)
+    w.line(t, None, None, None, None, None, None, None, None)
     assert w.getvalue() == (
         "<os>\n"
         "  <driver type='raw'/>\n"
         "  <initrd>/i&amp;</initrd>\n"
-        "  <target dev='hda'/>\n"
+        "  <type>hvm</type>\n"
+        "  <a>1</a><b x='2'/>\n"
         "  <driver name='file'/>\n"
         "  <kernel>/k</kernel>\n"
-        "  <target bus='ide'/>\n")
+        "  <type arch='x86_64'>xen</type>\n"
+        "  <a>1</a><b/>\n")
 
 
 def test_xml_template_keeps_the_escape_quirk_and_wide_text(impl):

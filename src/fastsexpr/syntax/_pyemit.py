@@ -112,22 +112,26 @@ class XmlTemplate:
     __slots__ = ("text", "count", "lines")
 
     def __init__(self, text):
-        if not isinstance(text, str):
-            raise TypeError(f"an XML template must be str, not {type(text).__name__}")
-        lines = []
-        total = 0
-        for source in text.split("\n"):
-            items, count = _template_line(text, source)
-            lines.append((count, items))
-            total += count
+        self.lines, self.count = _parse_template(text)
         self.text = text
-        # (placeholders, items) per line; an item is literal text or a
-        # placeholder (text before the value, raw, is an attribute).
-        self.lines = tuple(lines)
-        self.count = total
 
     def __repr__(self):
         return f"XmlTemplate({self.text!r})"
+
+
+def _parse_template(text):
+    """(lines, placeholders) of a template's text: (placeholders, items) per
+    line, an item being literal text or a placeholder (the text before its
+    value, raw, is an attribute).  The compiled twin parses with it too."""
+    if not isinstance(text, str):
+        raise TypeError(f"an XML template must be str, not {type(text).__name__}")
+    lines = []
+    total = 0
+    for source in text.split("\n"):
+        items, count = _template_line(text, source)
+        lines.append((count, items))
+        total += count
+    return tuple(lines), total
 
 
 def _template_line(text, source):
@@ -180,6 +184,7 @@ def _fill(template, values, indent):
     for count, items in template.lines:
         line = [indent]
         first = n
+        written = False     # a value, not only literal text
         for item in items:
             if item.__class__ is str:
                 line.append(item)
@@ -187,17 +192,19 @@ def _fill(template, values, indent):
             value = values[n]
             n += 1
             before, raw, attr = item
-            if value is None:
-                if attr:
-                    continue
+            if attr:
+                if value is not None:
+                    line += (before, _xml_value(value, raw), "'")
+                    written = True
+            elif value is None:
                 # A text without its value: the whole line is left out.
                 line = None
                 break
-            if attr:
-                line += (before, _xml_value(value, raw), "'")
             else:
                 line.append(_xml_value(value, raw))
-        if line is None:
+                written = True
+        if line is None or count and not written:
+            # ... and so is an element none of whose attributes has one.
             n = first + count
         else:
             line.append("\n")
@@ -247,8 +254,9 @@ class XmlWriter:
         filled with ``values`` in order (a ``str``, an ``int``, or None).
 
         None means absent, as libvirt's formatter skipped a NULL string: an
-        attribute (`` name='{}'``) whose value is None is left out, and so
-        is a line with any other placeholder whose value is None.
+        attribute (`` name='{}'``) whose value is None is left out; a line
+        is left out when another placeholder's value is None, or when all
+        its placeholders are attributes and none has a value.
         """
         self._parts.append(_fill(template, values, "  " * self._depth))
 
