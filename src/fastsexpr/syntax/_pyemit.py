@@ -61,6 +61,10 @@ _XML_ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&a
 _XML_SPECIAL = frozenset(_XML_ENTITIES)
 
 
+def _has_xml_special(s):
+    return "&" in s or "<" in s or ">" in s or "'" in s or '"' in s
+
+
 def xml_escape(s):
     """libvirt's XML text escape.
 
@@ -68,11 +72,16 @@ def xml_escape(s):
     occurs are control characters other than TAB, LF and CR dropped too;
     otherwise the text is copied unchanged (libvirt's own quirk).
     """
-    for c in s:
-        if c in _XML_SPECIAL:
-            break
+    if s.__class__ is str:
+        # The usual text holds no special: a few scans at C speed say so.
+        if not _has_xml_special(s):
+            return s
     else:
-        return s
+        for c in s:
+            if c in _XML_SPECIAL:
+                break
+        else:
+            return s
     out = []
     for c in s:
         if c in _XML_ENTITIES:
@@ -109,11 +118,22 @@ class XmlTemplate:
     newline.
     """
 
-    __slots__ = ("text", "count", "lines")
+    __slots__ = ("text", "count", "lines", "_forms", "_raws", "_line_raws")
 
     def __init__(self, text):
         self.lines, self.count = _parse_template(text)
         self.text = text
+        # Each line as a %-format, and the raw flag of every value: a call
+        # with all its values is then one format.
+        forms = []
+        raws = []
+        for _, items in self.lines:
+            form, line_raws = _line_form(items)
+            forms.append(form)
+            raws.append(line_raws)
+        self._forms = tuple(forms)
+        self._raws = tuple(raw for line_raws in raws for raw in line_raws)
+        self._line_raws = tuple(raws)
 
     def __repr__(self):
         return f"XmlTemplate({self.text!r})"
@@ -173,42 +193,92 @@ def _wrong_count(template, given):
     return TypeError(f"{template!r} takes {template.count} values, {given} given")
 
 
+def _line_form(items):
+    """A line's %-format and the raw flag of each of its values."""
+    form = []
+    raws = []
+    for item in items:
+        if item.__class__ is str:
+            form.append(item.replace("%", "%%"))
+        else:
+            before, raw, attr = item
+            form.append(before.replace("%", "%%") + ("%s'" if attr else "%s"))
+            raws.append(raw)
+    return "".join(form), tuple(raws)
+
+
+def _text(value, raw):
+    if value.__class__ is str:
+        return value if raw else xml_escape(value)
+    return _xml_value(value, raw)
+
+
+def _line_with_absent(items, values):
+    """The line of ``items`` filled with ``values``, some of which may be
+    None, without its newline; None when the line is left out."""
+    line = []
+    n = 0
+    written = False     # a value, not only literal text
+    for item in items:
+        if item.__class__ is str:
+            line.append(item)
+            continue
+        value = values[n]
+        n += 1
+        before, raw, attr = item
+        if value is None:
+            if attr:
+                continue
+            return None     # a text without its value: the whole line goes
+        if attr:
+            line += (before, _text(value, raw), "'")
+        else:
+            line.append(_text(value, raw))
+        written = True
+    # ... and so does an element none of whose attributes has one.
+    return "".join(line) if written or not values else None
+
+
 def _fill(template, values, indent):
     """The text of ``template`` filled with ``values`` at ``indent``."""
     if template.__class__ is not XmlTemplate:
         template = XmlTemplate(template)
     if len(values) != template.count:
         raise _wrong_count(template, len(values))
+    if None in values:
+        return _fill_with_absent(template, values, indent)
+    forms = template._forms
+    if len(forms) == 1:
+        return indent + forms[0] % _texts(values, template._raws) + "\n"
+    return (indent + ("\n" + indent).join(forms) + "\n") % _texts(values, template._raws)
+
+
+def _texts(values, raws):
+    """The text of each value (none is None)."""
+    texts = []
+    for value, raw in zip(values, raws):
+        if value.__class__ is not str:
+            value = _xml_value(value, raw)
+        elif not raw and _has_xml_special(value):
+            value = xml_escape(value)
+        texts.append(value)
+    return tuple(texts)
+
+
+def _fill_with_absent(template, values, indent):
+    """_fill where some values are None: line by line, and only the lines
+    with a None value the slow way."""
     out = []
     n = 0
-    for count, items in template.lines:
-        line = [indent]
-        first = n
-        written = False     # a value, not only literal text
-        for item in items:
-            if item.__class__ is str:
-                line.append(item)
-                continue
-            value = values[n]
-            n += 1
-            before, raw, attr = item
-            if attr:
-                if value is not None:
-                    line += (before, _xml_value(value, raw), "'")
-                    written = True
-            elif value is None:
-                # A text without its value: the whole line is left out.
-                line = None
-                break
-            else:
-                line.append(_xml_value(value, raw))
-                written = True
-        if line is None or count and not written:
-            # ... and so is an element none of whose attributes has one.
-            n = first + count
-        else:
-            line.append("\n")
-            out += line
+    for (count, items), form, raws in zip(template.lines, template._forms, template._line_raws):
+        line_values = values[n:n + count]
+        n += count
+        if None not in line_values:
+            out += (indent, form % _texts(line_values, raws), "\n")
+            continue
+        line = _line_with_absent(items, line_values)
+        if line is not None:
+            out += (indent, line, "\n")
     return "".join(out)
 
 

@@ -426,10 +426,11 @@ def _one_clean_record(text: str):
     if len(spans) != 1:
         return None
     start, end, unclosed, tree = spans[0]
-    clean = (not unclosed and text.startswith("(", start)
-             and text.find(")", 0, start) < 0 and text.find("\0", start, end) < 0
-             and next(_record_starts(text, start + 1, end), None) is None)
-    if not clean:
+    # Most texts hold no "\n(domain" past the first: no generator to start.
+    if (unclosed or text[start] != "(" or text.find(")", 0, start) >= 0
+            or text.find("\0", start, end) >= 0
+            or text.find("\n(domain", start + 1, end) >= 0
+            and next(_record_starts(text, start + 1, end), None) is not None):
         return None
     first = text.find(")", end)
     if first < 0:
