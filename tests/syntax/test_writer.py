@@ -273,3 +273,18 @@ def test_xml_template_errors_alike_in_both_engines():
                 engine.XmlWriter().line(template, *values)
             messages.append(str(info.value))
         assert messages[0] == messages[1]
+
+
+def test_xml_template_shared_between_threads_fills_alike(impl):
+    # A template is shared module state; its first fills may race.
+    from concurrent.futures import ThreadPoolExecutor
+    template = impl.XmlTemplate("<a n='{}' m='{raw}'>{}</a>")
+
+    def fill(i):
+        w = impl.XmlWriter()
+        w.line(template, str(i), None, "<&>")
+        return w.getvalue()
+
+    with ThreadPoolExecutor(8) as pool:
+        results = list(pool.map(fill, range(200)))
+    assert results == [f"<a n='{i}'>&lt;&amp;&gt;</a>\n" for i in range(200)]

@@ -118,22 +118,14 @@ class XmlTemplate:
     newline.
     """
 
-    __slots__ = ("text", "count", "lines", "_forms", "_raws", "_line_raws")
+    __slots__ = ("text", "count", "lines", "_fill")
 
     def __init__(self, text):
         self.lines, self.count = _parse_template(text)
         self.text = text
-        # Each line as a %-format, and the raw flag of every value: a call
-        # with all its values is then one format.
-        forms = []
-        raws = []
-        for _, items in self.lines:
-            form, line_raws = _line_form(items)
-            forms.append(form)
-            raws.append(line_raws)
-        self._forms = tuple(forms)
-        self._raws = tuple(raw for line_raws in raws for raw in line_raws)
-        self._line_raws = tuple(raws)
+        # Written on first use (import stays cheap); threads that race to
+        # it write the same function.
+        self._fill = None
 
     def __repr__(self):
         return f"XmlTemplate({self.text!r})"
@@ -193,50 +185,57 @@ def _wrong_count(template, given):
     return TypeError(f"{template!r} takes {template.count} values, {given} given")
 
 
-def _line_form(items):
-    """A line's %-format and the raw flag of each of its values."""
-    form = []
-    raws = []
-    for item in items:
-        if item.__class__ is str:
-            form.append(item.replace("%", "%%"))
-        else:
-            before, raw, attr = item
-            form.append(before.replace("%", "%%") + ("%s'" if attr else "%s"))
-            raws.append(raw)
-    return "".join(form), tuple(raws)
-
-
-def _text(value, raw):
+def _esc(value):
+    """A value's text, escaped."""
     if value.__class__ is str:
-        return value if raw else xml_escape(value)
-    return _xml_value(value, raw)
+        if "&" in value or "<" in value or ">" in value or "'" in value or '"' in value:
+            return xml_escape(value)
+        return value
+    return _xml_value(value, False)
 
 
-def _line_with_absent(items, values):
-    """The line of ``items`` filled with ``values``, some of which may be
-    None, without its newline; None when the line is left out."""
-    line = []
+def _raw(value):
+    """A value's text, as it is."""
+    return value if value.__class__ is str else _xml_value(value, True)
+
+
+def _compile_fill(lines, count):
+    """The function (values, indent) -> text of a template: its lines as
+    Python code, written once per template (as dataclasses writes an
+    __init__), so that filling one costs what the f-strings it replaces
+    cost.  A line is left out when a text value is None, or when it has
+    attributes only and all are None."""
+    code = []
     n = 0
-    written = False     # a value, not only literal text
-    for item in items:
-        if item.__class__ is str:
-            line.append(item)
-            continue
-        value = values[n]
-        n += 1
-        before, raw, attr = item
-        if value is None:
-            if attr:
+    for _, items in lines:
+        parts, texts, attrs = ["indent"], [], []
+        for item in items:
+            if item.__class__ is str:
+                parts.append(repr(item))
                 continue
-            return None     # a text without its value: the whole line goes
-        if attr:
-            line += (before, _text(value, raw), "'")
+            name = f"v{n}"
+            n += 1
+            before, raw, attr = item
+            text = f"{'_raw' if raw else '_esc'}({name})"
+            if attr:
+                attrs.append(name)
+                parts.append(f"({before!r} + {text} + \"'\" if {name} is not None else '')")
+            else:
+                texts.append(name)
+                parts.append(text)
+        parts.append("'\\n'")
+        if texts:
+            condition = " and ".join(f"{name} is not None" for name in texts)
         else:
-            line.append(_text(value, raw))
-        written = True
-    # ... and so does an element none of whose attributes has one.
-    return "".join(line) if written or not values else None
+            condition = " or ".join(f"{name} is not None" for name in attrs)
+        line = f"out.append({' + '.join(parts)})"
+        code.append(f"    if {condition}: {line}" if condition else f"    {line}")
+    unpack = f"    {', '.join(f'v{i}' for i in range(count))}, = values\n" if count else ""
+    source = ("def fill(values, indent):\n" + unpack + "    out = []\n"
+              + "\n".join(code) + "\n    return ''.join(out)\n")
+    namespace = {"_esc": _esc, "_raw": _raw}
+    exec(source, namespace)
+    return namespace["fill"]
 
 
 def _fill(template, values, indent):
@@ -245,41 +244,10 @@ def _fill(template, values, indent):
         template = XmlTemplate(template)
     if len(values) != template.count:
         raise _wrong_count(template, len(values))
-    if None in values:
-        return _fill_with_absent(template, values, indent)
-    forms = template._forms
-    if len(forms) == 1:
-        return indent + forms[0] % _texts(values, template._raws) + "\n"
-    return (indent + ("\n" + indent).join(forms) + "\n") % _texts(values, template._raws)
-
-
-def _texts(values, raws):
-    """The text of each value (none is None)."""
-    texts = []
-    for value, raw in zip(values, raws):
-        if value.__class__ is not str:
-            value = _xml_value(value, raw)
-        elif not raw and _has_xml_special(value):
-            value = xml_escape(value)
-        texts.append(value)
-    return tuple(texts)
-
-
-def _fill_with_absent(template, values, indent):
-    """_fill where some values are None: line by line, and only the lines
-    with a None value the slow way."""
-    out = []
-    n = 0
-    for (count, items), form, raws in zip(template.lines, template._forms, template._line_raws):
-        line_values = values[n:n + count]
-        n += count
-        if None not in line_values:
-            out += (indent, form % _texts(line_values, raws), "\n")
-            continue
-        line = _line_with_absent(items, line_values)
-        if line is not None:
-            out += (indent, line, "\n")
-    return "".join(out)
+    fill = template._fill
+    if fill is None:
+        fill = template._fill = _compile_fill(template.lines, template.count)
+    return fill(values, indent)
 
 
 class XmlWriter:
