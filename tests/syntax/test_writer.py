@@ -288,3 +288,17 @@ def test_xml_template_shared_between_threads_fills_alike(impl):
     with ThreadPoolExecutor(8) as pool:
         results = list(pool.map(fill, range(200)))
     assert results == [f"<a n='{i}'>&lt;&amp;&gt;</a>\n" for i in range(200)]
+
+
+def test_each_engine_writes_the_other_engines_templates():
+    # A benchmark swaps the writer of libvirt_xml for the other engine's
+    # while the templates stay those made at import.
+    from fastsexpr.syntax import _pycore
+    compiled = pytest.importorskip("fastsexpr.syntax._core")
+    text = "<a n='{}'>{raw}</a>\n<b>{}</b>"
+    for maker, writer in ((compiled, _pycore), (_pycore, compiled)):
+        template = maker.XmlTemplate(text)
+        for _ in range(2):          # the second time from what the first kept
+            w = writer.XmlWriter()
+            w.line(template, "<", "&", None)
+            assert w.getvalue() == "<a n='&lt;'>&</a>\n"

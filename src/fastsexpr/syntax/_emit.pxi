@@ -332,6 +332,9 @@ cdef class XmlTemplate:
     cdef readonly tuple lines
     cdef Step* steps
     cdef Py_ssize_t nsteps
+    # The twin's template of the same text, when a twin writer is handed
+    # this one (a benchmark swaps engines).
+    cdef public object _other
 
     def __cinit__(self, text):
         self.steps = NULL
@@ -369,6 +372,19 @@ cdef class XmlTemplate:
 
     def __repr__(self):
         return f"XmlTemplate({self.text!r})"
+
+
+cdef XmlTemplate _own_template(object template):
+    """``_pyemit._own_template``: this engine's template for a text or for
+    the twin's template (kept on the latter)."""
+    cdef object other
+    if U_CHECK(template):
+        return XmlTemplate(template)
+    other = getattr(template, "_other", None)
+    if type(other) is not XmlTemplate:
+        other = XmlTemplate(getattr(template, "text", template))
+        template._other = other
+    return <XmlTemplate>other
 
 
 cdef int _o_template_value(Out* o, object value, bint raw) except -1:
@@ -506,7 +522,7 @@ cdef class XmlWriter:
         """All of the template's lines or, on an error, none."""
         cdef Py_ssize_t mark = self.o.len
         if type(template) is not XmlTemplate:
-            template = XmlTemplate(template)
+            template = _own_template(template)
         try:
             _o_template(&self.o, <XmlTemplate>template, values, 2 * depth)
         except BaseException:

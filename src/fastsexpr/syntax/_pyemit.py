@@ -118,7 +118,7 @@ class XmlTemplate:
     newline.
     """
 
-    __slots__ = ("text", "count", "lines", "_fill")
+    __slots__ = ("text", "count", "lines", "_fill", "_other")
 
     def __init__(self, text):
         self.lines, self.count = _parse_template(text)
@@ -126,6 +126,9 @@ class XmlTemplate:
         # Written on first use (import stays cheap); threads that race to
         # it write the same function.
         self._fill = None
+        # The other engine's template of the same text, when a writer of
+        # that engine is handed this one (a benchmark swaps engines).
+        self._other = None
 
     def __repr__(self):
         return f"XmlTemplate({self.text!r})"
@@ -238,10 +241,23 @@ def _compile_fill(lines, count):
     return namespace["fill"]
 
 
+def _own_template(template):
+    """This engine's XmlTemplate for the text or the other engine's template
+    ``template`` (kept on the latter, for the next call)."""
+    if isinstance(template, str):
+        return XmlTemplate(template)
+    other = getattr(template, "_other", None)
+    if other.__class__ is not XmlTemplate:
+        text = getattr(template, "text", template)
+        other = XmlTemplate(text)       # a TypeError for what is no template
+        template._other = other
+    return other
+
+
 def _fill(template, values, indent):
     """The text of ``template`` filled with ``values`` at ``indent``."""
     if template.__class__ is not XmlTemplate:
-        template = XmlTemplate(template)
+        template = _own_template(template)
     if len(values) != template.count:
         raise _wrong_count(template, len(values))
     fill = template._fill
