@@ -148,6 +148,7 @@ def test_engines_emit_alike(ops):
             w.start(key, [("a", text), ("r", text, True)])
             w.text(key, text)
             w.empty(key, ((key, text, False),))
+            w.line("<k a='{}' r='{raw}'>{}</k>\n<t>{}</t>", text, text, text, None)
             w.end(key)
     assert a.getvalue() == b.getvalue()
     assert x.getvalue() == y.getvalue()

@@ -402,3 +402,21 @@ def test_records_on_one_line_inside_a_record_lacking_its_paren_are_said():
         f"(the first at line 1 column {len(one) + 1}), read as part of it: closed at the end")
     with pytest.raises(SexprSyntaxError, match="holds 1 more record"):
         list(iter_domains(text, strict=True))
+
+
+def test_sexpr_to_xml_closers_after_the_one_record_warn_where_they_are():
+    # Two ')' too many after the record, on the line after it: said once,
+    # at the first one, pointing at the caller; strict refuses it there.
+    text = record("a", 1) + "  ) )\n"
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        xml = sexpr_to_xml(text)
+    (w,) = caught
+    assert w.filename == __file__
+    assert str(w.message).startswith(f"line {LINES + 1} column 3: 2 ')' that close no list: "
+                                     "skipped, as libvirt did")
+    assert xml == sexpr_to_xml(record("a", 1))
+    with pytest.raises(SexprSyntaxError) as info:
+        sexpr_to_xml(text, strict=True)
+    assert (info.value.lineno, info.value.colno) == (LINES + 1, 3)
+    assert "2 ')' that close no list (libvirt skipped it; strict mode refuses it)" in info.value.msg

@@ -8,8 +8,8 @@ xend formats can carry and rejects what libvirt rejects, naming the element.
 Writing is libvirt 1.2.10's formatter, in its layout (``SEXPR2XML.md``
 section 2): two-space indentation, one element per line, single-quoted
 attributes.  Every byte goes through the :class:`~fastsexpr.syntax.XmlWriter`
-emitter; attribute values that libvirt printed without escaping are marked
-raw (``(name, value, True)``).  "Active" is libvirt's notion: a domain with
+emitter, a template of whole lines per call; values that libvirt printed
+without escaping are marked ``{raw}``.  "Active" is libvirt's notion: a domain with
 an id (``id != -1``) is formatted with its runtime details (``id=``,
 ``<backingStore/>``, generated interface names, the VNC port).
 
@@ -21,7 +21,7 @@ from typing import Callable, Dict, Union
 
 from ..model.domain import Domain
 from ..model.host import DEFAULT_HOST_ARCH, guest_arches
-from ..syntax import XmlWriter
+from ..syntax import XmlTemplate, XmlWriter
 from .allocation import read_allocation, write_allocation
 from .chr import (
     hvm_console_as_serial, number_ports, read_console, read_parallel, read_serial, write_chr,
@@ -165,9 +165,7 @@ def write_xml(domain: Domain, *, secure: bool = False) -> str:
     write_os(w, d)
     write_clock(w, d.clock)
     write_lifecycle(w, d)
-    w.start("devices")
-    if d.emulator is not None:
-        w.text("emulator", d.emulator)
+    w.start_line(_DEVICES, d.emulator)
     for index, disk in enumerate(d.disks, 1):
         write_disk(w, disk, index, active)
     for nic in d.interfaces:
@@ -190,6 +188,11 @@ def write_xml(domain: Domain, *, secure: bool = False) -> str:
         write_sound(w, model)
     for hostdev in d.hostdevs:
         write_hostdev(w, hostdev)
-    w.end("devices")
-    w.end("domain")
+    w.end_line(_DEVICES_END)
+    w.end_line(_DOMAIN_END)
     return w.getvalue()
+
+
+_DEVICES = XmlTemplate("<devices>\n  <emulator>{}</emulator>")
+_DEVICES_END = XmlTemplate("</devices>")
+_DOMAIN_END = XmlTemplate("</domain>")

@@ -7,14 +7,13 @@ from typing import Optional
 from ..errors import DomainXMLError
 from ..model.domain import Domain
 from ..model.scalars import ULLONG_MAX, format_cpuset, parse_cpuset, parse_ullong, unit_bytes
+from ..syntax import XmlTemplate
 from .elements import string
 
 __all__ = ["read_allocation", "write_allocation"]
 
-_KIB = (("unit", "KiB"),)
 _MAX_VCPUS = 65535
 _PLACEMENTS = ("static", "auto")
-_STATIC = (("placement", "static"),)
 _VCPU_PATH = "/domain/vcpu"
 # The largest KiB count whose bytes fit ULLONG_MAX.
 _MAX_KIB = ULLONG_MAX // 1024
@@ -107,14 +106,12 @@ def _read_count(text: str, which: str) -> int:
 
 
 def write_allocation(w, d: Domain) -> None:
-    w.text("memory", str(d.max_memory_kib), _KIB)
-    w.text("currentMemory", str(d.current_memory_kib), _KIB)
-    if d.cpumask is None and d.vcpus == d.max_vcpus:
-        w.text("vcpu", str(d.max_vcpus), _STATIC)
-        return
-    attrs = [("placement", "static")]
-    if d.cpumask is not None:
-        attrs.append(("cpuset", format_cpuset(d.cpumask)))
-    if d.vcpus != d.max_vcpus:
-        attrs.append(("current", str(d.vcpus)))
-    w.text("vcpu", str(d.max_vcpus), attrs)
+    # cpuset and current only where they say something.
+    w.line(_ALLOCATION, d.max_memory_kib, d.current_memory_kib,
+           None if d.cpumask is None else format_cpuset(d.cpumask),
+           None if d.vcpus == d.max_vcpus else d.vcpus, d.max_vcpus)
+
+
+_ALLOCATION = XmlTemplate("<memory unit='KiB'>{}</memory>\n"
+                          "<currentMemory unit='KiB'>{}</currentMemory>\n"
+                          "<vcpu placement='static' cpuset='{}' current='{}'>{}</vcpu>")

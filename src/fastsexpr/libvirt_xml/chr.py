@@ -6,6 +6,7 @@ from ..errors import DomainXMLError
 from ..model.domain import Chr, Domain
 from ..model.scalars import parse_uint
 from ..model.vocab import CHR_TYPES, TCP_PROTOCOLS
+from ..syntax import XmlTemplate
 from .elements import device_path, device_type
 
 __all__ = [
@@ -15,8 +16,6 @@ __all__ = [
 
 # The types whose host side is a path, which <source path> must give.
 _PATH_TYPES = frozenset(("dev", "file", "pipe", "unix"))
-# The start tag's attributes of each type, built once rather than per device.
-_TYPE_ATTRS = {ctype: (("type", ctype),) for ctype in CHR_TYPES}
 _CHR_TYPES = frozenset(CHR_TYPES)
 # Device kind -> the <target type> words libvirt knows for it, the first
 # being what an absent type means; a parallel port has none.
@@ -182,54 +181,50 @@ def write_chr(w, element: str, chr_: Chr, target_type, active: bool) -> None:
     """``chr_`` as an ``element`` (serial, parallel or console) with a
     <target> of ``target_type`` (None: no type attribute)."""
     kind = chr_.type
-    port = str(chr_.port)
-    if (element == "console" and kind == "pty" and chr_.port == 0
-            and chr_.path is not None and active):
-        w.start(element, (("type", kind), ("tty", chr_.path)))
-    else:
-        w.start(element, _TYPE_ATTRS.get(kind) or (("type", kind),))
+    # A console's pty is named in its start tag, for a running domain.
+    tty = (chr_.path if element == "console" and kind == "pty" and chr_.port == 0 and active
+           else None)
+    w.start_line(_CHR_START, element, kind, tty)
     _write_source(w, chr_, kind, active)
-    if target_type is None:
-        w.empty("target", (("port", port),))
-    else:
-        w.empty("target", (("type", target_type), ("port", port)))
-    w.end(element)
+    w.end_line(_CHR_END, target_type, chr_.port, element)
+
+
+_CHR_START = XmlTemplate("<{raw} type='{}' tty='{}'>")
+_CHR_END = XmlTemplate("  <target type='{}' port='{}'/>\n</{raw}>")
 
 
 def _write_source(w, chr_: Chr, kind: str, active: bool) -> None:
     if kind in _PATH_TYPES:
         if kind == "unix":
-            attrs = [("mode", "bind" if chr_.listen else "connect")]
-            if chr_.path is not None:
-                attrs.append(("path", chr_.path))
-            w.empty("source", attrs)
-        elif chr_.path is not None:
-            w.empty("source", (("path", chr_.path),))
+            w.line(_UNIX_SOURCE, "bind" if chr_.listen else "connect", chr_.path)
+        else:
+            w.line(_PATH_SOURCE, chr_.path)
     elif kind == "pty":
         # A pty's path is live state, written for a running domain only.
-        if chr_.path is not None and active:
-            w.empty("source", (("path", chr_.path),))
+        if active:
+            w.line(_PATH_SOURCE, chr_.path)
     elif kind == "tcp":
         host = chr_.host
         service = chr_.service
         # libvirt printed an absent string with printf's "%s", which glibc
         # renders as "(null)".
-        w.empty("source", (("mode", "bind" if chr_.listen else "connect"),
-                           ("host", "(null)" if host is None else host, True),
-                           ("service", "(null)" if service is None else service, True)))
-        w.empty("protocol", (("type", chr_.protocol),))
+        w.line(_TCP_SOURCE, "bind" if chr_.listen else "connect",
+               "(null)" if host is None else host, "(null)" if service is None else service,
+               chr_.protocol)
     elif kind == "udp":
-        for mode, host, service in (("bind", chr_.bind_host, chr_.bind_service),
-                                    ("connect", chr_.connect_host, chr_.connect_service)):
-            if host is None and service is None:
-                continue
-            attrs = [("mode", mode)]
-            if host is not None:
-                attrs.append(("host", host, True))
-            if service is not None:
-                attrs.append(("service", service, True))
-            w.empty("source", attrs)
+        # Each side only where it names something.
+        w.line(_UDP_SOURCES, chr_.bind_host, chr_.bind_service,
+               chr_.connect_host, chr_.connect_service)
     elif kind == "nmdm":
         # Neither reader of a CHR string keeps an nmdm pair; libvirt printed
         # its absent master and slave with printf's "%s".
-        w.empty("source", (("master", "(null)"), ("slave", "(null)")))
+        w.line(_NMDM_SOURCE)
+
+
+_PATH_SOURCE = XmlTemplate("<source path='{}'/>")
+_UNIX_SOURCE = XmlTemplate("<source mode='{}' path='{}'/>")
+_TCP_SOURCE = XmlTemplate("<source mode='{}' host='{raw}' service='{raw}'/>\n"
+                          "<protocol type='{}'/>")
+_UDP_SOURCES = XmlTemplate("<source mode='bind' host='{raw}' service='{raw}'/>\n"
+                           "<source mode='connect' host='{raw}' service='{raw}'/>")
+_NMDM_SOURCE = XmlTemplate("<source master='(null)' slave='(null)'/>")

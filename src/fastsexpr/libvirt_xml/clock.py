@@ -5,6 +5,7 @@ from ..errors import DomainXMLError
 from ..model.domain import Clock, Timer
 from ..model.scalars import parse_llong, parse_xpath_llong
 from ..model.vocab import CLOCK_OFFSETS, TIMER_NAMES
+from ..syntax import XmlTemplate
 
 __all__ = ["read_clock", "write_clock"]
 
@@ -12,7 +13,6 @@ _PATH = "/domain/clock"
 # The offsets an adjustment may reset, or turn into a variable clock based
 # on them; also the words of a variable clock's basis.
 _BASES = ("utc", "localtime")
-_RESET_ATTRS = {offset: (("offset", offset), ("adjustment", "reset")) for offset in _BASES}
 # Timer.present -> its <timer present> word, and back; -1 has no word.
 _PRESENT_WORDS = {1: "yes", 0: "no"}
 _PRESENT_VALUES = {word: value for value, word in _PRESENT_WORDS.items()}
@@ -97,23 +97,33 @@ def _read_timer(timer, path: str) -> Timer:
 
 
 def write_clock(w, clock: Clock) -> None:
-    if clock.offset == "variable":
-        attrs = (("offset", "variable"), ("adjustment", str(clock.adjustment)),
-                 ("basis", clock.basis))
-    elif clock.reset and clock.offset in _RESET_ATTRS:
-        attrs = _RESET_ATTRS[clock.offset]
-    elif clock.offset == "timezone":
-        attrs = (("offset", "timezone"), ("timezone", clock.timezone or ""))
+    offset = clock.offset
+    timers = clock.timers
+    if offset == "variable":
+        form, values = "variable", (clock.adjustment, clock.basis)
+    elif clock.reset and offset in _BASES:
+        form, values = "reset", (offset,)
+    elif offset == "timezone":
+        form, values = "timezone", (clock.timezone or "",)
     else:
-        attrs = (("offset", clock.offset),)
-    if not clock.timers:
-        w.empty("clock", attrs)
+        form, values = "offset", (offset,)
+    if not timers:
+        w.line(_CLOCK[form], *values)
         return
-    w.start("clock", attrs)
-    for timer in clock.timers:
-        word = _PRESENT_WORDS.get(timer.present)
-        if word is None:
-            w.empty("timer", (("name", timer.name),))
-        else:
-            w.empty("timer", (("name", timer.name), ("present", word)))
-    w.end("clock")
+    w.start_line(_CLOCK_START[form], *values)
+    for timer in timers:
+        w.line(_TIMER, timer.name, _PRESENT_WORDS.get(timer.present))
+    w.end_line(_CLOCK_END)
+
+
+# The <clock> of each form, without its ending.
+_CLOCK_FORMS = {
+    "variable": "<clock offset='variable' adjustment='{}' basis='{}'",
+    "reset": "<clock offset='{}' adjustment='reset'",
+    "timezone": "<clock offset='timezone' timezone='{}'",
+    "offset": "<clock offset='{}'",
+}
+_CLOCK = {form: XmlTemplate(text + "/>") for form, text in _CLOCK_FORMS.items()}
+_CLOCK_START = {form: XmlTemplate(text + ">") for form, text in _CLOCK_FORMS.items()}
+_TIMER = XmlTemplate("<timer name='{}' present='{}'/>")
+_CLOCK_END = XmlTemplate("</clock>")

@@ -1,6 +1,7 @@
 """<disk> devices."""
 from __future__ import annotations
 
+import itertools
 import re
 from bisect import bisect_right
 from typing import Dict, List
@@ -8,6 +9,7 @@ from typing import Dict, List
 from ..errors import ConversionError, DomainXMLError
 from ..model.domain import Disk, Domain
 from ..model.vocab import DISK_BUSES, DISK_DEVICES, DISK_FORMATS, DISK_TYPES
+from ..syntax import XmlTemplate
 from .elements import device_path, device_type
 
 __all__ = ["read_disk", "libvirt_disk_order", "write_disk"]
@@ -16,10 +18,6 @@ __all__ = ["read_disk", "libvirt_disk_order", "write_disk"]
 # volume disk's source as a pool and a volume, which the model does not
 # keep, so the reader takes only file, block and dir from here.
 _SOURCE_ATTRS = {"file": "file", "block": "dev", "dir": "dir", "volume": "volume"}
-# The start tag's attributes of each type and device, built once rather
-# than per disk.
-_START_ATTRS = {dtype: {device: (("type", dtype), ("device", device)) for device in DISK_DEVICES}
-                for dtype in _SOURCE_ATTRS}
 # The vocabularies as sets: a word is looked up in one step rather than
 # compared with each word of the tuple.
 _DISK_TYPES = frozenset(DISK_TYPES)
@@ -260,31 +258,23 @@ def write_disk(w, disk: Disk, index: int, active: bool) -> None:
             f"'{disk.driver_name}' is neither file, phy, tap nor tap2); "
             "libvirt failed with 'unexpected disk type 0'",
             f"/domain/devices/disk[{index}]")
-    device = disk.device
-    w.start("disk", _START_ATTRS[kind].get(device) or (("type", kind), ("device", device)))
-    name = disk.driver_name
-    fmt = disk.driver_type
-    if name is None:
-        if fmt is not None:
-            w.empty("driver", (("type", fmt),))
-    elif fmt is None:
-        w.empty("driver", (("name", name, True),))
-    else:
-        w.empty("driver", (("name", name, True), ("type", fmt)))
-    source = disk.source
-    if source is not None:
-        w.empty("source", ((attr, source),))
+    w.line(_DISK[active, disk.readonly, disk.shareable, disk.transient], kind, disk.device,
+           disk.driver_name, disk.driver_type, attr, disk.source, disk.target, disk.bus)
+
+
+def _disk_template(active: bool, readonly: bool, shareable: bool, transient: bool) -> XmlTemplate:
+    """A <disk> in one template: its flags (and <backingStore/>, for a
+    running domain) are fixed lines, so each combination has its own."""
+    lines = ["<disk type='{}' device='{}'>",
+             "  <driver name='{raw}' type='{}'/>",
+             "  <source {raw}='{}'/>"]
     if active:
-        w.empty("backingStore")
-    bus = disk.bus
-    if bus is None:
-        w.empty("target", (("dev", disk.target, True),))
-    else:
-        w.empty("target", (("dev", disk.target, True), ("bus", bus)))
-    if disk.readonly:
-        w.empty("readonly")
-    if disk.shareable:
-        w.empty("shareable")
-    if disk.transient:
-        w.empty("transient")
-    w.end("disk")
+        lines.append("  <backingStore/>")
+    lines.append("  <target dev='{raw}' bus='{}'/>")
+    lines += [f"  <{flag}/>" for flag, on in
+              (("readonly", readonly), ("shareable", shareable), ("transient", transient)) if on]
+    lines.append("</disk>")
+    return XmlTemplate("\n".join(lines))
+
+
+_DISK = {flags: _disk_template(*flags) for flags in itertools.product((False, True), repeat=4)}

@@ -8,6 +8,7 @@ from ..errors import ConversionError, DomainXMLError
 from ..model.domain import Domain, Graphics, Input
 from ..model.scalars import parse_int
 from ..model.vocab import GRAPHICS_TYPES, INPUT_BUSES, INPUT_TYPES, SOUND_MODELS
+from ..syntax import XmlTemplate
 from .elements import device_path, required_word
 
 __all__ = [
@@ -25,7 +26,7 @@ _LISTENING_TYPES = ("vnc", "rdp", "spice")
 _BUILTIN_TYPES = ("mouse", "keyboard")
 _BUILTIN_BUS = {True: "ps2", False: "xen"}
 _BUILTIN_INPUTS = {
-    hvm: tuple((("type", itype), ("bus", bus)) for itype in _BUILTIN_TYPES)
+    hvm: XmlTemplate("\n".join(f"<input type='{itype}' bus='{bus}'/>" for itype in _BUILTIN_TYPES))
     for hvm, bus in _BUILTIN_BUS.items()
 }
 
@@ -125,47 +126,47 @@ def read_sound(dom: Domain, el, hvm: bool) -> bool:
 
 
 def write_input(w, inp: Input) -> None:
-    w.empty("input", (("type", inp.type), ("bus", inp.bus)))
+    w.line(_INPUT, inp.type, inp.bus)
 
 
 def write_graphics(w, graphics: List[Graphics], hvm: bool, active: bool,
                    secure: bool = False) -> None:
     """The built-in inputs, then each of ``graphics`` (not empty); a VNC
     password only when ``secure``."""
-    for attrs in _BUILTIN_INPUTS[hvm]:
-        w.empty("input", attrs)
+    w.line(_BUILTIN_INPUTS[hvm])
     for g in graphics:
         if g.type == "sdl":
-            attrs = [("type", "sdl")]
-            if g.display is not None:
-                attrs.append(("display", g.display))
-            if g.xauth is not None:
-                attrs.append(("xauth", g.xauth))
-            w.empty("graphics", attrs)
+            if g.display is None and g.xauth is None:
+                w.line(_SDL_BARE)
+            else:
+                w.line(_SDL, g.display, g.xauth)
             continue
         if g.type != "vnc":
             raise ConversionError(f"graphics type '{g.type}' cannot be written",
                                   "/domain/devices/graphics")
-        attrs = [("type", "vnc")]
         if g.port and (not g.autoport or active):
-            attrs.append(("port", str(g.port)))
-        elif g.autoport:
-            attrs.append(("port", "-1"))
-        attrs.append(("autoport", "yes" if g.autoport else "no"))
-        if g.listen is not None:
-            attrs.append(("listen", g.listen, True))
-        if g.keymap is not None:
-            attrs.append(("keymap", g.keymap))
-        # The password is a secret: libvirt printed it only when asked to.
-        if secure and g.passwd is not None:
-            attrs.append(("passwd", g.passwd))
-        if g.listen is None:
-            w.empty("graphics", attrs)
+            port = g.port
         else:
-            w.start("graphics", attrs)
-            w.empty("listen", (("type", "address"), ("address", g.listen, True)))
-            w.end("graphics")
+            port = -1 if g.autoport else None
+        # The password is a secret: libvirt printed it only when asked to.
+        attrs = (port, "yes" if g.autoport else "no", g.listen, g.keymap,
+                 g.passwd if secure else None)
+        if g.listen is None:
+            w.line(_VNC, *attrs)
+        else:
+            w.line(_VNC_LISTEN, *attrs, g.listen)
 
 
 def write_sound(w, model: str) -> None:
-    w.empty("sound", (("model", model),))
+    w.line(_SOUND, model)
+
+
+_INPUT = XmlTemplate("<input type='{}' bus='{}'/>")
+_SDL = XmlTemplate("<graphics type='sdl' display='{}' xauth='{}'/>")
+_SDL_BARE = XmlTemplate("<graphics type='sdl'/>")       # not left out with its attributes
+_VNC_ATTRS = "<graphics type='vnc' port='{}' autoport='{}' listen='{raw}' keymap='{}' passwd='{}'"
+_VNC = XmlTemplate(_VNC_ATTRS + "/>")
+# A listen address is said again in a <listen> child.
+_VNC_LISTEN = XmlTemplate(_VNC_ATTRS + ">\n  <listen type='address' address='{raw}'/>\n"
+                          "</graphics>")
+_SOUND = XmlTemplate("<sound model='{}'/>")

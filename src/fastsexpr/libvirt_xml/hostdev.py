@@ -4,6 +4,7 @@ from __future__ import annotations
 from ..errors import DomainXMLError
 from ..model.domain import Domain, PciHostdev
 from ..model.scalars import parse_unsigned_base0
+from ..syntax import XmlTemplate
 from .elements import device_path
 
 __all__ = ["read_hostdev", "write_hostdev"]
@@ -16,8 +17,6 @@ _HOSTDEV_TYPES = {"subsystem": ("usb", "pci", "scsi"),
 _PCI_FIELDS = (("domain", 0xFFFF, "04x"), ("bus", 0xFF, "02x"),
                ("slot", 0x1F, "02x"), ("function", 0x7, "x"))
 _U32 = 0xFFFFFFFF
-_PCI_ATTRS = (("mode", "subsystem"), ("type", "pci"), ("managed", "no"))
-_PCI_MANAGED_ATTRS = (("mode", "subsystem"), ("type", "pci"), ("managed", "yes"))
 
 
 def read_hostdev(dom: Domain, el, hvm: bool) -> bool:
@@ -69,10 +68,13 @@ def read_hostdev(dom: Domain, el, hvm: bool) -> bool:
 
 
 def write_hostdev(w, h: PciHostdev) -> None:
-    w.start("hostdev", _PCI_MANAGED_ATTRS if h.managed else _PCI_ATTRS)
-    w.start("source")
     # libvirt held PCI addresses unsigned: -1 prints as 0xffffffff.
-    w.empty("address", tuple((name, f"0x{getattr(h, name) & _U32:{width}}")
-                             for name, _, width in _PCI_FIELDS))
-    w.end("source")
-    w.end("hostdev")
+    w.line(_PCI_HOSTDEV, "yes" if h.managed else "no",
+           *[f"0x{getattr(h, name) & _U32:{width}}" for name, _, width in _PCI_FIELDS])
+
+
+_PCI_HOSTDEV = XmlTemplate("<hostdev mode='subsystem' type='pci' managed='{}'>\n"
+                           "  <source>\n"
+                           "    <address domain='{}' bus='{}' slot='{}' function='{}'/>\n"
+                           "  </source>\n"
+                           "</hostdev>")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from ..errors import DomainXMLError
 from ..model.domain import Domain
 from ..model.scalars import format_uuid, parse_uuid, random_uuid
+from ..syntax import XmlTemplate
 from .elements import child_string
 
 __all__ = ["check_root", "read_identity", "write_identity"]
@@ -53,11 +54,10 @@ def read_identity(top) -> Domain:
 def write_identity(w, d: Domain, active: bool) -> None:
     """Open <domain> (the caller closes it) and write the name, UUID and
     description."""
-    if active:
-        w.start("domain", (("type", d.type), ("id", str(d.id))))
-    else:
-        w.start("domain", (("type", d.type),))
-    w.text("name", d.name)
-    w.text("uuid", format_uuid(d.uuid))
-    if d.description is not None:
-        w.text("description", d.description)
+    # id only for a running domain; the description when there is one.
+    w.start_line(_DOMAIN, d.type, d.id if active else None)
+    w.line(_NAMES, d.name, format_uuid(d.uuid), d.description)
+
+
+_DOMAIN = XmlTemplate("<domain type='{}' id='{}'>")
+_NAMES = XmlTemplate("<name>{}</name>\n<uuid>{}</uuid>\n<description>{}</description>")

@@ -4,6 +4,7 @@ from __future__ import annotations
 from ..errors import DomainXMLError
 from ..model.domain import Domain
 from ..model.vocab import CRASH_ACTIONS, LIFECYCLE_ACTIONS
+from ..syntax import XmlTemplate
 from .elements import string
 
 __all__ = ["read_lifecycle", "write_lifecycle"]
@@ -46,7 +47,8 @@ def _action(el, event: str, allowed, default: str) -> str:
 def write_lifecycle(w, d: Domain) -> None:
     # The rows of _EVENTS spelled out: a getattr loop costs more than the
     # writing (tests/libvirt_xml/test_xml_topics.py holds it to the table).
-    text = w.text
-    text("on_poweroff", d.on_poweroff)
-    text("on_reboot", d.on_reboot)
-    text("on_crash", d.on_crash)
+    w.line(_LIFECYCLE, d.on_poweroff, d.on_reboot, d.on_crash)
+
+
+_LIFECYCLE = XmlTemplate("<on_poweroff>{}</on_poweroff>\n<on_reboot>{}</on_reboot>\n"
+                         "<on_crash>{}</on_crash>")

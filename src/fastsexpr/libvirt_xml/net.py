@@ -7,6 +7,7 @@ from ..errors import DomainXMLError
 from ..model.domain import Domain, Interface
 from ..model.scalars import parse_mac
 from ..model.vocab import NET_TYPES
+from ..syntax import XmlTemplate
 from .elements import device_path, device_type
 
 __all__ = ["read_interface", "write_interface"]
@@ -15,7 +16,6 @@ __all__ = ["read_interface", "write_interface"]
 # which is also the Interface field keeping it.
 _SOURCE_ATTRS = {"bridge": "bridge", "network": "network"}
 # The start tag's attributes of each type, built once rather than per device.
-_TYPE_ATTRS = {ntype: (("type", ntype),) for ntype in NET_TYPES}
 _NET_TYPES = frozenset(NET_TYPES)
 # The second hex digit of a MAC whose first octet has the multicast bit set.
 _MULTICAST_DIGITS = frozenset("13579bdf")
@@ -97,27 +97,20 @@ def _random_mac() -> str:
 
 def write_interface(w, nic: Interface, active: bool) -> None:
     kind = nic.type
-    w.start("interface", _TYPE_ATTRS.get(kind) or (("type", kind),))
-    mac = nic.mac
-    if mac is not None:
-        w.empty("mac", (("address", mac),))
-    # _SOURCE_ATTRS's rows spelled out, without a getattr.
-    if kind == "bridge":
-        if nic.bridge is not None:
-            w.empty("source", (("bridge", nic.bridge),))
-    elif kind == "network":
-        if nic.network is not None:
-            w.empty("source", (("network", nic.network),))
-    ip = nic.ip
-    if ip is not None:
-        w.empty("ip", (("address", ip, True),))
-    script = nic.script
-    if script is not None:
-        w.empty("script", (("path", script),))
     ifname = nic.ifname
-    if ifname is not None and (active or not ifname.startswith(_GENERATED_IFNAME)):
-        w.empty("target", (("dev", ifname),))
-    model = nic.model
-    if model is not None:
-        w.empty("model", (("type", model),))
-    w.end("interface")
+    if ifname is not None and not active and ifname.startswith(_GENERATED_IFNAME):
+        ifname = None
+    # _SOURCE_ATTRS's rows spelled out, without a getattr.
+    w.line(_INTERFACE, kind, nic.mac, nic.bridge if kind == "bridge" else None,
+           nic.network if kind == "network" else None, nic.ip, nic.script, ifname, nic.model)
+
+
+_INTERFACE = XmlTemplate("<interface type='{}'>\n"
+                         "  <mac address='{}'/>\n"
+                         "  <source bridge='{}'/>\n"
+                         "  <source network='{}'/>\n"
+                         "  <ip address='{raw}'/>\n"
+                         "  <script path='{}'/>\n"
+                         "  <target dev='{}'/>\n"
+                         "  <model type='{}'/>\n"
+                         "</interface>")

@@ -7,6 +7,7 @@ from typing import Tuple
 from ..errors import DomainXMLError
 from ..model.domain import OS, Domain
 from ..model.vocab import FEATURES
+from ..syntax import XmlTemplate
 from .elements import child_string, string
 
 __all__ = ["read_os", "read_features", "write_os", "device_boot_conflict",
@@ -20,11 +21,9 @@ _ARCHES = ("i686", "x86_64", "armv7l", "aarch64", "alpha", "cris", "lm32",
            "ppc64", "ppc64le", "ppcemb", "s390", "s390x", "sh4", "sh4eb",
            "sparc", "sparc64", "unicore32", "xtensa", "xtensaeb")
 _OS_TYPES = ("hvm", "xen")
-# Boot device word -> its <boot> attributes; the keys are the words libvirt
-# accepts.
-_BOOT_ATTRS = {dev: (("dev", dev),) for dev in ("fd", "cdrom", "hd", "network")}
+# The boot device words libvirt accepts in <os><boot dev=...>.
+_BOOT_WORDS = ("fd", "cdrom", "hd", "network")
 _MAX_BOOT = 4
-_LOADER_ROM = (("type", "rom"),)
 # The <os> children kept as text, each under the OS field of its name.
 _OS_TEXTS = frozenset(("loader", "kernel", "initrd", "cmdline", "root"))
 # The devices whose own <boot> child libvirt counts.
@@ -90,7 +89,7 @@ def _read_boot(osd: OS, boots, devices) -> None:
         if dev is None:
             check_device_boot(devices)
             raise DomainXMLError("missing boot device", "/domain/os/boot")
-        if dev not in _BOOT_ATTRS:
+        if dev not in _BOOT_WORDS:
             check_device_boot(devices)
             raise DomainXMLError(f"unknown boot device '{dev}'", "/domain/os/boot")
         boot.append(dev)
@@ -142,34 +141,32 @@ def write_os(w, d: Domain) -> None:
     """The bootloader, <os> and <features>; a bootloader picks the boot
     device itself."""
     if d.bootloader is not None:
-        w.text("bootloader", d.bootloader)
-        if d.bootloader_args is not None:
-            w.text("bootloader_args", d.bootloader_args)
+        w.line(_BOOTLOADER, d.bootloader, d.bootloader_args)
     os_ = d.os
-    w.start("os")
-    if os_.machine is None and os_.arch is None:
-        w.text("type", os_.type)
-    else:
-        # What the capabilities named (the xm reader's guests); each if set.
-        attrs = [(name, value) for name, value in (("arch", os_.arch), ("machine", os_.machine))
-                 if value is not None]
-        w.text("type", os_.type, attrs)
-    if os_.loader is not None:
-        w.text("loader", os_.loader, _LOADER_ROM)
-    if os_.kernel is not None:
-        w.text("kernel", os_.kernel)
-    if os_.initrd is not None:
-        w.text("initrd", os_.initrd)
-    if os_.cmdline is not None:
-        w.text("cmdline", os_.cmdline)
-    if os_.root is not None:
-        w.text("root", os_.root)
-    if d.bootloader is None:
+    # arch and machine: what the capabilities named (the xm reader's guests).
+    w.start_line(_OS, os_.arch, os_.machine, os_.type, os_.loader, os_.kernel, os_.initrd,
+                 os_.cmdline, os_.root)
+    if d.bootloader is None and os_.boot:
         for dev in os_.boot:
-            w.empty("boot", _BOOT_ATTRS[dev])
-    w.end("os")
+            w.line(_BOOT[dev])
+    w.end_line(_OS_END)
     if d.features:
-        w.start("features")
+        w.start_line(_FEATURES)
         for name in d.features:
-            w.empty(name)
-        w.end("features")
+            w.line(_FEATURE, name)
+        w.end_line(_FEATURES_END)
+
+
+_BOOTLOADER = XmlTemplate("<bootloader>{}</bootloader>\n<bootloader_args>{}</bootloader_args>")
+_OS = XmlTemplate("<os>\n"
+                  "  <type arch='{}' machine='{}'>{}</type>\n"
+                  "  <loader type='rom'>{}</loader>\n"
+                  "  <kernel>{}</kernel>\n"
+                  "  <initrd>{}</initrd>\n"
+                  "  <cmdline>{}</cmdline>\n"
+                  "  <root>{}</root>")
+_BOOT = {dev: XmlTemplate(f"<boot dev='{dev}'/>") for dev in _BOOT_WORDS}
+_OS_END = XmlTemplate("</os>")
+_FEATURES = XmlTemplate("<features>")
+_FEATURE = XmlTemplate("<{raw}/>")
+_FEATURES_END = XmlTemplate("</features>")

@@ -17,19 +17,46 @@ __all__ = [
 ]
 
 
-@dataclass(slots=True)
-class OS:
-    type: str = "xen"                      # "hvm", "xen" (paravirt, from XML) or "linux" (paravirt, from SEXPR)
-    # The <type arch machine> libvirt printed where the host's capabilities
-    # named them (the xm reader); None elsewhere, and then not written.
-    arch: Optional[str] = None
-    machine: Optional[str] = None
-    loader: Optional[str] = None
-    kernel: Optional[str] = None
-    initrd: Optional[str] = None
-    cmdline: Optional[str] = None
-    root: Optional[str] = None
-    boot: List[str] = field(default_factory=list)   # "fd", "hd", "cdrom", "network"
+class _Record:
+    """Equality and repr over ``__slots__``, what the dataclasses gave,
+    for the classes built once per document (a plain ``__init__`` costs
+    half of a dataclass's with default factories, and nothing at import)."""
+
+    __slots__ = ()
+
+    def __eq__(self, other):
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return all(getattr(self, name) == getattr(other, name) for name in self.__slots__)
+
+    __hash__ = None     # mutable, as the dataclasses were
+
+    def __repr__(self):
+        fields = ", ".join(f"{name}={getattr(self, name)!r}" for name in self.__slots__)
+        return f"{self.__class__.__name__}({fields})"
+
+
+class OS(_Record):
+    __slots__ = ("type", "arch", "machine", "loader", "kernel", "initrd", "cmdline", "root",
+                 "boot")
+
+    def __init__(self, type: str = "xen", arch: Optional[str] = None,
+                 machine: Optional[str] = None, loader: Optional[str] = None,
+                 kernel: Optional[str] = None, initrd: Optional[str] = None,
+                 cmdline: Optional[str] = None, root: Optional[str] = None,
+                 boot: Optional[List[str]] = None):
+        self.type = type            # "hvm", "xen" (paravirt, from XML) or "linux" (paravirt, from SEXPR)
+        # The <type arch machine> libvirt printed where the host's
+        # capabilities named them (the xm reader); None elsewhere, and then
+        # not written.
+        self.arch = arch
+        self.machine = machine
+        self.loader = loader
+        self.kernel = kernel
+        self.initrd = initrd
+        self.cmdline = cmdline
+        self.root = root
+        self.boot: List[str] = [] if boot is None else boot   # "fd", "hd", "cdrom", "network"
 
 
 @dataclass(slots=True)
@@ -38,14 +65,18 @@ class Timer:
     present: int = -1                      # 1 yes, 0 no, -1 not said
 
 
-@dataclass(slots=True)
-class Clock:
-    offset: str = "utc"                    # utc, localtime, variable, timezone
-    reset: bool = False                    # adjustment='reset'
-    adjustment: int = 0                    # seconds, for offset variable
-    basis: str = "utc"                     # for offset variable: utc or localtime
-    timezone: Optional[str] = None
-    timers: List[Timer] = field(default_factory=list)
+class Clock(_Record):
+    __slots__ = ("offset", "reset", "adjustment", "basis", "timezone", "timers")
+
+    def __init__(self, offset: str = "utc", reset: bool = False, adjustment: int = 0,
+                 basis: str = "utc", timezone: Optional[str] = None,
+                 timers: Optional[List[Timer]] = None):
+        self.offset = offset            # utc, localtime, variable, timezone
+        self.reset = reset              # adjustment='reset'
+        self.adjustment = adjustment    # seconds, for offset variable
+        self.basis = basis              # for offset variable: utc or localtime
+        self.timezone = timezone
+        self.timers: List[Timer] = [] if timers is None else timers
 
 
 @dataclass(slots=True)
@@ -118,33 +149,56 @@ class PciHostdev:
     managed: bool = False
 
 
-@dataclass(slots=True)
-class Domain:
-    name: str
-    uuid: str                              # 32 lowercase hex digits, no dashes
-    type: str = "xen"
-    id: int = -1                           # -1: not running (inactive)
-    description: Optional[str] = None
-    max_memory_kib: int = 0
-    current_memory_kib: int = 0
-    max_vcpus: int = 1
-    vcpus: int = 1
-    cpumask: Optional[Tuple[int, ...]] = None   # sorted CPU numbers
-    bootloader: Optional[str] = None
-    bootloader_args: Optional[str] = None
-    os: OS = field(default_factory=OS)
-    features: List[str] = field(default_factory=list)
-    on_poweroff: str = "destroy"
-    on_reboot: str = "restart"
-    on_crash: str = "destroy"
-    clock: Clock = field(default_factory=Clock)
-    emulator: Optional[str] = None
-    disks: List[Disk] = field(default_factory=list)
-    interfaces: List[Interface] = field(default_factory=list)
-    serials: List[Chr] = field(default_factory=list)
-    parallels: List[Chr] = field(default_factory=list)
-    consoles: List[Chr] = field(default_factory=list)
-    inputs: List[Input] = field(default_factory=list)
-    graphics: List[Graphics] = field(default_factory=list)
-    sounds: List[str] = field(default_factory=list)
-    hostdevs: List[PciHostdev] = field(default_factory=list)
+class Domain(_Record):
+    """A domain: positional or keyword construction, as a dataclass's."""
+
+    __slots__ = ("name", "uuid", "type", "id", "description", "max_memory_kib",
+                 "current_memory_kib", "max_vcpus", "vcpus", "cpumask", "bootloader",
+                 "bootloader_args", "os", "features", "on_poweroff", "on_reboot", "on_crash",
+                 "clock", "emulator", "disks", "interfaces", "serials", "parallels", "consoles",
+                 "inputs", "graphics", "sounds", "hostdevs")
+
+    def __init__(self, name: str, uuid: str, type: str = "xen", id: int = -1,
+                 description: Optional[str] = None, max_memory_kib: int = 0,
+                 current_memory_kib: int = 0, max_vcpus: int = 1, vcpus: int = 1,
+                 cpumask: Optional[Tuple[int, ...]] = None, bootloader: Optional[str] = None,
+                 bootloader_args: Optional[str] = None, os: Optional[OS] = None,
+                 features: Optional[List[str]] = None, on_poweroff: str = "destroy",
+                 on_reboot: str = "restart", on_crash: str = "destroy",
+                 clock: Optional[Clock] = None, emulator: Optional[str] = None,
+                 disks: Optional[List[Disk]] = None,
+                 interfaces: Optional[List[Interface]] = None,
+                 serials: Optional[List[Chr]] = None, parallels: Optional[List[Chr]] = None,
+                 consoles: Optional[List[Chr]] = None, inputs: Optional[List[Input]] = None,
+                 graphics: Optional[List[Graphics]] = None,
+                 sounds: Optional[List[str]] = None,
+                 hostdevs: Optional[List[PciHostdev]] = None):
+        self.name = name
+        self.uuid = uuid                        # 32 lowercase hex digits, no dashes
+        self.type = type
+        self.id = id                            # -1: not running (inactive)
+        self.description = description
+        self.max_memory_kib = max_memory_kib
+        self.current_memory_kib = current_memory_kib
+        self.max_vcpus = max_vcpus
+        self.vcpus = vcpus
+        self.cpumask = cpumask                  # sorted CPU numbers
+        self.bootloader = bootloader
+        self.bootloader_args = bootloader_args
+        self.os: OS = OS() if os is None else os
+        self.features: List[str] = [] if features is None else features
+        self.on_poweroff = on_poweroff
+        self.on_reboot = on_reboot
+        self.on_crash = on_crash
+        self.clock: Clock = Clock() if clock is None else clock
+        self.emulator = emulator
+        # A list literal per field is the cheapest fresh list there is.
+        self.disks: List[Disk] = [] if disks is None else disks
+        self.interfaces: List[Interface] = [] if interfaces is None else interfaces
+        self.serials: List[Chr] = [] if serials is None else serials
+        self.parallels: List[Chr] = [] if parallels is None else parallels
+        self.consoles: List[Chr] = [] if consoles is None else consoles
+        self.inputs: List[Input] = [] if inputs is None else inputs
+        self.graphics: List[Graphics] = [] if graphics is None else graphics
+        self.sounds: List[str] = [] if sounds is None else sounds
+        self.hostdevs: List[PciHostdev] = [] if hostdevs is None else hostdevs

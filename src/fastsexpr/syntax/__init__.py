@@ -48,12 +48,14 @@ to_u64 = _impl.to_u64
 xml_escape = _impl.xml_escape
 SexprWriter = _impl.SexprWriter
 XmlWriter = _impl.XmlWriter
+XmlTemplate = _impl.XmlTemplate
 
 __all__ = [
     "HAS_SPEEDUPS", "loads", "loads_all", "record_spans", "first_comment", "load", "iterload",
     "dumps", "dump",
     "esc", "find_key", "has", "lookup", "value", "nonempty_value", "value_copy",
     "member_values", "strtol", "to_int", "to_u64", "xml_escape", "SexprWriter", "XmlWriter",
+    "XmlTemplate",
 ]
 
 

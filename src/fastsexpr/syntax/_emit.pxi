@@ -3,6 +3,8 @@
 # strs take the fast path; anything else goes through the pure twin.
 cimport cython
 from libc.string cimport memchr
+from cpython.tuple cimport PyTuple_GET_ITEM
+from cpython.ref cimport PyObject
 from ._cpython cimport Py_UCS1, U_CHECK, U_DATA, U_EXACT, U_KIND, U_LEN, U_READ, U_WRITE
 
 
@@ -344,6 +346,153 @@ cdef int _o_attrs(Out* o, object attrs) except -1:
     return 0
 
 
+# A template's text is parsed by the twin (one grammar, one parser) and
+# kept here as an array of steps the writer runs through.
+from ._pyemit import _parse_template, _wrong_count, _xml_value
+from cpython.mem cimport PyMem_Malloc, PyMem_Free
+
+cdef enum:
+    STEP_LINE = 0       # a line starts; arg: how many placeholders it has
+    STEP_TEXT = 1       # literal text
+    STEP_VALUE = 2      # a value; arg: 1 if raw
+    STEP_ATTR = 3       # an attribute (text: " name='") and its value; arg: 1 if raw
+    STEP_END = 4        # the line ends
+
+
+cdef struct Step:
+    int kind
+    Py_ssize_t arg
+    PyObject* text      # borrowed from the template's lines
+
+
+cdef class XmlTemplate:
+    """Lines of XML with placeholders, read once and filled by
+    :meth:`XmlWriter.line` (see there for the rules).
+
+    ``{}`` is a value passed through :func:`xml_escape`, ``{raw}`` one
+    written as it is (libvirt printed some values unescaped).  Each line of
+    the text is written after the writer's indentation and ends with a
+    newline.
+    """
+
+    cdef readonly str text
+    cdef readonly Py_ssize_t count
+    cdef readonly tuple lines
+    cdef Step* steps
+    cdef Py_ssize_t nsteps
+    # The twin's template of the same text, when a twin writer is handed
+    # this one (a benchmark swaps engines).
+    cdef public object _other
+
+    def __cinit__(self, text):
+        self.steps = NULL
+
+    def __init__(self, text):
+        cdef Py_ssize_t n = 0, i = 0
+        self.lines, self.count = _parse_template(text)
+        self.text = text
+        for count, items in self.lines:
+            n += len(items) + 2
+        self.steps = <Step*>PyMem_Malloc(n * sizeof(Step))
+        if self.steps == NULL:
+            raise MemoryError()
+        for count, items in self.lines:
+            self.steps[i].kind = STEP_LINE
+            self.steps[i].arg = count
+            i += 1
+            for item in items:
+                if type(item) is str:
+                    self.steps[i].kind = STEP_TEXT
+                    self.steps[i].text = <PyObject*>item
+                    self.steps[i].arg = 0
+                else:
+                    self.steps[i].kind = STEP_ATTR if item[2] else STEP_VALUE
+                    self.steps[i].text = <PyObject*>item[0]
+                    self.steps[i].arg = 1 if item[1] else 0
+                i += 1
+            self.steps[i].kind = STEP_END
+            self.steps[i].arg = 0
+            i += 1
+        self.nsteps = n
+
+    def __dealloc__(self):
+        PyMem_Free(self.steps)
+
+    def __repr__(self):
+        return f"XmlTemplate({self.text!r})"
+
+
+cdef XmlTemplate _own_template(object template):
+    """``_pyemit._own_template``: this engine's template for a text or for
+    the twin's template (kept on the latter)."""
+    cdef object other
+    if U_CHECK(template):
+        return XmlTemplate(template)
+    other = getattr(template, "_other", None)
+    if type(other) is not XmlTemplate:
+        other = XmlTemplate(getattr(template, "text", template))
+        template._other = other
+    return <XmlTemplate>other
+
+
+cdef int _o_template_value(Out* o, object value, bint raw) except -1:
+    if U_EXACT(value):
+        if raw:
+            return _o_str(o, <str>value)
+        return _o_xml(o, <str>value)
+    if type(value) is int:
+        return _o_int(o, value)
+    # The twin's rule (str subclasses) or its TypeError.
+    return _o_str(o, _xml_value(value, raw))
+
+
+cdef int _o_template(Out* o, XmlTemplate t, tuple values, Py_ssize_t indent) except -1:
+    """``_pyemit._fill``: the lines of ``t`` filled with ``values``, leaving
+    out what None leaves out (see XmlWriter.line)."""
+    cdef Py_ssize_t n = 0, first = 0, mark = 0, count = 0, i = 0
+    cdef bint written = False
+    cdef Step* step
+    if len(values) != t.count:
+        raise _wrong_count(t, len(values))
+    while i < t.nsteps:
+        step = &t.steps[i]
+        i += 1
+        if step.kind == STEP_TEXT:
+            _o_str(o, <str>step.text)
+        elif step.kind == STEP_LINE:
+            mark = o.len
+            first = n
+            count = step.arg
+            written = False
+            _o_spaces(o, indent)
+        elif step.kind == STEP_END:
+            if count and not written:
+                # An element none of whose attributes has a value.
+                o.len = mark
+            else:
+                _o_char(o, 10)
+        else:
+            value = <object>PyTuple_GET_ITEM(values, n)
+            n += 1
+            if step.kind == STEP_ATTR:
+                if value is not None:
+                    _o_str(o, <str>step.text)
+                    _o_template_value(o, value, step.arg)
+                    _o_char(o, 39)
+                    written = True
+            elif value is None:
+                # A text without its value: the whole line is left out.
+                o.len = mark
+                n = first + count
+                while t.steps[i].kind != STEP_END:
+                    i += 1
+                i += 1
+            else:
+                _o_template_value(o, value, step.arg)
+                written = True
+    return 0
+
+
 cdef class XmlWriter:
     """A text buffer that writes XML in libvirt's layout.
 
@@ -351,6 +500,9 @@ cdef class XmlWriter:
     single-quoted attributes.  ``attrs`` is a sequence of ``(name, value)``
     pairs escaped with :func:`xml_escape`, or ``(name, value, True)`` for a
     value libvirt writes raw.
+
+    :meth:`line`, :meth:`start_line` and :meth:`end_line` write whole lines
+    from an :class:`XmlTemplate` (or its text) in one call each.
     """
 
     cdef Out o
@@ -413,6 +565,39 @@ cdef class XmlWriter:
         _o_ascii(&self.o, b"</", 2)
         _o_str(&self.o, t)
         _o_ascii(&self.o, b">\n", 2)
+
+    cdef int _fill(self, object template, tuple values, Py_ssize_t depth) except -1:
+        """All of the template's lines or, on an error, none."""
+        cdef Py_ssize_t mark = self.o.len
+        if type(template) is not XmlTemplate:
+            template = _own_template(template)
+        try:
+            _o_template(&self.o, <XmlTemplate>template, values, 2 * depth)
+        except BaseException:
+            self.o.len = mark
+            raise
+        return 0
+
+    def line(self, template, *values):
+        """The lines of ``template`` at the current level, its placeholders
+        filled with ``values`` in order (a ``str``, an ``int``, or None).
+
+        None means absent, as libvirt's formatter skipped a NULL string: an
+        attribute (`` name='{}'``) whose value is None is left out; a line
+        is left out when another placeholder's value is None, or when all
+        its placeholders are attributes and none has a value.
+        """
+        self._fill(template, values, self.depth)
+
+    def start_line(self, template, *values):
+        """:meth:`line`, then a new level."""
+        self._fill(template, values, self.depth)
+        self.depth += 1
+
+    def end_line(self, template, *values):
+        """Back one level, then :meth:`line`."""
+        self._fill(template, values, self.depth - 1)
+        self.depth -= 1
 
     def getvalue(self):
         return _o_value(&self.o)

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 from ._pycomments import first_comment
 from ._pydumps import dumps
-from ._pyemit import SexprWriter, XmlWriter, esc, xml_escape
+from ._pyemit import SexprWriter, XmlTemplate, XmlWriter, esc, xml_escape
 from ._pynumbers import strtol, to_int, to_u64
 from ._pypaths import (
     find_key, has, lookup, member_values, nonempty_value, value, value_copy,
@@ -56,4 +56,5 @@ __all__ = [
     "xml_escape",
     "SexprWriter",
     "XmlWriter",
+    "XmlTemplate",
 ]

@@ -41,6 +41,7 @@ OnWarning = Optional[Callable[[FastSexprWarning], object]]
 # first list or the end of the line.
 _RECORD_START = re.compile(r"\(domain(?=[ \t\r]*(?:[\n(]|$))")
 _LIBVIRT_SPACE = " \t\n\r"
+_CLOSERS_AND_SPACE = _LIBVIRT_SPACE + ")"
 _SHOWN_LINES = 5            # the lines of taken-in records a warning lists
 
 
@@ -427,18 +428,28 @@ def _head(scan: _Scan, part: _Part) -> Optional[str]:
 
 
 def _one_clean_record(text: str):
-    """The tree of ``text`` if it is one list that libvirt's reader reads as
-    written: closed, with nothing but white space around it, no NUL and no
-    second record start inside (the usual config.sxp, checked in a few
-    scans over the one read); else None."""
+    """(tree, closers) of ``text`` if it is one list that libvirt's reader
+    reads as written: closed, with nothing but white space before it, no
+    NUL and no second record start inside (the usual config.sxp, checked in
+    a few scans over the one read); else None.  After it may come white
+    space and, as in two of libvirt's own fixtures, ')' that close no list:
+    ``closers`` is then (where the first is, how many), else None."""
     spans = record_spans(text, trees=True)
     if len(spans) != 1:
         return None
     start, end, unclosed, tree = spans[0]
-    clean = (not unclosed and text.startswith("(", start) and text.find(")", end) < 0
-             and text.find(")", 0, start) < 0 and text.find("\0", start, end) < 0
-             and next(_record_starts(text, start + 1, end), None) is None)
-    return tree if clean else None
+    # Most texts hold no "\n(domain" past the first: no generator to start.
+    if (unclosed or text[start] != "(" or text.find(")", 0, start) >= 0
+            or text.find("\0", start, end) >= 0
+            or text.find("\n(domain", start + 1, end) >= 0
+            and next(_record_starts(text, start + 1, end), None) is not None):
+        return None
+    first = text.find(")", end)
+    if first < 0:
+        return tree, None
+    if text[end:].strip(_CLOSERS_AND_SPACE):
+        return None
+    return tree, (first, text.count(")", first))
 
 
 def read_one(data: Data, version: int, *, strict: bool = False,
@@ -450,8 +461,15 @@ def read_one(data: Data, version: int, *, strict: bool = False,
     said in a warning, or refused with ``strict``."""
     check_version(version)
     text = _decode(data)
-    tree = _one_clean_record(text)
-    if tree is not None:
+    clean = _one_clean_record(text)
+    if clean is not None:
+        tree, closers = clean
+        if closers is not None:
+            # Said as the full scan below says it, without that scan.
+            lenient = _closers(_Scan(text, [], None, _Lines(text)), closers)[0]
+            if strict:
+                raise lenient.error(_Scan(text, [], None, _Lines(text)), None)
+            emit_warning(lenient.warning(None), on_warning, 2)
         dropped: list = []
         dom = read_sexpr(tree, version, dropped=dropped)
         if dropped:
