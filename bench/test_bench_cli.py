@@ -1,7 +1,9 @@
 """``fastsexpr convert`` on a generated tree: -j 1, -j 2, and in-process.
 
     .venv/bin/pytest bench/test_bench_cli.py --benchmark-only
-    FASTSEXPR_PUREPYTHON=1 .venv/bin/pytest bench/test_bench_cli.py --benchmark-only
+
+Each benchmark runs once per engine (the ``engine`` fixture of
+``bench/conftest.py``: the children get its environment).
 
 The tree is ``bench/gen_corpus.py`` with N = 2,000 domains (seed 1: about
 1,600 files; ``FASTSEXPR_BENCH_N`` changes N).  It is written to a tmpfs
@@ -39,14 +41,12 @@ import pytest
 pytest.importorskip("pytest_benchmark")
 
 import fastsexpr  # noqa: E402
-from fastsexpr.syntax import HAS_SPEEDUPS  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from gen_corpus import generate  # noqa: E402
 
 N = int(os.environ.get("FASTSEXPR_BENCH_N", "2000"))
 DISK_N = int(os.environ.get("FASTSEXPR_BENCH_DISK_N", "3700"))   # about 3,000 files
-ENGINE = "compiled" if HAS_SPEEDUPS else "pure"
 ROUNDS = 3
 SUMMARY = re.compile(r"converted (\d+).*failed (\d+) in ([0-9.]+)s")
 
@@ -64,21 +64,14 @@ def corpus():
     shutil.rmtree(top, ignore_errors=True)
 
 
-def _env():
-    env = dict(os.environ)
-    if not HAS_SPEEDUPS:
-        env["FASTSEXPR_PUREPYTHON"] = "1"
-    return env
-
-
-def _convert(corpus, jobs: int, out=None):
+def _convert(corpus, engine, jobs: int, out=None):
     out = out or corpus["top"] / f"out-j{jobs}"
     shutil.rmtree(out, ignore_errors=True)
     start = time.perf_counter()
     proc = subprocess.run(
         [sys.executable, "-m", "fastsexpr", "convert", str(corpus["src"]), "-r",
          "-o", str(out), "-j", str(jobs)],
-        capture_output=True, text=True, env=_env(), timeout=600)
+        capture_output=True, text=True, env=engine.env, timeout=600)
     wall = time.perf_counter() - start
     assert proc.returncode == 0, proc.stderr[-2000:]
     m = SUMMARY.search(proc.stderr)
@@ -101,35 +94,42 @@ def _in_process(files):
                 fastsexpr.write_xml(fastsexpr.read_sexpr(tree, 4))
 
 
-def _run_and_record(benchmark, corpus, jobs):
+def _run_and_record(benchmark, corpus, engine, jobs):
     walls, own = [], []
 
     def once():
-        wall, elapsed = _convert(corpus, jobs)
+        wall, elapsed = _convert(corpus, engine, jobs)
         walls.append(wall)
         own.append(elapsed)
 
-    benchmark.group = f"cli-{ENGINE}"
+    benchmark.group = f"cli-{engine}"
     benchmark.pedantic(once, rounds=ROUNDS, iterations=1, warmup_rounds=0)
     n = len(corpus["files"])
     best_wall, best_own = min(walls), min(own)
-    corpus["results"][jobs] = (best_wall, best_own)
+    corpus["results"][engine.name, jobs] = (best_wall, best_own)
     benchmark.extra_info.update({
-        "engine": ENGINE, "domains": N, "files": n, "jobs": jobs, "dir": str(corpus["top"]),
+        "engine": engine.name, "domains": N, "files": n, "jobs": jobs, "dir": str(corpus["top"]),
         "files_per_s": round(n / best_wall), "files_per_s_own": round(n / best_own),
     })
     return best_wall, best_own
 
 
-def test_cli_j1(benchmark, corpus):
-    _run_and_record(benchmark, corpus, 1)
+def _j1(corpus, engine):
+    """-j 1's best (wall, own) time, measured here if its benchmark has not."""
+    key = (engine.name, 1)
+    if key not in corpus["results"]:
+        corpus["results"][key] = min((_convert(corpus, engine, 1) for _ in range(ROUNDS)),
+                                     key=lambda r: r[0])
+    return corpus["results"][key]
 
 
-def test_cli_j2(benchmark, corpus):
-    wall2, own2 = _run_and_record(benchmark, corpus, 2)
-    if 1 not in corpus["results"]:
-        corpus["results"][1] = min((_convert(corpus, 1) for _ in range(ROUNDS)), key=lambda r: r[0])
-    wall1, own1 = corpus["results"][1]
+def test_cli_j1(benchmark, corpus, engine):
+    _run_and_record(benchmark, corpus, engine, 1)
+
+
+def test_cli_j2(benchmark, corpus, engine):
+    wall2, own2 = _run_and_record(benchmark, corpus, engine, 2)
+    wall1, own1 = _j1(corpus, engine)
     benchmark.extra_info.update({
         "scaling_ratio": round(wall1 / wall2, 2),
         "scaling_ratio_own": round(own1 / own2, 2),
@@ -139,19 +139,17 @@ def test_cli_j2(benchmark, corpus):
     })
 
 
-def test_in_process_baseline(benchmark, corpus):
+def test_in_process_baseline(benchmark, corpus, engine):
     files = corpus["files"]
-    benchmark.group = f"cli-{ENGINE}"
+    benchmark.group = f"cli-{engine}"
     benchmark.pedantic(_in_process, args=(files,), rounds=ROUNDS, iterations=1)
     if benchmark.stats is None:     # --benchmark-disable: nothing was timed
         return
     inproc = benchmark.stats.stats.min
-    if 1 not in corpus["results"]:
-        corpus["results"][1] = min((_convert(corpus, 1) for _ in range(ROUNDS)), key=lambda r: r[0])
-    wall1, own1 = corpus["results"][1]
+    wall1, own1 = _j1(corpus, engine)
     n = len(files)
     benchmark.extra_info.update({
-        "engine": ENGINE, "domains": N, "files": n,
+        "engine": engine.name, "domains": N, "files": n,
         "files_per_s": round(n / inproc),
         "cli_j1_overhead_us_per_file": round((wall1 - inproc) / n * 1e6),
         "cli_j1_overhead_us_per_file_own": round((own1 - inproc) / n * 1e6),
@@ -192,19 +190,19 @@ def disk_and_tmpfs():
         shutil.rmtree(top, ignore_errors=True)
 
 
-def test_cli_real_disk_vs_tmpfs(benchmark, disk_and_tmpfs):
+def test_cli_real_disk_vs_tmpfs(benchmark, disk_and_tmpfs, engine):
     disk, tmpfs = disk_and_tmpfs
     disk_walls, tmpfs_walls = [], []
 
     def once():
         # In turn, so that a change in the machine's load touches both.
-        disk_walls.append(_convert(disk, 2, disk["top"] / "out")[0])
-        tmpfs_walls.append(_convert(tmpfs, 2, tmpfs["top"] / "out")[0])
+        disk_walls.append(_convert(disk, engine, 2, disk["top"] / "out")[0])
+        tmpfs_walls.append(_convert(tmpfs, engine, 2, tmpfs["top"] / "out")[0])
 
-    benchmark.group = f"cli-disk-{ENGINE}"
+    benchmark.group = f"cli-disk-{engine}"
     benchmark.pedantic(once, rounds=ROUNDS, iterations=1, warmup_rounds=0)
     benchmark.extra_info.update({
-        "engine": ENGINE, "files": len(disk["files"]), "jobs": 2,
+        "engine": engine.name, "files": len(disk["files"]), "jobs": 2,
         "disk_dir": str(disk["top"]), "disk_fs": _fs_type(disk["top"]),
         "disk_files_per_s": round(len(disk["files"]) / min(disk_walls)),
         "tmpfs_files_per_s": round(len(tmpfs["files"]) / min(tmpfs_walls)),
