@@ -121,6 +121,7 @@ def _read_domains(data: bytes, src: str, settings: Settings,
     if stream is None:
         # A failure is "not UTF-8 text", with its place.
         return list(_dump_items(data.decode("utf-8"), settings))
+    stream.seek(0)
     _check_utf8(stream)             # the same failure, before any output is written
     stream.seek(0)
     return _dump_items(stream, settings)
