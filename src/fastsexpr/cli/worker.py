@@ -8,6 +8,7 @@ and :class:`~.plan.Task`; the results are plain dicts.
 from __future__ import annotations
 
 import codecs
+import gc
 import itertools
 import os
 from dataclasses import dataclass
@@ -38,6 +39,14 @@ class Settings:
     host_arch: str = DEFAULT_HOST_ARCH
     networks: Optional[Dict[str, str]] = None   # network name -> bridge
     strict: bool = False       # what libvirt's reader forgave is an error, not a warning
+
+
+# The results of a dump pile up, one dict per domain, all alive to the end:
+# every so many, everything alive is moved out of the cyclic GC's sight
+# (gc.freeze), or its passes go over them again and again (a third of the
+# time of a 100,000-domain dump when every Domain was held; 5% still with
+# only the results).  Freed objects are freed all the same.
+_FREEZE_EVERY = 4096
 
 
 # What a worker sends back for an input that gave one domain, converted and
@@ -287,6 +296,8 @@ def _convert(settings: Settings, task: Task, data: bytes,
         res["warnings"] = [str(w) for w in warned]
         res["warning_lines"] = [w.lineno for w in warned]
         results.append(res)
+        if len(results) % _FREEZE_EVERY == 0:
+            gc.freeze()
     if not settings.detail and not multi and results and results[0]["ok"] \
             and results[0]["output"] is not None and not results[0]["warnings"]:
         return DONE
