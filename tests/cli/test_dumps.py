@@ -152,3 +152,35 @@ def test_a_long_dump_that_is_not_utf8_writes_nothing(tmp_path):
     col = len("  (memory 256) (x ") + 1
     assert f"{dump}:{279 * LINES + 5}:{col}: UnicodeDecodeError: not UTF-8" in proc.err
     assert outputs(out) == [] and no_temp_files(tmp_path)
+
+
+DRIVER_SOME_DISKS_FULL = """
+import errno, os, sys
+real_fsync = os.fsync
+def fsync(fd):
+    # The outputs of domains named 'full...' cannot be made durable.
+    if os.path.basename(os.readlink(f"/proc/self/fd/{fd}")).startswith(".full"):
+        raise OSError(errno.ENOSPC, "No space left on device")
+    real_fsync(fd)
+os.fsync = fsync
+from fastsexpr.cli import main
+sys.exit(main())
+"""
+
+
+def test_outputs_of_a_dump_that_cannot_be_written_are_reported_in_their_place(tmp_path):
+    # A dump's outputs are written by threads while the next domains are
+    # converted: a failed one is still reported as its own domain, in order.
+    names = [f"full{k}" if k in (7, 20) else f"d{k}" for k in range(1, 31)]
+    dump = tmp_path / "dump.sxp"
+    dump.write_text("".join(record(n, k % 19 + 1) for k, n in enumerate(names, 1)))
+    out = tmp_path / "out"
+    proc = run("convert", dump, "-o", out, "--report", tmp_path / "r.jsonl",
+               driver=DRIVER_SOME_DISKS_FULL)
+    assert proc.returncode == 2, proc.err
+    rows = report(tmp_path / "r.jsonl")
+    assert [(r["domain_index"], r["domain"], r["ok"]) for r in rows] == \
+        [(k, n, not n.startswith("full")) for k, n in enumerate(names, 1)]
+    assert all("No space left on device" in r["message"] for r in rows if not r["ok"])
+    assert outputs(out / "dump") == sorted(f"{n}.xml" for n in names if n.startswith("d"))
+    assert no_temp_files(tmp_path)

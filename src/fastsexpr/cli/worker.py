@@ -288,20 +288,64 @@ def _convert(settings: Settings, task: Task, data: bytes,
         first += items
         count = len(first)
     dump_dir_error: List[Optional[BaseException]] = []  # made at the first domain staged
-    for k, (item, warned) in enumerate(itertools.chain(first, items)):
-        unit = k + 1 if multi else None
-        res = _convert_one(settings, task, item, src, dst, data, unit, multi, count,
-                           dump_dir_error)
-        # The warnings' words go to the report, their lines to stderr.
-        res["warnings"] = [str(w) for w in warned]
-        res["warning_lines"] = [w.lineno for w in warned]
-        results.append(res)
-        if len(results) % _FREEZE_EVERY == 0:
-            gc.freeze()
+    writes = _Writes(task.path) if multi and not settings.to_stdout else None
+    try:
+        for k, (item, warned) in enumerate(itertools.chain(first, items)):
+            unit = k + 1 if multi else None
+            res = _convert_one(settings, task, item, src, dst, data, unit, multi, count,
+                               dump_dir_error, writes)
+            # The warnings' words go to the report, their lines to stderr.
+            res["warnings"] = [str(w) for w in warned]
+            res["warning_lines"] = [w.lineno for w in warned]
+            results.append(res)
+            if len(results) % _FREEZE_EVERY == 0:
+                gc.freeze()
+    finally:
+        if writes is not None:
+            writes.close()
     if not settings.detail and not multi and results and results[0]["ok"] \
             and results[0]["output"] is not None and not results[0]["warnings"]:
         return DONE
     return results
+
+
+class _Writes:
+    """The temporary files of a dump's outputs, written and fsynced by a few
+    threads while the next domains are converted: the waits of the disk
+    overlap the work, and each other.  At most _PENDING outputs wait."""
+
+    _THREADS = 4
+    _PENDING = 256
+
+    def __init__(self, path: str):
+        from collections import deque
+        from concurrent.futures import ThreadPoolExecutor
+        self.path, self.pending = path, deque()
+        self.pool = ThreadPoolExecutor(self._THREADS, thread_name_prefix="fastsexpr-write")
+
+    def put(self, res: dict, directory: str, name: str, data: bytes) -> None:
+        self.pending.append((res, self.pool.submit(write_tmp, directory, name, data)))
+        if len(self.pending) > self._PENDING:
+            self._settle(*self.pending.popleft())
+
+    def _settle(self, res: dict, future) -> None:
+        try:
+            res["tmp"] = future.result()
+        except OSError as exc:
+            # The result becomes the failure, in its place among the others.
+            unit, name = res["domain_index"], res["domain"]
+            kept = {k: res[k] for k in ("warnings", "warning_lines") if k in res}
+            res.clear()
+            res.update(failure(self.path, exc, None, unit, name))
+            res.update(kept)
+
+    def close(self) -> None:
+        """Wait for every write: none goes on once the input is done."""
+        try:
+            while self.pending:
+                self._settle(*self.pending.popleft())
+        finally:
+            self.pool.shutdown(wait=True)
 
 
 def _out_file_not_dir(task: Task) -> bool:
@@ -313,7 +357,7 @@ def _out_file_not_dir(task: Task) -> bool:
 
 def _convert_one(settings: Settings, task: Task, item, src: str, dst: str, data: bytes,
                  unit: Optional[int], multi: bool, count: Optional[int],
-                 dump_dir_error) -> dict:
+                 dump_dir_error, writes: Optional[_Writes] = None) -> dict:
     """The result of one domain of an input (or of the error in its place);
     ``count`` is how many domains it has, when known."""
     if isinstance(item, BaseException):
@@ -327,7 +371,7 @@ def _convert_one(settings: Settings, task: Task, item, src: str, dst: str, data:
     if settings.to_stdout:
         res["text"] = text
         return res
-    return _stage(settings, task, res, text, multi, count, item, dump_dir_error)
+    return _stage(settings, task, res, text, multi, count, item, dump_dir_error, writes)
 
 
 def _destination(task: Task, res: dict, multi: bool, count: Optional[int],
@@ -350,8 +394,10 @@ def _destination(task: Task, res: dict, multi: bool, count: Optional[int],
 
 
 def _stage(settings: Settings, task: Task, res: dict, text: str, multi: bool,
-           count: Optional[int], domain, dump_dir_error: List[Optional[BaseException]]) -> dict:
-    """Write one output to its temporary file; record where it should go."""
+           count: Optional[int], domain, dump_dir_error: List[Optional[BaseException]],
+           writes: Optional[_Writes] = None) -> dict:
+    """Write one output to its temporary file (or have ``writes`` write it,
+    when the parent names it); record where it should go."""
     try:
         directory, final = _destination(task, res, multi, count, domain)
         if multi and task.by_name_dir is None:
@@ -362,7 +408,11 @@ def _stage(settings: Settings, task: Task, res: dict, text: str, multi: bool,
                 raise dump_dir_error[0]
         label = os.path.basename(final) if final else (safe_name(res["domain"]) or "domain") + res["ext"]
         tag = f"{task.index}.{res['domain_index'] or 0}.{settings.token}"
-        res["tmp"] = write_tmp(directory, tmp_name(label, tag), text.encode("utf-8"))
+        name, data = tmp_name(label, tag), text.encode("utf-8")
+        if writes is not None and final is None:
+            writes.put(res, directory, name, data)
+        else:
+            res["tmp"] = write_tmp(directory, name, data)
     except (OSError, FastSexprError) as exc:
         return failure(task.path, exc, None, res["domain_index"], res["domain"])
     if final is not None and final == task.out_final:
