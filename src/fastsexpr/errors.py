@@ -32,17 +32,22 @@ class SexprSyntaxError(FastSexprError):
 
     ``lineno`` and ``colno`` may be given by a caller that already knows them
     (counting the lines of a long text for each of many errors would cost
-    the square of its length).
+    the square of its length).  A file read in parts keeps only the part
+    around the error: ``doc`` is then the text from character ``doc_start``
+    on, and ``pos``, ``lineno`` and ``colno`` still count from the start of
+    the file.
     """
 
     def __init__(self, msg: str, doc: str, pos: int, source: Optional[str] = None, *,
                  lineno: Optional[int] = None, colno: Optional[int] = None,
-                 record: Optional[int] = None):
+                 record: Optional[int] = None, doc_start: int = 0):
         self.msg = msg
         self.doc = doc
         self.pos = pos
-        self.lineno = doc.count("\n", 0, pos) + 1 if lineno is None else lineno
-        self.colno = pos - doc.rfind("\n", 0, pos) if colno is None else colno
+        self.doc_start = doc_start
+        at = pos - doc_start
+        self.lineno = doc.count("\n", 0, at) + 1 if lineno is None else lineno
+        self.colno = at - doc.rfind("\n", 0, at) if colno is None else colno
         self.source = source
         self.record = record
         super().__init__(self._render())
@@ -53,11 +58,13 @@ class SexprSyntaxError(FastSexprError):
             where = f"record {self.record}, {where}"
         if self.source:
             where = f"{self.source}: {where}"
-        line_start = self.pos - (self.colno - 1)
-        caret_col = self.colno - 1
+        at = self.pos - self.doc_start
+        # A doc that starts inside the line (a part of a file) shows the line from there.
+        line_start = max(0, at - (self.colno - 1))
+        caret_col = at - line_start
         # Only as much of the line as is shown below is looked at.
         shown_end = line_start + max(121, max(0, caret_col - 60) + 120)
-        line_end = self.doc.find("\n", self.pos, shown_end)
+        line_end = self.doc.find("\n", at, shown_end)
         if line_end < 0:
             line_end = min(len(self.doc), shown_end)
         line = self.doc[line_start:line_end]
@@ -73,11 +80,13 @@ class SexprSyntaxError(FastSexprError):
 
     def __reduce__(self):
         return (_rebuild_syntax_error, (self.__class__, self.msg, self.doc, self.pos,
-                                        self.source, self.lineno, self.colno, self.record))
+                                        self.source, self.lineno, self.colno, self.record,
+                                        self.doc_start))
 
 
-def _rebuild_syntax_error(cls, msg, doc, pos, source, lineno, colno, record):
-    return cls(msg, doc, pos, source, lineno=lineno, colno=colno, record=record)
+def _rebuild_syntax_error(cls, msg, doc, pos, source, lineno, colno, record, doc_start=0):
+    return cls(msg, doc, pos, source, lineno=lineno, colno=colno, record=record,
+               doc_start=doc_start)
 
 
 class XmSyntaxError(SexprSyntaxError):

@@ -6,7 +6,7 @@ pure-Python twin; :data:`HAS_SPEEDUPS` says which one is live.
 from __future__ import annotations
 
 import os
-from typing import IO, TYPE_CHECKING, Iterator, List, Optional, Union
+from typing import IO, TYPE_CHECKING, Optional, Union
 
 if TYPE_CHECKING:
     # Type checkers see the compiled engine's stubs (_core.pyi); the pure
@@ -32,6 +32,7 @@ if not TYPE_CHECKING:
 loads = _impl.loads
 loads_all = _impl.loads_all
 record_spans = _impl.record_spans
+iterload = _impl.iterload
 first_comment = _impl.first_comment
 dumps = _impl.dumps
 esc = _impl.esc
@@ -77,21 +78,6 @@ def load(fp: "IO[str] | IO[bytes]", *, dialect: "Dialect" = "xend") -> "Tree":
     """
     data, name = _read(fp)
     return loads(data, dialect=dialect, source=name)
-
-
-def iterload(fp: "IO[str] | IO[bytes]", *, dialect: "Dialect" = "xend") -> "Iterator[Tree]":
-    """Yield every top-level expression of a file (an ``xm list --long`` dump).
-
-    Like :func:`loads_all` on the file's whole content.  Raises
-    :class:`~fastsexpr.SexprSyntaxError`, naming the file.
-
-    >>> import io
-    >>> [value(t, "domain/name") for t in iterload(io.StringIO("(domain (name a))(domain (name b))"))]
-    ['a', 'b']
-    """
-    data, name = _read(fp)
-    trees: "List[Tree]" = loads_all(data, dialect=dialect, source=name)
-    yield from trees
 
 
 def dump(tree: "Tree", fp: "IO[str]", *, indent: Optional[int] = None) -> None:

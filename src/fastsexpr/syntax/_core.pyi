@@ -1,5 +1,5 @@
 """Typed stubs of the compiled SEXPR engine (the twin of ``_pycore``)."""
-from typing import Dict, Iterable, List, Literal, Optional, Sequence, Tuple, Union, overload
+from typing import IO, Dict, Iterable, Iterator, List, Literal, Optional, Sequence, Tuple, Union, overload
 
 Tree = Union[str, List["Tree"]]
 Dialect = Literal["xend", "libvirt"]
@@ -20,6 +20,7 @@ def record_spans(data: Union[str, bytes, bytearray, memoryview], start: int = ..
 def record_spans(data: Union[str, bytes, bytearray, memoryview], start: int = ...,
                  end: Optional[int] = ..., *,
                  trees: Literal[True]) -> List[Tuple[int, int, int, Tree]]: ...
+def iterload(fp: Union[IO[str], IO[bytes]], *, dialect: Dialect = ...) -> Iterator[Tree]: ...
 def first_comment(data: Union[str, bytes, bytearray, memoryview], *,
                   source: Optional[str] = ...) -> Optional[int]: ...
 def dumps(tree: Tree, *, indent: Optional[int] = ...) -> str: ...

@@ -30,6 +30,7 @@ include "_chars.pxi"        # C_SPACE and the character class table
 include "_readstate.pxi"    # the text being read and the stack of open lists
 include "_atoms.pxi"        # xend's vocabulary and the atom cache, shared across reads
 include "_reader.pxi"       # the libvirt and xend readers; loads, loads_all, record_spans
+include "_stream.pxi"        # iterload: the reader of a part of a file
 include "_comments.pxi"     # first_comment: where the xend reader's first comment starts
 include "_buffer.pxi"       # Out, the growing character buffer of every writer
 include "_dumps.pxi"        # dumps

@@ -59,6 +59,26 @@ PUBLIC_DOCS = {
     >>> record_spans("(domain (name a))", trees=True)
     [(0, 17, 0, ['domain', ['name', 'a']])]
     """,
+    "iterload": """Yield every top-level expression of a text or binary
+    file object (an ``xm list --long`` dump), reading it a part at a time.
+
+    What :func:`loads_all` gives for the file's whole content (binary files
+    are read as UTF-8), in the same ``dialect``, but memory is bounded by the
+    longest expression and one read, not the file: each expression is
+    yielded once it is read.  A syntax error names the file and gives its
+    position in the whole file (``pos``, ``lineno``, ``colno``), as
+    :func:`loads_all` does; the expressions before it have been yielded
+    by then.
+
+    Raises :class:`~fastsexpr.SexprSyntaxError` for text that cannot be
+    read or bytes that are not UTF-8, ``ValueError`` for an unknown
+    dialect (at once), ``TypeError`` when ``read`` gives neither text nor
+    bytes.
+
+    >>> import io
+    >>> [value(t, "domain/name") for t in iterload(io.StringIO("(domain (name a))(domain (name b))"))]
+    ['a', 'b']
+    """,
     "first_comment": """Where the first ``#`` comment of xend-dialect text
     starts (a character index into the decoded text), or None when it has
     none.

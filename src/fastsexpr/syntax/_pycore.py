@@ -6,7 +6,8 @@ the fallback where the extension is not built, and the reference the tests
 hold the compiled core against.  It knows quoting, escaping, positions and
 buffers, and nothing of Xen.  It gathers one module per part of the compiled
 engine: ``_pychars`` (``_chars.pxi``), ``_pyreader`` (``_reader.pxi``),
-``_pycomments`` (``_comments.pxi``), ``_pydumps``, ``_pypaths``, ``_pynumbers`` and ``_pyemit`` likewise.
+``_pycomments`` (``_comments.pxi``), ``_pydumps``, ``_pypaths``, ``_pynumbers`` and ``_pyemit`` likewise;
+``_pystream`` (``iterload``) reads a file a part at a time for both engines.
 
 Readers (``loads`` / ``loads_all``) take ``str`` or UTF-8 ``bytes`` and two
 dialects:
@@ -35,11 +36,13 @@ from ._pypaths import (
     find_key, has, lookup, member_values, nonempty_value, value, value_copy,
 )
 from ._pyreader import DIALECTS, loads, loads_all, record_spans
+from ._pystream import iterload
 
 __all__ = [
     "loads",
     "loads_all",
     "record_spans",
+    "iterload",
     "first_comment",
     "dumps",
     "esc",

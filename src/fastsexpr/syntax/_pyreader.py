@@ -284,3 +284,78 @@ def _xend_loads_all(text, source):
         out.append(node)
         pos = _xend_skip(text, pos, n)
     return out
+
+
+# ------------------------------------------------------------ a file in parts
+
+# The xend reader's errors that only say the text ended too soon.
+_CUT_SHORT = ("unclosed '('", "unterminated string")
+
+
+def read_prefix(text, dialect, final, source=None):
+    """The complete top-level expressions at the start of ``text``, a part of
+    a longer text (:func:`iterload`): ``(trees, stop, error)``, where
+    ``stop`` is where reading goes on once more text is there and ``error``
+    the syntax error that ends the text's expressions (None when there is
+    none).  Unless ``final`` (the text is all there is), an expression that
+    reaches the end of ``text`` is left for later: more text could change it."""
+    n = len(text)
+    out = []
+    if dialect == "libvirt":
+        each = _libvirt_prefix
+    else:
+        each = _xend_prefix
+    pos = 0
+    try:
+        for node, pos in each(text, n, final, source):
+            out.append(node)
+    except _Stop as stop:
+        return out, stop.pos, None
+    except SexprSyntaxError as exc:
+        return out, pos, exc
+    return out, n, None
+
+
+class _Stop(Exception):
+    """An expression reaches the end of a part: read it again with more."""
+
+    def __init__(self, pos):
+        self.pos = pos
+
+
+def _xend_prefix(text, n, final, source):
+    end = 0                             # after the last expression read
+    while True:
+        pos = _xend_skip(text, end, n)
+        if pos >= n:
+            if not final:
+                raise _Stop(end)        # a comment may go on
+            return
+        start = pos
+        try:
+            node, end = _xend_one(text, pos, n, source)
+        except SexprSyntaxError as exc:
+            if not final and (exc.msg in _CUT_SHORT or exc.pos + 2 >= n):
+                raise _Stop(start) from None
+            raise
+        if end == n and not final:
+            raise _Stop(start)          # an atom may go on
+        yield node, end
+
+
+def _libvirt_prefix(text, n, final, source):
+    pos = 0
+    while True:
+        while pos < n and (text[pos] in LIBVIRT_SPACE_SET or text[pos] == ")"):
+            pos += 1                    # closers with no list open are skipped
+        if pos >= n:
+            return
+        node, new, _ = _libvirt_one(text, pos, n, source)
+        if new == pos:
+            raise SexprSyntaxError(
+                "vertical tab or form feed where an expression should start",
+                text, pos, source)
+        if new == n and not final:
+            raise _Stop(pos)            # lists closed by the end, or an atom, may go on
+        yield node, new
+        pos = new

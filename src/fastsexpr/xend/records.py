@@ -62,8 +62,9 @@ class _Lines:
     """Line and column numbers of positions asked in (mostly) increasing
     order, counted on from the last one asked instead of from the start."""
 
-    def __init__(self, text: str):
-        self.text, self.pos, self.line, self.line_start = text, 0, 1, 0
+    def __init__(self, text: str, first_line: int = 1):
+        # first_line: the line text[0] is on (a window of a streamed file).
+        self.text, self.pos, self.line, self.line_start = text, 0, first_line, 0
 
     def __call__(self, pos: int) -> int:
         text = self.text
@@ -91,6 +92,11 @@ class _Scan:
     lines: _Lines
     whole: Optional[list] = None            # libvirt's reading of the whole text, when asked
     _lists: Optional[int] = None
+    # A window of a streamed file (see .stream): the records before it, the
+    # lists among them, and whether libvirt's reading refused one of them.
+    records_before: int = 0
+    lists_before: int = 0
+    whole_refused: bool = False
 
     def lists(self) -> List[_Part]:
         return [p for p in self.parts if p.is_list(self.text)]
@@ -101,7 +107,7 @@ class _Scan:
 
     def count_lists(self) -> int:
         if self._lists is None:
-            self._lists = len(self.lists())
+            self._lists = self.lists_before + len(self.lists())
         return self._lists
 
 
@@ -161,9 +167,10 @@ def _closers_in(text: str, start: int, end: int) -> Optional[Tuple[int, int]]:
     return None if first < 0 else (first, text.count(")", first, end))
 
 
-def _scan(text: str) -> _Scan:
-    """Every top-level expression of ``text``, cut at each record start."""
-    lines = _Lines(text)
+def _scan(text: str, first_line: int = 1) -> _Scan:
+    """Every top-level expression of ``text``, cut at each record start;
+    ``first_line`` is the line its first character is on."""
+    lines = _Lines(text, first_line)
     starts = list(_record_starts(text, 0, len(text)))
     bounds = ([0] if not starts or starts[0] else []) + starts + [len(text)]
     parts: List[_Part] = []
@@ -172,7 +179,7 @@ def _scan(text: str) -> _Scan:
     for part, nxt in zip(parts, parts[1:] + [None]):
         part.closers = _closers_in(text, part.end, nxt.start if nxt else len(text))
     leading = _closers_in(text, 0, parts[0].start if parts else len(text))
-    return _Scan(text, parts, leading, _Lines(text))
+    return _Scan(text, parts, leading, _Lines(text, first_line))
 
 
 # ------------------------------------------------------------------ leniencies
@@ -254,7 +261,7 @@ def _taken_in(scan: _Scan, k: int) -> str:
     part = scan.parts[k]
     if scan.whole is None:
         try:
-            scan.whole = record_spans(scan.text)
+            scan.whole = [] if scan.whole_refused else record_spans(scan.text)
         except SexprSyntaxError:        # the refusal is reported with its record
             scan.whole = []
     i = bisect_left(scan.whole, (part.start,))
@@ -323,7 +330,7 @@ def _read_record(scan: _Scan, part: _Part, version: int, record: Optional[int],
 def _records(scan: _Scan, version: int, strict: bool):
     """(warnings, Domain or error) for each part, in order."""
     for i, part in enumerate(scan.parts):
-        k = i + 1
+        k = scan.records_before + i + 1
         lenient = (_closers(scan, scan.leading) if i == 0 else []) + _unclosed(scan, i) \
             + _closers(scan, part.closers)
         error: Optional[FastSexprError] = _hard_error(scan, part, k)
@@ -345,7 +352,13 @@ def iter_domains(data: Data, *, xend_config_version: int = 4, strict: bool = Fal
     ``data`` (an ``xm list --long`` dump, config.sxp files put together),
     read with libvirt's lenient reader as libvirt 1.2.10 read each record.
 
-    ``data``: text or UTF-8 bytes (a byte order mark is skipped).
+    ``data``: text or UTF-8 bytes (a byte order mark is skipped), or a
+    binary file object, read a window of whole records at a time, so that
+    memory is bounded by the largest record, not the file; line numbers,
+    positions and record numbers count from the start of the file.  Records
+    before bytes that are not UTF-8 are then yielded before its error, and
+    at a record lacking its ``)`` the rest of the file is read at once (its
+    warning counts the records after it).
     ``xend_config_version``: as for :func:`fastsexpr.sexpr_to_xml`.
 
     Every record is converted or reported, in order:
@@ -391,6 +404,9 @@ def iter_domains(data: Data, *, xend_config_version: int = 4, strict: bool = Fal
     record at line 1 lacks 1 closing ')': closed at the end of the record, as libvirt did; ...
     """
     check_version(xend_config_version)
+    if hasattr(data, "read"):
+        from .streaming import stream_domains     # it builds on this module
+        return stream_domains(data, xend_config_version, strict, on_error, on_warning)
     return _iter_domains(data, xend_config_version, strict, on_error, on_warning)
 
 
