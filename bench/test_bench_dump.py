@@ -29,13 +29,11 @@ from pathlib import Path
 
 import pytest
 
-from fastsexpr.syntax import HAS_SPEEDUPS
 
 pytest.importorskip("pytest_benchmark")
 sys.path.insert(0, os.path.dirname(__file__))
 from gen_corpus import PREFIXES, _sexpr, _uuid  # noqa: E402
 
-ENGINE = "compiled" if HAS_SPEEDUPS else "pure"
 DUMP_MB = float(os.environ.get("FASTSEXPR_BENCH_DUMP_MB", "0.3"))
 ROUNDS = int(os.environ.get("FASTSEXPR_BENCH_DUMP_ROUNDS", "2"))
 
@@ -62,14 +60,12 @@ def write_corpus(top: Path, megabytes: float):
 TIME = "/usr/bin/time"
 
 
-def convert(python: str, args, out: Path):
+def convert(python: str, args, out: Path, engine):
     """(seconds, peak RSS in bytes) of one ``fastsexpr convert`` into ``out``."""
     shutil.rmtree(out, ignore_errors=True)
-    env = dict(os.environ)
+    env = dict(engine.env)
     if python != sys.executable:
         env.pop("PYTHONPATH", None)     # the other build, as it is installed
-    elif not HAS_SPEEDUPS:
-        env["FASTSEXPR_PUREPYTHON"] = "1"
     cmd = [python, "-m", "fastsexpr", "convert", *map(str, args), "-o", str(out), "-q"]
     # A child's peak RSS starts at its parent's when it forks: measured
     # through time(1), a small parent, where there is one.
@@ -96,16 +92,16 @@ def corpus():
     shutil.rmtree(top, ignore_errors=True)
 
 
-def test_dump_against_a_tree_of_the_same_domains(benchmark, corpus):
+def test_dump_against_a_tree_of_the_same_domains(benchmark, corpus, engine):
     dump, tree, n, top = corpus
-    benchmark.group = f"convert: a {DUMP_MB:g} MB dump against a tree of its domains ({ENGINE})"
+    benchmark.group = f"convert: a {DUMP_MB:g} MB dump against a tree of its domains ({engine})"
     runs = {"dump": [], "tree": [], "dump_baseline": []}
     baseline = os.environ.get("FASTSEXPR_BENCH_BASELINE")
     for _ in range(ROUNDS):         # interleaved: noise hits every kind alike
         if baseline:
-            runs["dump_baseline"].append(convert(baseline, [dump], top / "out"))
-        runs["dump"].append(convert(sys.executable, [dump], top / "out"))
-        runs["tree"].append(convert(sys.executable, ["-r", tree], top / "out"))
+            runs["dump_baseline"].append(convert(baseline, [dump], top / "out", engine))
+        runs["dump"].append(convert(sys.executable, [dump], top / "out", engine))
+        runs["tree"].append(convert(sys.executable, ["-r", tree], top / "out", engine))
     best = {k: (min(s for s, _ in v), max(m for _, m in v)) for k, v in runs.items() if v}
     info = {"domains": n, "dump_bytes": dump.stat().st_size,
             "dump_domains_per_s": n / best["dump"][0], "tree_files_per_s": n / best["tree"][0],
@@ -118,6 +114,6 @@ def test_dump_against_a_tree_of_the_same_domains(benchmark, corpus):
     benchmark.extra_info.update(info)
     print("\n" + ", ".join(f"{k}={v:.3g}" if isinstance(v, float) else f"{k}={v}"
                            for k, v in info.items()))
-    benchmark.pedantic(convert, args=(sys.executable, [dump], top / "out"), rounds=1,
+    benchmark.pedantic(convert, args=(sys.executable, [dump], top / "out", engine), rounds=1,
                        iterations=1)
     assert len(os.listdir(top / "out" / "dump")) == n

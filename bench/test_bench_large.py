@@ -27,11 +27,9 @@ from pathlib import Path
 import pytest
 
 from fastsexpr import read_xml, sexpr_to_xml, xml_to_sexpr
-from fastsexpr.syntax import HAS_SPEEDUPS
 
 pytest.importorskip("pytest_benchmark")
 
-ENGINE = "compiled" if HAS_SPEEDUPS else "pure"
 UUID = "00112233-4455-6677-8899-aabbccddeeff"
 SIZES = [8000, 16000]
 
@@ -60,8 +58,8 @@ def _disks(n: int, reverse: bool) -> str:
 
 @pytest.mark.parametrize("n", SIZES)
 @pytest.mark.parametrize("reverse", [False, True], ids=["in-order", "reversed"])
-def test_xml_disks(benchmark, n, reverse):
-    benchmark.group = f"large xml2sexpr disks {'reversed' if reverse else 'in order'} ({ENGINE})"
+def test_xml_disks(benchmark, engine, n, reverse):
+    benchmark.group = f"large xml2sexpr disks {'reversed' if reverse else 'in order'} ({engine})"
     doc = _xml(_disks(n, reverse), hvm=False)
     out = benchmark.pedantic(xml_to_sexpr, args=(doc,), rounds=3, iterations=1)
     assert out.count("(device (vbd ") == n
@@ -69,8 +67,8 @@ def test_xml_disks(benchmark, n, reverse):
 
 @pytest.mark.parametrize("n", [10000, 20000])
 @pytest.mark.parametrize("kind", ["serial", "parallel"])
-def test_xml_ports_without_numbers(benchmark, n, kind):
-    benchmark.group = f"large read_xml {kind} ports ({ENGINE})"
+def test_xml_ports_without_numbers(benchmark, engine, n, kind):
+    benchmark.group = f"large read_xml {kind} ports ({engine})"
     doc = _xml(f"<{kind} type='pty'/>" * n, hvm=True)
     dom = benchmark.pedantic(read_xml, args=(doc,), rounds=3, iterations=1)
     ports = dom.serials if kind == "serial" else dom.parallels
@@ -78,8 +76,8 @@ def test_xml_ports_without_numbers(benchmark, n, kind):
 
 
 @pytest.mark.parametrize("n", SIZES)
-def test_sexpr_disks(benchmark, n):
-    benchmark.group = f"large sexpr2xml disks ({ENGINE})"
+def test_sexpr_disks(benchmark, engine, n):
+    benchmark.group = f"large sexpr2xml disks ({engine})"
     devices = "".join(f"(device (vbd (dev xvd{_letters(i)}) (uname file:/d/{i}.img) (mode w)))"
                       for i in range(n))
     doc = (f"(domain (domid 1) (name t) (uuid {UUID}) (memory 256) (maxmem 256) (vcpus 1) "
@@ -89,8 +87,8 @@ def test_sexpr_disks(benchmark, n):
 
 
 @pytest.mark.parametrize("n", [10000, 20000])
-def test_sexpr_serial_list(benchmark, n):
-    benchmark.group = f"large sexpr2xml serial list ({ENGINE})"
+def test_sexpr_serial_list(benchmark, engine, n):
+    benchmark.group = f"large sexpr2xml serial list ({engine})"
     doc = (f"(domain (domid 1) (name t) (uuid {UUID}) (memory 256) (maxmem 256) (vcpus 1) "
            f"(image (hvm (kernel /usr/lib/xen/boot/hvmloader) (serial ({' '.join(['pty'] * n)})))))")
     out = benchmark.pedantic(sexpr_to_xml, args=(doc,), rounds=3, iterations=1)
@@ -108,16 +106,14 @@ def scratch():
 
 
 @pytest.mark.parametrize("n", [5000, 10000])
-def test_cli_dump_of_one_name(benchmark, scratch, n):
-    benchmark.group = f"large convert: a dump of domains of one name ({ENGINE})"
+def test_cli_dump_of_one_name(benchmark, scratch, engine, n):
+    benchmark.group = f"large convert: a dump of domains of one name ({engine})"
     dump = scratch / f"dump{n}.sxp"
     dump.write_text("".join(
         f"(domain (domid {i + 1})(name web)(uuid {UUID})(memory 256)(maxmem 256)(vcpus 1)"
         "(image (linux (kernel /boot/vmlinuz))))\n" for i in range(n)))
     out = scratch / f"out{n}"
-    env = dict(os.environ)
-    if not HAS_SPEEDUPS:
-        env["FASTSEXPR_PUREPYTHON"] = "1"
+    env = engine.env
 
     def once():
         shutil.rmtree(out, ignore_errors=True)
