@@ -6,7 +6,8 @@ from typing import Mapping, Optional, Union
 from .libvirt_xml import read_xml, write_xml
 from .model.host import DEFAULT_HOST_ARCH
 from .xend import write_sexpr
-from .xend.records import OnWarning, emit_warning, read_one
+from .xend.one_record import read_one
+from .xend.records import OnWarning, emit_warning
 
 __all__ = ["xml_to_sexpr", "sexpr_to_xml", "xml_to_xm", "xm_to_xml"]
 
