@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from operator import index
 
-from ..errors import SexprSyntaxError
+from ..errors import SexprSyntaxError, invalid_utf8
 from ._pychars import C_SPACE_SET, ENDS_ATOM, HEX_DIGITS, LIBVIRT_SPACE_SET, OCTAL_DIGITS
 
 DIALECTS = ("xend", "libvirt")
@@ -24,11 +24,7 @@ def _text(data, source=None):
         try:
             return raw.decode("utf-8")
         except UnicodeDecodeError as exc:
-            doc = raw.decode("utf-8", "replace")
-            pos = len(raw[: exc.start].decode("utf-8", "replace"))
-            raise SexprSyntaxError(
-                f"invalid UTF-8 byte 0x{raw[exc.start]:02x} at byte offset {exc.start}",
-                doc, pos, source) from None
+            raise invalid_utf8(raw, exc, source) from None
     raise TypeError(f"SEXPR input must be str or bytes, not {type(data).__name__}")
 
 

@@ -423,14 +423,28 @@ def _iter_domains(data, version, strict, on_error, on_warning):
         return
     scan = _scan(text[1:] if text.startswith("\ufeff") else text)
     if not scan.parts:
-        what = "it is empty" if not scan.text.strip(_LIBVIRT_SPACE) else \
-            "it holds only ')' that close no list"
-        fail(ConversionError(f"no domain record in the input: {what}"))
+        fail(no_record(scan.text))
         return
+    yield from domains_of(scan, version, strict, on_warning, fail)
+
+
+def domains_of(scan: _Scan, version: int, strict: bool, on_warning: OnWarning, fail,
+               place: Optional[Callable[[FastSexprError], FastSexprError]] = None
+               ) -> Iterator[Domain]:
+    """Each domain of the scan's records in order, each record's warnings
+    said first (pointing at the code that iterates), each failure handed to
+    ``fail`` (through ``place``, which puts it in its file)."""
     for said, item in _records(scan, version, strict):
         for w in said:
-            emit_warning(w, on_warning, 1)
+            emit_warning(w, on_warning, 2)
         if isinstance(item, Domain):
             yield item
         else:
-            fail(item)
+            fail(item if place is None else place(item))
+
+
+def no_record(text: str) -> ConversionError:
+    """The error for a text that holds no record."""
+    what = "it is empty" if not text.strip(_LIBVIRT_SPACE) else \
+        "it holds only ')' that close no list"
+    return ConversionError(f"no domain record in the input: {what}")

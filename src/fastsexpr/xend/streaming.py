@@ -15,9 +15,8 @@ from __future__ import annotations
 import re
 from typing import BinaryIO, Iterator, Tuple
 
-from ..errors import ConversionError, SexprSyntaxError
-from ..model.domain import Domain
-from .records import _LIBVIRT_SPACE, _records, _scan, _Scan, emit_warning
+from ..errors import SexprSyntaxError, invalid_utf8
+from .records import _scan, _Scan, domains_of, no_record
 
 __all__ = ["stream_domains", "CHUNK"]
 
@@ -89,13 +88,9 @@ def _decode(raw: bytes, byte_offset: int, char_offset: int, line: int) -> str:
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        doc = raw.decode("utf-8", "replace")
-        at = len(raw[: exc.start].decode("utf-8", "replace"))
         # A window starts a line, unless it is the file's first.
-        raise SexprSyntaxError(
-            f"invalid UTF-8 byte 0x{raw[exc.start]:02x} at byte offset {byte_offset + exc.start}",
-            doc, char_offset + at, lineno=line + doc.count("\n", 0, at),
-            colno=at - doc.rfind("\n", 0, at), doc_start=char_offset) from None
+        raise invalid_utf8(raw, exc, byte_offset=byte_offset, char_offset=char_offset,
+                           first_line=line) from None
 
 
 def _in_file(exc: Exception, start: int) -> Exception:
@@ -160,15 +155,8 @@ def stream_domains(fp: BinaryIO, version: int, strict: bool, on_error, on_warnin
             scan, last = at.scan(scan.text + text), True
         pending = ""
         if last and not at.records and not scan.parts:
-            what = "it is empty" if not scan.text.strip(_LIBVIRT_SPACE) else \
-                "it holds only ')' that close no list"
-            fail(ConversionError(f"no domain record in the input: {what}"))
+            fail(no_record(scan.text))
             return
-        for said, item in _records(scan, version, strict):
-            for w in said:
-                emit_warning(w, on_warning, 1)
-            if isinstance(item, Domain):
-                yield item
-            else:
-                fail(_in_file(item, at.char))
+        yield from domains_of(scan, version, strict, on_warning, fail,
+                              lambda exc: _in_file(exc, at.char))
         at.past(scan)
