@@ -32,3 +32,22 @@ def test_conversion_errors_survive_pickling(cls):
     assert type(back) is cls
     assert (back.reason, back.path, back.lineno, back.colno, str(back)) == \
         ("bad thing", "/domain/devices/disk[2]", 7, 3, str(err))
+
+
+WRITERS = {
+    "xml": lambda d: fastsexpr.write_xml(d),
+    "sexpr": lambda d: fastsexpr.write_sexpr(d, 4),
+    "xm": lambda d: fastsexpr.write_xm(d, 4),
+}
+
+
+@pytest.mark.parametrize("fmt", sorted(WRITERS))
+@pytest.mark.parametrize("field", ["name", "uuid"])
+def test_a_domain_without_name_or_uuid_is_refused_by_every_writer(fmt, field):
+    # A Domain built by hand: libvirt's definitions always had both, and an
+    # output without one would be a definition no host accepts.
+    dom = fastsexpr.Domain("web1", "c7a5fdbdedaf9455926ad65c16db1809")
+    setattr(dom, field, None)
+    with pytest.raises(ConversionError) as err:
+        WRITERS[fmt](dom)
+    assert err.value.path == field and f"no {field}" in err.value.reason

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from typing import Callable, Dict, Union
 
-from ..model.domain import Domain
+from ..model.domain import Domain, require_identity
 from ..model.host import DEFAULT_HOST_ARCH, guest_arches
 from ..syntax import XmlTemplate, XmlWriter
 from .allocation import read_allocation, write_allocation
@@ -158,6 +158,7 @@ def write_xml(domain: Domain, *, secure: bool = False) -> str:
     <domain type='xen'>
     """
     d = domain
+    require_identity(d)
     active = d.id != -1
     w = XmlWriter()
     write_identity(w, d, active)

@@ -8,11 +8,11 @@ writer only formats.  ``None`` always means "absent".
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import List, Optional, Tuple
 
 __all__ = [
-    "Domain", "OS", "Clock", "Timer", "Disk", "Interface", "Chr", "Input",
+    "require_identity", "Domain", "OS", "Clock", "Timer", "Disk", "Interface", "Chr", "Input",
     "Graphics", "PciHostdev",
 ]
 
@@ -202,3 +202,14 @@ class Domain(_Record):
         self.graphics: List[Graphics] = [] if graphics is None else graphics
         self.sounds: List[str] = [] if sounds is None else sounds
         self.hostdevs: List[PciHostdev] = [] if hostdevs is None else hostdevs
+
+
+def require_identity(domain: Domain) -> None:
+    """Every writer's first check: libvirt's definitions always had a name
+    and a UUID (a Domain built by hand may not), and an output without one
+    is a definition no host accepts."""
+    for field in ("name", "uuid"):
+        if getattr(domain, field) is None:
+            from ..errors import ConversionError
+            raise ConversionError(f"the domain has no {field}: every definition needs one",
+                                  field)

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import Mapping, Optional
 
-from ..model.domain import Domain
+from ..model.domain import Domain, require_identity
 from ..syntax import SexprWriter, member_values, loads
 from ..versions import check_version, clock_in_image
 from .chr import read_console, read_image_chrs, write_image_chrs
@@ -126,6 +126,7 @@ def write_sexpr(domain: Domain, xend_config_version: int = 4, *,
     >>> write_sexpr(dom)[:36]
     "(vm (name 'web1')(memory 512)(maxmem"
     """
+    require_identity(domain)
     version = check_version(xend_config_version)
     networks = check_networks(networks)
     d = domain

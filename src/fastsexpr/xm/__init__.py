@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import List, Mapping, Optional, Tuple, Union
 
 from ..errors import FastSexprWarning
-from ..model.domain import Domain
+from ..model.domain import Domain, require_identity
 from ..versions import check_version
 from ..xend.net import check_networks
 from ..xend.carried import say_or_refuse
@@ -120,6 +120,7 @@ def write_xm(domain: Domain, xend_config_version: int = 4, *,
         >>> write_xm(dom, 4).splitlines()[2:8]
         ['maxmem = 512', 'memory = 512', 'vcpus = 1', 'builder = "hvm"', 'kernel = "/l"', 'boot = "c"']
     """
+    require_identity(domain)
     version = check_version(xend_config_version)
     networks = check_networks(networks)
     d = domain
