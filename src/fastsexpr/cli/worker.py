@@ -101,15 +101,19 @@ def install_failed(path: str, exc: OSError, final: str, unit: Optional[int],
     return fail
 
 
-def _read_domains(data: bytes, src: str, settings: Settings):
+def _read_domains(data: bytes, src: str, dst: str, settings: Settings):
     """(domain or exception, its warnings) for each domain in the input, in
-    order: every record of a dump is converted or reported."""
-    from ..libvirt_xml import read_xml
-
+    order: every record of a dump is converted or reported.  Domain XML is
+    checked for what the ``dst`` format cannot carry."""
     version = settings.version
     if src == "xml":
         try:
-            return [(read_xml(data, host_arch=settings.host_arch), [])]
+            if dst == "xml":
+                from ..libvirt_xml import read_xml
+                return [(read_xml(data, host_arch=settings.host_arch), [])]
+            from ..libvirt_xml.carried import read_xml_checked
+            return [read_xml_checked(data, target=dst, host_arch=settings.host_arch,
+                                     strict=settings.strict)]
         except DomainXMLError as exc:
             raise _second_document(exc, data) or exc
     if src == "xm":
@@ -201,7 +205,7 @@ def convert_task(settings: Settings, task: Task) -> Optional[List[dict]]:
                                   "'key = value' lines (xm); use -f")
         dst = settings.dst or OTHER[src]
         results = []
-        items = _read_domains(data, src, settings)
+        items = _read_domains(data, src, dst, settings)
         multi = len(items) > 1
         dump_dir_error: List[Optional[BaseException]] = []  # made at the first domain staged
         for k, (item, warned) in enumerate(items):

@@ -1,0 +1,287 @@
+"""What of a domain XML the conversion to SEXPR or xm carries, and what
+libvirt 1.2.10 parsed but wrote nowhere: one table for the root's children
+and one for the devices, checked in one pass over each.
+
+libvirt's parser read far more than its two Xen formatters wrote
+(xenFormatSxpr for SEXPR, xenFormatXM for xm).  An element neither wrote
+that holds configuration a user would miss (a watchdog, a <cpu> model,
+tuning, a USB host device) is *dropped*, and the conversion says so, naming
+its path.  What libvirt adds to every domain by itself (a xen memballoon,
+the default controllers, a video card at the default model, an empty
+<seclabel type='none'>) loses nothing and says nothing; neither does an
+element libvirt's parser did not know (it read nothing from it either).
+The two formatters differ in places (the description, USB inputs), so the
+check takes the target format.
+"""
+from __future__ import annotations
+
+from typing import Callable, Dict, List, NamedTuple, Optional, Tuple, Union
+
+from ..errors import DomainXMLError, FastSexprWarning
+from ..model.domain import Domain
+from ..model.host import DEFAULT_HOST_ARCH, guest_arches
+from . import read_tree
+from .parse import parse_document
+
+__all__ = ["TARGETS", "ROOT", "DEVICES", "not_carried", "read_xml_checked"]
+
+TARGETS = ("sexpr", "xm")
+_BOTH = frozenset(TARGETS)
+
+CARRIED = "carried"     # written by both formatters (what of it they could)
+
+# (element, is the guest HVM) -> whether the element holds what is lost.
+Test = Callable[[object, bool], bool]
+
+
+class Dropped(NamedTuple):
+    """An element a formatter did not write: ``what`` it is, the ``targets``
+    that lose it, and ``lost`` (None: always) deciding whether this one
+    holds anything beyond what libvirt or xend would use anyway."""
+    what: str
+    targets: frozenset = _BOTH
+    lost: Optional[Test] = None
+
+
+Fate = Union[str, Dropped]
+
+
+def _holds(el, hvm: bool) -> bool:
+    """An element with an attribute, a child or text; ``<cpu/>`` is none."""
+    return bool(len(el) or el.attrib or (el.text and el.text.strip()))
+
+
+def _seclabel(el, hvm: bool) -> bool:
+    # libvirt's own labelling (dynamic, or none) has no setting to lose;
+    # a static label, or a base label chosen for the dynamic one, has.
+    return el.get("type") == "static" or any(
+        child.tag in ("label", "baselabel") for child in el[:])
+
+
+def _resource(el, hvm: bool) -> bool:
+    partition = el.find("partition")
+    return partition is None or (partition.text or "").strip() != "/machine"
+
+
+def _iothreads(el, hvm: bool) -> bool:
+    return (el.text or "").strip() not in ("", "0")
+
+
+def _paravirt(el, hvm: bool) -> bool:
+    return not hvm
+
+
+def _pv_usb_input(el, hvm: bool) -> bool:
+    # A paravirtualised guest's xen mouse and keyboard are implicit; both
+    # formatters wrote USB inputs for HVM guests only.
+    return not hvm and el.get("bus", "xen") != "xen"
+
+
+def _hostdev(el, hvm: bool) -> bool:
+    # Both formatters wrote PCI devices passed through, nothing else.
+    return el.get("mode", "subsystem") != "subsystem" or el.get("type") != "pci"
+
+
+def _memballoon(el, hvm: bool) -> bool:
+    return el.get("model") != "xen"     # libvirt adds a xen one to every Xen guest
+
+
+def _controller(el, hvm: bool) -> bool:
+    # libvirt adds a controller of each bus the disks use, with no model;
+    # a model chosen (a SCSI HBA, a USB controller) has no place in xend's.
+    return el.get("model") is not None
+
+
+# The video card xend's device model gave the guest (cirrus, or the xen
+# framebuffer of a paravirtualised guest), and the video memory sizes
+# libvirt or Xen's tools give it by themselves (KiB): xend's and the PV
+# framebuffer's 4 MiB, libvirt 1.2.10's default of 16 MiB for cirrus, and
+# libxl's 8 MiB (9 MiB as libvirt's libxl driver reports it).
+_DEFAULT_VRAM = frozenset(("4096", "8192", "9216", "16384"))
+_VIDEO_CHILDREN = frozenset(("model", "address", "alias"))
+
+
+def _video(el, hvm: bool) -> bool:
+    if any(child.tag not in _VIDEO_CHILDREN for child in el[:] if isinstance(child.tag, str)):
+        return True
+    model = el.find("model")
+    if model is None:
+        return False
+    if model.get("type", "cirrus" if hvm else "xen") != ("cirrus" if hvm else "xen"):
+        return True
+    if model.get("heads", "1") != "1" or len(model):     # heads, <acceleration>
+        return True
+    vram = model.get("vram")
+    return vram is not None and vram not in _DEFAULT_VRAM
+
+
+def _d(what: str, lost: Optional[Test] = None, targets=_BOTH) -> Dropped:
+    return Dropped(what, frozenset(targets), lost)
+
+
+# The children of <domain> libvirt 1.2.10's parser read.
+ROOT: Dict[str, Fate] = {
+    **dict.fromkeys((
+        "name", "uuid", "memory", "currentMemory", "vcpu", "os", "features", "clock",
+        "on_poweroff", "on_reboot", "on_crash", "devices", "bootloader", "bootloader_args",
+    ), CARRIED),
+    "description": _d("the description", _holds, ("xm",)),   # SEXPR has (description ...)
+    "title": _d("the title", _holds),
+    "metadata": _d("the applications' metadata", _holds),
+    "cpu": _d("the guest CPU model, topology or features", _holds),
+    "cputune": _d("the CPU tuning (shares, pinning, quotas)", _holds),
+    "numatune": _d("the NUMA memory placement", _holds),
+    "blkiotune": _d("the block I/O tuning", _holds),
+    "memtune": _d("the memory limits", _holds),
+    "memoryBacking": _d("the memory backing (huge pages, locking, sharing)", _holds),
+    "seclabel": _d("the security label", _seclabel),
+    "resource": _d("the resource partition", _resource),
+    "sysinfo": _d("the SMBIOS system information", _holds),
+    "idmap": _d("the user and group ID maps", _holds),
+    "pm": _d("the power management (suspend to memory or disk)", _holds),
+    "iothreads": _d("the I/O threads", _iothreads),
+    "on_lockfailure": _d("what to do when a lock is lost", _holds),
+}
+
+_PV_ONLY = "a paravirtualised guest's "
+
+# The children of <devices> libvirt 1.2.10's parser read.
+DEVICES: Dict[str, Fate] = {
+    **dict.fromkeys(("emulator", "disk", "interface", "graphics", "console"), CARRIED),
+    "input": _d(_PV_ONLY + "USB input device (only HVM guests had one)", _pv_usb_input),
+    "sound": _d(_PV_ONLY + "sound card (only HVM guests had one)", _paravirt),
+    "serial": _d(_PV_ONLY + "serial port (only HVM guests had one)", _paravirt),
+    "parallel": _d(_PV_ONLY + "parallel port (only HVM guests had one)", _paravirt),
+    "hostdev": _d("a host device other than a PCI device (a USB device, a block or "
+                  "network device)", _hostdev),
+    "video": _d("a video card (model, video memory or heads other than xend's)", _video),
+    "memballoon": _d("a memory balloon other than xen's", _memballoon),
+    "controller": _d("a controller model", _controller),
+    "channel": _d("a channel"),
+    "watchdog": _d("a watchdog"),
+    "redirdev": _d("a USB redirection device"),
+    "redirfilter": _d("a USB redirection filter"),
+    "smartcard": _d("a smartcard"),
+    "hub": _d("a USB hub"),
+    "rng": _d("a random number generator"),
+    "panic": _d("a panic device"),
+    "filesystem": _d("a filesystem passed through"),
+    "lease": _d("a lock lease"),
+    "tpm": _d("a TPM"),
+    "nvram": _d("an NVRAM device"),
+    "shmem": _d("a shared memory device"),
+}
+
+_NOT_WRITTEN = {"sexpr": "libvirt 1.2.10's SEXPR formatter did not write it",
+                "xm": "libvirt 1.2.10's xm formatter did not write it"}
+
+# Per target: the tags worth a look (most documents have none of them).
+_ROOT_WATCH = {t: {k: f for k, f in ROOT.items() if isinstance(f, Dropped) and t in f.targets}
+               for t in TARGETS}
+_DEVICE_WATCH = {t: {k: f for k, f in DEVICES.items()
+                     if isinstance(f, Dropped) and t in f.targets} for t in TARGETS}
+
+_ROOT_TAGS = {t: frozenset(watch) for t, watch in _ROOT_WATCH.items()}
+
+Found = Tuple[str, str, Optional[int]]      # (path, what is lost, line)
+
+
+def not_carried(top: dict, devices: Optional[list], unread: list, domain: Domain,
+                target: str) -> List[Found]:
+    """(path, what is not carried, line) for each element of a domain XML
+    that the conversion of ``domain`` to ``target`` (``"sexpr"`` or
+    ``"xm"``) drops: the root's children (``top``, the first of each name,
+    all libvirt read), then the devices, in document order.  ``devices``
+    are the children of <devices> (or None), ``unread`` those of them no
+    reader took and the host devices: only they are looked at, unless the
+    guest is paravirtualised and has devices only HVM guests carry.  A path
+    is numbered from the second of its name (``/domain/devices/watchdog[2]``)."""
+    found: List[Found] = []
+    # Most domains lose nothing: a set operation and a few lengths say so.
+    if not _ROOT_TAGS[target].isdisjoint(top):
+        _root(top, domain, target, found)
+    hvm = domain.os.type == "hvm"
+    # The reader discarded a paravirtualised guest's xen inputs: any left
+    # is one only HVM guests carry.
+    pv_lost = not hvm and (domain.sounds or domain.serials or domain.parallels
+                           or domain.inputs)
+    if unread or pv_lost:
+        _devices(devices if pv_lost else unread, hvm, _DEVICE_WATCH[target],
+                 _NOT_WRITTEN[target], found)
+    if target == "xm" and hvm and len(domain.inputs) > 1:
+        _xm_usb_inputs(devices, found)
+    if len(domain.graphics) > 1:
+        found.append(("/domain/devices/graphics",
+                      f"{len(domain.graphics)} displays are not carried: libvirt 1.2.10 wrote "
+                      "a display only for a guest with one", None))
+    return found
+
+
+def _root(top: dict, domain: Domain, target: str, found: List[Found]) -> None:
+    hvm = domain.os.type == "hvm"
+    why = _NOT_WRITTEN[target]
+    watch = _ROOT_WATCH[target]
+    for el in sorted((top[tag] for tag in watch.keys() & top.keys()), key=_document_order):
+        fate = watch[el.tag]
+        if fate.lost is None or fate.lost(el, hvm):
+            found.append((f"/domain/{el.tag}", f"{fate.what} is not carried: {why}",
+                          el.sourceline))
+
+
+def _document_order(el) -> int:
+    return el.getparent().index(el)
+
+
+def _devices(devices, hvm: bool, watch: Dict[str, Dropped], why: str,
+             found: List[Found]) -> None:
+    seen: Dict[str, int] = {}
+    get = watch.get
+    for el in devices:
+        tag = el.tag
+        fate = get(tag)
+        if fate is None:
+            continue
+        n = seen[tag] = seen.get(tag, 0) + 1
+        if fate.lost is None or fate.lost(el, hvm):
+            path = f"/domain/devices/{tag}" + (f"[{n}]" if n > 1 else "")
+            found.append((path, f"{fate.what} is not carried: {why}", el.sourceline))
+
+
+def _xm_usb_inputs(devices: list, found: List[Found]) -> None:
+    """xm names one USB input device (usbdevice): the others are lost."""
+    n = usb = 0
+    for el in devices:
+        if el.tag == "input":
+            n += 1
+            if el.get("bus", "usb" if el.get("type") == "tablet" else "ps2") == "usb":
+                usb += 1
+                if usb > 1:
+                    found.append((f"/domain/devices/input[{n}]",
+                                  "a USB input device after the first is not carried: an xm "
+                                  "config names one (usbdevice)", el.sourceline))
+
+
+def say_or_refuse(found: List[Found], strict: bool) -> List[FastSexprWarning]:
+    """A warning for each element found; with ``strict`` the first is a
+    :class:`~fastsexpr.DomainXMLError` naming it instead."""
+    if found and strict:
+        path, what, line = found[0]
+        raise DomainXMLError(f"{what} (strict mode refuses a setting it cannot carry)",
+                             path, lineno=line)
+    return [FastSexprWarning(f"{path}: {what}", lineno=line) for path, what, line in found]
+
+
+def read_xml_checked(xml, *, target: str, host_arch: str = DEFAULT_HOST_ARCH,
+                     strict: bool = False) -> Tuple[Domain, List[FastSexprWarning]]:
+    """:func:`~fastsexpr.read_xml`, and a warning for each element libvirt's
+    formatter for ``target`` (``"sexpr"`` or ``"xm"``) dropped (``strict``:
+    a DomainXMLError naming the element instead): what ``xml_to_sexpr``,
+    ``xml_to_xm`` and the command read domain XML with."""
+    if target not in _NOT_WRITTEN:
+        raise ValueError(f"target must be 'sexpr' or 'xm', not {target!r}")
+    arches = guest_arches(host_arch)
+    seen: dict = {}
+    domain = read_tree(parse_document(xml), arches, seen)
+    found = not_carried(seen["top"], seen.get("devices"), seen.get("unread", ()), domain,
+                        target)
+    return domain, say_or_refuse(found, strict) if found else []
