@@ -50,8 +50,8 @@ def xml_to_sexpr(xml: Union[str, bytes], *, xend_config_version: int = 4,
     ...              "<kernel>/boot/vmlinuz</kernel></os></domain>")[:36]
     "(vm (name 'web1')(memory 512)(maxmem"
     """
-    return write_sexpr(_read_xml_checked(xml, "sexpr", host_arch, strict, on_warning),
-                       xend_config_version, networks=networks)
+    return write_sexpr(_read_xml_checked(xml, "sexpr", xend_config_version, host_arch, strict,
+                                         on_warning), xend_config_version, networks=networks)
 
 
 def sexpr_to_xml(sexpr: Union[str, bytes], *, xend_config_version: int = 4,
@@ -140,8 +140,8 @@ def xml_to_xm(xml: Union[str, bytes], *, xend_config_version: int = 4,
         on_crash = "destroy"
     """
     from .xm import write_xm   # imported when used: SEXPR <-> XML never loads xm
-    return write_xm(_read_xml_checked(xml, "xm", host_arch, strict, on_warning),
-                    xend_config_version, networks=networks)
+    return write_xm(_read_xml_checked(xml, "xm", xend_config_version, host_arch, strict,
+                                      on_warning), xend_config_version, networks=networks)
 
 
 def xm_to_xml(cfg: Union[str, bytes], *, xend_config_version: int = 4,
@@ -185,9 +185,10 @@ def xm_to_xml(cfg: Union[str, bytes], *, xend_config_version: int = 4,
     return write_xml(domain, secure=True)
 
 
-def _read_xml_checked(xml: Union[str, bytes], target: str, host_arch: str, strict: bool,
-                      on_warning: OnWarning) -> Domain:
-    domain, warnings = read_xml_checked(xml, target=target, host_arch=host_arch, strict=strict)
+def _read_xml_checked(xml: Union[str, bytes], target: str, version: int, host_arch: str,
+                      strict: bool, on_warning: OnWarning) -> Domain:
+    domain, warnings = read_xml_checked(xml, target=target, xend_config_version=version,
+                                        host_arch=host_arch, strict=strict)
     for warning in warnings:
         emit_warning(warning, on_warning, 2)
     return domain

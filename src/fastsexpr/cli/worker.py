@@ -112,8 +112,8 @@ def _read_domains(data: bytes, src: str, dst: str, settings: Settings):
                 from ..libvirt_xml import read_xml
                 return [(read_xml(data, host_arch=settings.host_arch), [])]
             from ..libvirt_xml.carried import read_xml_checked
-            return [read_xml_checked(data, target=dst, host_arch=settings.host_arch,
-                                     strict=settings.strict)]
+            return [read_xml_checked(data, target=dst, xend_config_version=version,
+                                     host_arch=settings.host_arch, strict=settings.strict)]
         except DomainXMLError as exc:
             raise _second_document(exc, data) or exc
     if src == "xm":

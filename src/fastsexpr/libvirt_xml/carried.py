@@ -17,9 +17,10 @@ from __future__ import annotations
 
 from typing import Callable, Dict, List, NamedTuple, Optional, Tuple, Union
 
-from ..errors import DomainXMLError, FastSexprWarning
+from ..errors import ConversionError, DomainXMLError, FastSexprWarning
 from ..model.domain import Domain
 from ..model.host import DEFAULT_HOST_ARCH, guest_arches
+from ..versions import check_version, pv_graphics_as_vfb
 from . import read_tree
 from .parse import parse_document
 
@@ -187,15 +188,16 @@ Found = Tuple[str, str, Optional[int]]      # (path, what is lost, line)
 
 
 def not_carried(top: dict, devices: Optional[list], unread: list, domain: Domain,
-                target: str) -> List[Found]:
+                target: str, version: int = 4) -> List[Found]:
     """(path, what is not carried, line) for each element of a domain XML
     that the conversion of ``domain`` to ``target`` (``"sexpr"`` or
     ``"xm"``) drops: the root's children (``top``, the first of each name,
     all libvirt read), then the devices, in document order.  ``devices``
     are the children of <devices> (or None), ``unread`` those of them no
     reader took and the host devices: only they are looked at, unless the
-    guest is paravirtualised and has devices only HVM guests carry.  A path
-    is numbered from the second of its name (``/domain/devices/watchdog[2]``)."""
+    guest is paravirtualised and has devices only HVM guests carry.
+    ``version`` is the xend the output is for.  A path is numbered from the
+    second of its name (``/domain/devices/watchdog[2]``)."""
     found: List[Found] = []
     # Most domains lose nothing: a set operation and a few lengths say so.
     if not _ROOT_TAGS[target].isdisjoint(top):
@@ -214,7 +216,45 @@ def not_carried(top: dict, devices: Optional[list], unread: list, domain: Domain
         found.append(("/domain/devices/graphics",
                       f"{len(domain.graphics)} displays are not carried: libvirt 1.2.10 wrote "
                       "a display only for a guest with one", None))
+    elif target == "sexpr" and domain.bootloader is not None and devices:
+        _bootloader_image(devices, domain, version, found)
     return found
+
+
+# What an HVM guest's image held, by element (the display aside).
+_HVM_IMAGE = {"serial": "serial port", "parallel": "parallel port", "sound": "sound card",
+              "input": "USB input device"}
+
+
+def _bootloader_image(devices: list, domain: Domain, version, found: List[Found]) -> None:
+    """For a guest with a bootloader, libvirt's SEXPR formatter wrote no
+    image but the kernel arguments: what it would have held is lost, the
+    display of an HVM guest (or of a paravirtualised one before xend had
+    vfb devices) and an HVM guest's serial and parallel ports, sound cards
+    and USB inputs."""
+    hvm = domain.os.type == "hvm"
+    try:
+        display_in_image = hvm or not pv_graphics_as_vfb(check_version(version))
+    except ConversionError:
+        return      # the writer says so
+    if not hvm and not (display_in_image and domain.graphics):
+        return
+    why = "libvirt 1.2.10 wrote no image for a guest with a bootloader"
+    seen: Dict[str, int] = {}
+    for el in devices:
+        tag = el.tag
+        if tag == "graphics" and display_in_image:
+            what = "the display"
+        elif hvm and tag in _HVM_IMAGE:
+            what = "an HVM guest's " + _HVM_IMAGE[tag]
+        else:
+            continue
+        n = seen[tag] = seen.get(tag, 0) + 1
+        if tag == "input" and el.get("bus", "usb" if el.get("type") == "tablet" else "ps2") \
+                != "usb":
+            continue
+        path = f"/domain/devices/{tag}" + (f"[{n}]" if n > 1 else "")
+        found.append((path, f"{what} is not carried: {why}", el.sourceline))
 
 
 def _root(top: dict, domain: Domain, target: str, found: List[Found]) -> None:
@@ -271,17 +311,19 @@ def say_or_refuse(found: List[Found], strict: bool) -> List[FastSexprWarning]:
     return [FastSexprWarning(f"{path}: {what}", lineno=line) for path, what, line in found]
 
 
-def read_xml_checked(xml, *, target: str, host_arch: str = DEFAULT_HOST_ARCH,
+def read_xml_checked(xml, *, target: str, xend_config_version: int = 4,
+                     host_arch: str = DEFAULT_HOST_ARCH,
                      strict: bool = False) -> Tuple[Domain, List[FastSexprWarning]]:
     """:func:`~fastsexpr.read_xml`, and a warning for each element libvirt's
-    formatter for ``target`` (``"sexpr"`` or ``"xm"``) dropped (``strict``:
-    a DomainXMLError naming the element instead): what ``xml_to_sexpr``,
-    ``xml_to_xm`` and the command read domain XML with."""
+    formatter for ``target`` (``"sexpr"`` or ``"xm"``, for the xend
+    ``xend_config_version``) dropped (``strict``: a DomainXMLError naming
+    the element instead): what ``xml_to_sexpr``, ``xml_to_xm`` and the
+    command read domain XML with."""
     if target not in _NOT_WRITTEN:
         raise ValueError(f"target must be 'sexpr' or 'xm', not {target!r}")
     arches = guest_arches(host_arch)
     seen: dict = {}
     domain = read_tree(parse_document(xml), arches, seen)
     found = not_carried(seen["top"], seen.get("devices"), seen.get("unread", ()), domain,
-                        target)
+                        target, xend_config_version)
     return domain, say_or_refuse(found, strict) if found else []
