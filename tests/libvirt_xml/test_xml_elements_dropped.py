@@ -174,6 +174,9 @@ def test_what_libvirt_adds_by_itself_says_nothing(target):
         CONVERTERS[target](hvm(DEFAULTS_HVM, top))
         CONVERTERS[target](pv(DEFAULTS_PV, top))
         CONVERTERS[target](hvm("<video><model type='cirrus'/></video>"))
+        # the USB controller xend's device model had, a PCI root bus
+        CONVERTERS[target](hvm("<controller type='usb' index='0' model='piix3-uhci'/>"
+                               "<controller type='pci' index='0' model='pci-root'/>"))
 
 
 @needs_corpus

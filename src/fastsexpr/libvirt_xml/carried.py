@@ -87,10 +87,16 @@ def _memballoon(el, hvm: bool) -> bool:
     return el.get("model") != "xen"     # libvirt adds a xen one to every Xen guest
 
 
+# Controller models an HVM guest of xend had anyway: qemu-dm's PIIX3 USB
+# controller, and the PCI root bus.
+_XEND_CONTROLLERS = frozenset((("usb", "piix3-uhci"), ("pci", "pci-root")))
+
+
 def _controller(el, hvm: bool) -> bool:
     # libvirt adds a controller of each bus the disks use, with no model;
     # a model chosen (a SCSI HBA, a USB controller) has no place in xend's.
-    return el.get("model") is not None
+    model = el.get("model")
+    return model is not None and (el.get("type"), model) not in _XEND_CONTROLLERS
 
 
 # The video card xend's device model gave the guest (cirrus, or the xen
