@@ -252,3 +252,50 @@ def test_an_hvm_guest_with_a_bootloader_loses_what_its_image_held():
     assert [w.split(":")[0] for w in found] == [
         "/domain/devices/graphics", "/domain/devices/serial", "/domain/devices/sound",
         "/domain/devices/input"]
+
+
+# ------------------------------------------------------------- disks
+
+FLOPPY = ("<disk type='file' device='floppy'><source file='/srv/boot.img'/>"
+          "<target dev='fda'/></disk>")
+
+
+def cdrom(target: str, source: bool = True) -> str:
+    src = "<source file='/srv/install.iso'/>" if source else ""
+    return f"<disk type='file' device='cdrom'>{src}<target dev='{target}'/><readonly/></disk>"
+
+
+def test_xm_has_no_floppies():
+    xml = hvm(FLOPPY)
+    assert said(xml, "sexpr") == []        # (fda '/srv/boot.img') in the image
+    found = said(xml, "xm")
+    assert len(found) == 1 and found[0].startswith("/domain/devices/disk[2]: ")
+    assert "floppy" in found[0]
+
+
+def test_xend_3_0_2_keeps_one_cdrom_of_an_hvm_guest():
+    # At version 1 an HVM guest's CD-ROM is the image's (cdrom PATH), or
+    # the xm config's cdrom key: hdc with an image only.
+    xml = hvm(cdrom("hdc") + cdrom("hdd"))
+    for target in ("sexpr", "xm"):
+        assert said(xml, target, xend_config_version=2) == []
+        assert said(hvm(cdrom("hdc")), target, xend_config_version=1) == []
+    found = said(xml, "sexpr", xend_config_version=1)
+    assert [w.split(":")[0] for w in found] == ["/domain/devices/disk[3]"]
+    assert "CD-ROM" in found[0]
+    found = said(hvm(cdrom("hdc", source=False)), "xm", xend_config_version=1)
+    assert [w.split(":")[0] for w in found] == ["/domain/devices/disk[2]"]
+    # and a paravirtualised guest's hdc, which xm put in no key
+    found = said(pv(cdrom("hdc")), "xm", xend_config_version=1)
+    assert [w.split(":")[0] for w in found] == ["/domain/devices/disk[2]"]
+
+
+def test_an_hvm_guest_with_a_bootloader_loses_its_image_floppies_and_v1_cdroms():
+    xml = with_bootloader(hvm(FLOPPY + cdrom("hdc")))
+    found = said(xml, xend_config_version=1)
+    assert [w.split(":")[0] for w in found] == [
+        "/domain/devices/graphics", "/domain/devices/disk[2]", "/domain/devices/disk[3]"]
+    assert all("bootloader" in w for w in found)
+    found = said(xml, xend_config_version=2)    # the CD-ROM is a vbd device from 3.0.3 on
+    assert [w.split(":")[0] for w in found] == ["/domain/devices/graphics",
+                                                "/domain/devices/disk[2]"]

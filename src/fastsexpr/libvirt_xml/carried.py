@@ -20,7 +20,7 @@ from typing import Callable, Dict, List, NamedTuple, Optional, Tuple, Union
 from ..errors import ConversionError, DomainXMLError, FastSexprWarning
 from ..model.domain import Domain
 from ..model.host import DEFAULT_HOST_ARCH, guest_arches
-from ..versions import check_version, pv_graphics_as_vfb
+from ..versions import check_version, hvm_cdrom_in_image, pv_graphics_as_vfb
 from . import read_tree
 from .parse import parse_document
 
@@ -224,7 +224,79 @@ def not_carried(top: dict, devices: Optional[list], unread: list, domain: Domain
                       "a display only for a guest with one", None))
     elif target == "sexpr" and domain.bootloader is not None and devices:
         _bootloader_image(devices, domain, version, found)
+    for disk in domain.disks:
+        if disk.device != "disk":   # most domains: disks only
+            _disks(devices, domain, target, version, found)
+            break
     return found
+
+
+_FLOPPY_LOST = "a floppy disk is not carried: libvirt 1.2.10's xm formatter skipped floppies"
+_BOOTLOADER_LOST = ("is not carried: the image libvirt 1.2.10 would have named it in is not "
+                    "written for a guest with a bootloader")
+_CDROM_LOST = ("a CD-ROM is not carried: for xend 3.0.2 libvirt 1.2.10 named one CD-ROM of "
+               "an HVM guest, hdc with an image, and no other")
+
+
+def _disks_lost(domain: Domain, target: str, version) -> List[Tuple[Tuple[str, str], str]]:
+    """((device, target), why) of each disk the formatter for ``target``
+    did not write: xm's floppies; for xend 3.0.2 an HVM guest's CD-ROMs
+    but the first hdc with an image (SEXPR: each such hdc), and, in xm, a
+    paravirtualised guest's hdc; in SEXPR an HVM guest's floppies and
+    image CD-ROMs when it has a bootloader."""
+    try:
+        v1 = hvm_cdrom_in_image(check_version(version))
+    except ConversionError:
+        return []       # the writer says so
+    hvm = domain.os.type == "hvm"
+    boot = domain.bootloader is not None
+    lost = []
+    kept_cdrom = False
+    for disk in domain.disks:
+        device, name = disk.device, disk.target
+        if device == "floppy":
+            if target == "xm":
+                lost.append(((device, name), _FLOPPY_LOST))
+            elif hvm and boot:
+                lost.append(((device, name), "a floppy disk " + _BOOTLOADER_LOST))
+        elif device == "cdrom" and v1 and (hvm or target == "xm"):
+            named = name == "hdc" and disk.source is not None and hvm
+            if target == "xm":
+                if name == "hdc" and (kept_cdrom or not named):
+                    lost.append(((device, name), _CDROM_LOST))
+                kept_cdrom = kept_cdrom or named
+            elif boot:
+                lost.append(((device, name), "a CD-ROM " + _BOOTLOADER_LOST))
+            elif not named:
+                lost.append(((device, name), _CDROM_LOST))
+    return lost
+
+
+def _disks(devices: Optional[list], domain: Domain, target: str, version,
+           found: List[Found]) -> None:
+    lost = _disks_lost(domain, target, version)
+    if not lost or not devices:
+        return
+    n = 0
+    for el in devices:
+        if el.tag != "disk":
+            continue
+        n += 1
+        key = (el.get("device", "disk"), _target_dev(el))
+        for k, (lost_key, why) in enumerate(lost):
+            if lost_key == key:
+                del lost[k]
+                found.append(("/domain/devices/disk" + (f"[{n}]" if n > 1 else ""), why,
+                              el.sourceline))
+                break
+
+
+def _target_dev(el) -> str:
+    for child in el[:]:
+        if child.tag == "target":
+            dev = child.get("dev") or ""
+            return dev[6:] if dev.startswith("ioemu:") else dev
+    return ""
 
 
 # What an HVM guest's image held, by element (the display aside).
