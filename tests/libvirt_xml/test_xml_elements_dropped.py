@@ -299,3 +299,23 @@ def test_an_hvm_guest_with_a_bootloader_loses_its_image_floppies_and_v1_cdroms()
     found = said(xml, xend_config_version=2)    # the CD-ROM is a vbd device from 3.0.3 on
     assert [w.split(":")[0] for w in found] == ["/domain/devices/graphics",
                                                 "/domain/devices/disk[2]"]
+
+
+# ------------------------------------------------------------- chr devices
+
+@pytest.mark.parametrize("target", ["sexpr", "xm"])
+def test_one_parallel_port_and_one_serial_per_port_are_carried(target):
+    xml = hvm("<parallel type='pty'/><parallel type='null'/>"
+              "<serial type='pty'><target port='0'/></serial>"
+              "<serial type='null'><target port='1'/></serial>"
+              "<serial type='file'><source path='/var/log/s'/><target port='0'/></serial>")
+    found = said(xml, target)
+    assert [w.split(":")[0] for w in found] == ["/domain/devices/parallel[2]",
+                                                "/domain/devices/serial[3]"]
+    assert "port 0" in found[1]
+
+
+def test_two_displays_of_a_bootloader_guest_are_said_once():
+    xml = with_bootloader(pv("<graphics type='sdl' display=':0'/>"))
+    found = said(xml, xend_config_version=1)
+    assert len(found) == 1 and found[0].startswith("/domain/devices/graphics: 2 displays")

@@ -222,8 +222,10 @@ def not_carried(top: dict, devices: Optional[list], unread: list, domain: Domain
         found.append(("/domain/devices/graphics",
                       f"{len(domain.graphics)} displays are not carried: libvirt 1.2.10 wrote "
                       "a display only for a guest with one", None))
-    elif target == "sexpr" and domain.bootloader is not None and devices:
+    if target == "sexpr" and domain.bootloader is not None and devices:
         _bootloader_image(devices, domain, version, found)
+    elif hvm and (len(domain.parallels) > 1 or len(domain.serials) > 1):
+        _hvm_chrs(devices, domain, found)
     for disk in domain.disks:
         if disk.device != "disk":   # most domains: disks only
             _disks(devices, domain, target, version, found)
@@ -236,6 +238,33 @@ _BOOTLOADER_LOST = ("is not carried: the image libvirt 1.2.10 would have named i
                     "written for a guest with a bootloader")
 _CDROM_LOST = ("a CD-ROM is not carried: for xend 3.0.2 libvirt 1.2.10 named one CD-ROM of "
                "an HVM guest, hdc with an image, and no other")
+
+
+def _hvm_chrs(devices: list, domain: Domain, found: List[Found]) -> None:
+    """Both formatters wrote an HVM guest's first parallel port and, for
+    each port number, its first serial port: the others are lost."""
+    ports = set()
+    serials = iter(domain.serials)      # read in document order, one per element
+    n_par = n_ser = 0
+    for el in devices:
+        tag = el.tag
+        if tag == "parallel":
+            n_par += 1
+            if n_par > 1:
+                found.append((f"/domain/devices/parallel[{n_par}]",
+                              "a parallel port after the first is not carried: libvirt 1.2.10 "
+                              "wrote one", el.sourceline))
+        elif tag == "serial":
+            n_ser += 1
+            serial = next(serials, None)
+            if serial is None:
+                break
+            port = serial.port
+            if port in ports:
+                found.append(("/domain/devices/serial" + (f"[{n_ser}]" if n_ser > 1 else ""),
+                              f"a serial port is not carried: an earlier one has port {port}, "
+                              "and libvirt 1.2.10 wrote one per port", el.sourceline))
+            ports.add(port)
 
 
 def _disks_lost(domain: Domain, target: str, version) -> List[Tuple[Tuple[str, str], str]]:
@@ -315,7 +344,9 @@ def _bootloader_image(devices: list, domain: Domain, version, found: List[Found]
         display_in_image = hvm or not pv_graphics_as_vfb(check_version(version))
     except ConversionError:
         return      # the writer says so
-    if not hvm and not (display_in_image and domain.graphics):
+    # (Two displays or more are said anyway.)
+    display_in_image = display_in_image and len(domain.graphics) == 1
+    if not hvm and not display_in_image:
         return
     why = "libvirt 1.2.10 wrote no image for a guest with a bootloader"
     seen: Dict[str, int] = {}
