@@ -1,6 +1,10 @@
 """What of a domain XML the conversion to SEXPR or xm carries, and what
 libvirt 1.2.10 parsed but wrote nowhere: one table for the root's children
-and one for the devices, checked in one pass over each.
+and one for the devices, checked on the child lists the reader walked;
+then the few rules that depend on counts, the guest or the xend version
+(a second display, a second parallel port, a serial on a taken port, what
+a bootloader guest's image would have held, floppies and xend 3.0.2's
+CD-ROMs), each looked at only when the Domain read shows it can apply.
 
 libvirt's parser read far more than its two Xen formatters wrote
 (xenFormatSxpr for SEXPR, xenFormatXM for xm).  An element neither wrote
@@ -10,8 +14,8 @@ its path.  What libvirt adds to every domain by itself (a xen memballoon,
 the default controllers, a video card at the default model, an empty
 <seclabel type='none'>) loses nothing and says nothing; neither does an
 element libvirt's parser did not know (it read nothing from it either).
-The two formatters differ in places (the description, USB inputs), so the
-check takes the target format.
+The two formatters differ in places (the description, USB inputs,
+floppies, the image), so the check takes the target format and version.
 """
 from __future__ import annotations
 
@@ -198,7 +202,7 @@ def not_carried(top: dict, devices: Optional[list], unread: list, domain: Domain
     """(path, what is not carried, line) for each element of a domain XML
     that the conversion of ``domain`` to ``target`` (``"sexpr"`` or
     ``"xm"``) drops: the root's children (``top``, the first of each name,
-    all libvirt read), then the devices, in document order.  ``devices``
+    all libvirt read), then the devices, each rule's in document order.  ``devices``
     are the children of <devices> (or None), ``unread`` those of them no
     reader took and the host devices: only they are looked at, unless the
     guest is paravirtualised and has devices only HVM guests carry.
