@@ -5,7 +5,6 @@ from typing import Mapping, Optional, Union
 
 from .libvirt_xml import write_xml
 from .libvirt_xml.carried import read_xml_checked
-from .model.domain import Domain
 from .model.host import DEFAULT_HOST_ARCH
 from .xend import write_sexpr
 from .xend.records import OnWarning, emit_warning, read_one
@@ -50,8 +49,12 @@ def xml_to_sexpr(xml: Union[str, bytes], *, xend_config_version: int = 4,
     ...              "<kernel>/boot/vmlinuz</kernel></os></domain>")[:36]
     "(vm (name 'web1')(memory 512)(maxmem"
     """
-    return write_sexpr(_read_xml_checked(xml, "sexpr", xend_config_version, host_arch, strict,
-                                         on_warning), xend_config_version, networks=networks)
+    domain, warnings = read_xml_checked(xml, target="sexpr",
+                                        xend_config_version=xend_config_version,
+                                        host_arch=host_arch, strict=strict)
+    for warning in warnings:
+        emit_warning(warning, on_warning, 1)
+    return write_sexpr(domain, xend_config_version, networks=networks)
 
 
 def sexpr_to_xml(sexpr: Union[str, bytes], *, xend_config_version: int = 4,
@@ -140,8 +143,11 @@ def xml_to_xm(xml: Union[str, bytes], *, xend_config_version: int = 4,
         on_crash = "destroy"
     """
     from .xm import write_xm   # imported when used: SEXPR <-> XML never loads xm
-    return write_xm(_read_xml_checked(xml, "xm", xend_config_version, host_arch, strict,
-                                      on_warning), xend_config_version, networks=networks)
+    domain, warnings = read_xml_checked(xml, target="xm", xend_config_version=xend_config_version,
+                                        host_arch=host_arch, strict=strict)
+    for warning in warnings:
+        emit_warning(warning, on_warning, 1)
+    return write_xm(domain, xend_config_version, networks=networks)
 
 
 def xm_to_xml(cfg: Union[str, bytes], *, xend_config_version: int = 4,
@@ -183,12 +189,3 @@ def xm_to_xml(cfg: Union[str, bytes], *, xend_config_version: int = 4,
     for warning in warnings:
         emit_warning(warning, on_warning, 1)
     return write_xml(domain, secure=True)
-
-
-def _read_xml_checked(xml: Union[str, bytes], target: str, version: int, host_arch: str,
-                      strict: bool, on_warning: OnWarning) -> Domain:
-    domain, warnings = read_xml_checked(xml, target=target, xend_config_version=version,
-                                        host_arch=host_arch, strict=strict)
-    for warning in warnings:
-        emit_warning(warning, on_warning, 2)
-    return domain

@@ -230,10 +230,11 @@ def not_carried(top: dict, devices: Optional[list], unread: list, domain: Domain
         _bootloader_image(devices, domain, version, found)
     elif hvm and (len(domain.parallels) > 1 or len(domain.serials) > 1):
         _hvm_chrs(devices, domain, found)
-    for disk in domain.disks:
-        if disk.device != "disk":   # most domains: disks only
-            _disks(devices, domain, target, version, found)
-            break
+    if hvm or target == "xm":     # a paravirtualised guest's disks are all vbds in SEXPR
+        for disk in domain.disks:
+            if disk.device != "disk":   # most domains: disks only
+                _disks(devices, domain, target, version, found)
+                break
     return found
 
 
