@@ -12,7 +12,9 @@ Besides the whole conversion of every fixture input, the four documents
 libvirt's C converter was timed on (50-66 us each: ``pv``, ``fv-kernel``,
 ``fv-serial-tcp``, ``pv-vfb-new``) are measured stage by stage: ``parse``
 (lxml, hardened, text -> element tree), ``read`` (text -> Domain, which
-includes the parse) and ``write`` (Domain -> SEXPR text).
+includes the parse), ``checked`` (the read with the check of what the SEXPR
+cannot carry, libvirt_xml/carried.py, as ``xml_to_sexpr`` reads) and
+``write`` (Domain -> SEXPR text).
 
 Expect ``full`` to cost more than ``read`` + ``write`` on the bigger
 documents (fv-serial-tcp: ~8 us more on the reference machine).  Nothing is
@@ -33,6 +35,7 @@ from corpus import CORPUS, cases, load_fixture, needs_corpus
 
 from fastsexpr import xml_to_sexpr
 from fastsexpr.libvirt_xml import read_xml
+from fastsexpr.libvirt_xml.carried import read_xml_checked
 from fastsexpr.libvirt_xml.parse import parse_document
 from fastsexpr import xend as writer
 
@@ -55,7 +58,7 @@ def test_xml_to_sexpr(benchmark, engine, source, expected, version):
 
 @needs_corpus
 @pytest.mark.parametrize("source,expected,version", REFERENCE_CASES)
-@pytest.mark.parametrize("stage", ["parse", "read", "write"])
+@pytest.mark.parametrize("stage", ["parse", "read", "checked", "write"])
 def test_stage(benchmark, engine, stage, source, expected, version):
     benchmark.group = f"xml2sexpr stage {stage} ({engine})"
     benchmark.extra_info["engine"] = engine.name
@@ -65,5 +68,7 @@ def test_stage(benchmark, engine, stage, source, expected, version):
         benchmark(parse_document, text)
     elif stage == "read":
         benchmark(read_xml, text)
+    elif stage == "checked":
+        assert benchmark(read_xml_checked, text, target="sexpr")[1] == []
     else:
         assert benchmark(writer.write_sexpr, domain, version) == load_fixture(CORPUS / expected)

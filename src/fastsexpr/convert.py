@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from typing import Mapping, Optional, Union
 
-from .libvirt_xml import read_xml, write_xml
+from .libvirt_xml import write_xml
+from .libvirt_xml.carried import read_xml_checked
 from .model.host import DEFAULT_HOST_ARCH
 from .xend import write_sexpr
 from .xend.one_record import read_one
@@ -14,7 +15,8 @@ __all__ = ["xml_to_sexpr", "sexpr_to_xml", "xml_to_xm", "xm_to_xml"]
 
 def xml_to_sexpr(xml: Union[str, bytes], *, xend_config_version: int = 4,
                  host_arch: str = DEFAULT_HOST_ARCH,
-                 networks: Optional[Mapping[str, str]] = None) -> str:
+                 networks: Optional[Mapping[str, str]] = None,
+                 strict: bool = False, on_warning: OnWarning = None) -> str:
     """Convert libvirt domain XML into the ``(vm ...)`` SEXPR that libvirt
     1.2.10 sent to xend to define the domain.
 
@@ -26,12 +28,21 @@ def xml_to_sexpr(xml: Union[str, bytes], *, xend_config_version: int = 4,
     ``{"default": "virbr0"}``, what libvirt asked its network driver; an
     ``<interface type='network'>`` is refused without it.
 
+    An element libvirt parsed but its SEXPR formatter wrote nowhere (a
+    ``<watchdog>``, a ``<cpu>`` model, a USB ``<hostdev>``, a second
+    display; not what libvirt adds by itself, such as a xen
+    ``<memballoon>``) converts as libvirt converted it, with a
+    :class:`~fastsexpr.FastSexprWarning` handed to ``on_warning`` (default:
+    :func:`warnings.warn`) whose text starts with the element's path, e.g.
+    ``/domain/devices/watchdog``.  ``strict=True`` makes the first an error.
+
     Returns the SEXPR text, one line, byte for byte libvirt's.
 
     Raises :class:`~fastsexpr.DomainXMLError` for malformed XML or a
     definition libvirt refused (``path`` names the element, ``reason`` says
-    why), :class:`~fastsexpr.ConversionError` for what the chosen xend
-    cannot carry or an unknown version or host.
+    why; with ``strict``, also an element that cannot be carried),
+    :class:`~fastsexpr.ConversionError` for what the chosen xend cannot
+    carry or an unknown version or host.
 
     >>> xml_to_sexpr("<domain type='xen'><name>web1</name>"
     ...              "<uuid>c7a5fdbd-edaf-9455-926a-d65c16db1809</uuid>"
@@ -39,8 +50,12 @@ def xml_to_sexpr(xml: Union[str, bytes], *, xend_config_version: int = 4,
     ...              "<kernel>/boot/vmlinuz</kernel></os></domain>")[:36]
     "(vm (name 'web1')(memory 512)(maxmem"
     """
-    return write_sexpr(read_xml(xml, host_arch=host_arch), xend_config_version,
-                       networks=networks)
+    domain, warnings = read_xml_checked(xml, target="sexpr",
+                                        xend_config_version=xend_config_version,
+                                        host_arch=host_arch, strict=strict)
+    for warning in warnings:
+        emit_warning(warning, on_warning, 1)
+    return write_sexpr(domain, xend_config_version, networks=networks)
 
 
 def sexpr_to_xml(sexpr: Union[str, bytes], *, xend_config_version: int = 4,
@@ -80,7 +95,8 @@ def sexpr_to_xml(sexpr: Union[str, bytes], *, xend_config_version: int = 4,
 
 def xml_to_xm(xml: Union[str, bytes], *, xend_config_version: int = 4,
               host_arch: str = DEFAULT_HOST_ARCH,
-              networks: Optional[Mapping[str, str]] = None) -> str:
+              networks: Optional[Mapping[str, str]] = None,
+              strict: bool = False, on_warning: OnWarning = None) -> str:
     """libvirt domain XML -> the xm config libvirt 1.2.10 wrote for it
     (``virsh domxml-to-native xen-xm``).
 
@@ -91,13 +107,23 @@ def xml_to_xm(xml: Union[str, bytes], *, xend_config_version: int = 4,
             paravirt guest's graphics are a ``vfb`` list (3 and later).
         host_arch: the host the guest is for, as for :func:`xml_to_sexpr`;
             it decides only which guests are accepted.
+        networks: the bridge of each libvirt network, as for
+            :func:`xml_to_sexpr`.
+        strict: refuse an element the config cannot carry, instead of
+            warning.
+        on_warning: called with a :class:`~fastsexpr.FastSexprWarning` for
+            each element libvirt parsed but its xm formatter wrote nowhere
+            (as for :func:`xml_to_sexpr`, and the ``<description>``, a USB
+            input after the first: ``str()`` starts with the element's
+            path); None (default) issues each with :func:`warnings.warn`.
 
     Returns:
         The config text, one ``key = value`` line each, in libvirt's order.
 
     Raises:
         DomainXMLError: the XML is malformed, libvirt refused it, or it holds
-            something an xm config cannot carry (the error names the element).
+            something an xm config cannot carry (the error names the element;
+            with ``strict``, also an element libvirt dropped).
         ConversionError: a bad ``xend_config_version`` or ``host_arch``, or
             a config of 4096 bytes or more, which libvirt's writer failed on.
 
@@ -118,8 +144,11 @@ def xml_to_xm(xml: Union[str, bytes], *, xend_config_version: int = 4,
         on_crash = "destroy"
     """
     from .xm import write_xm   # imported when used: SEXPR <-> XML never loads xm
-    return write_xm(read_xml(xml, host_arch=host_arch), xend_config_version,
-                    networks=networks)
+    domain, warnings = read_xml_checked(xml, target="xm", xend_config_version=xend_config_version,
+                                        host_arch=host_arch, strict=strict)
+    for warning in warnings:
+        emit_warning(warning, on_warning, 1)
+    return write_xm(domain, xend_config_version, networks=networks)
 
 
 def xm_to_xml(cfg: Union[str, bytes], *, xend_config_version: int = 4,

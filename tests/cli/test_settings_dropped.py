@@ -74,3 +74,50 @@ def test_a_running_record_is_silent(tmp_path):
             "(device (console (protocol vt100)(location 2))))\n")
     proc = run("convert", stdin=text.encode())
     assert proc.returncode == 0 and proc.err == "", proc.err
+
+
+WATCHDOG_XML = """<domain type='xen'>
+  <name>web</name>
+  <uuid>c7a5fdbd-edaf-9455-926a-d65c16db1809</uuid>
+  <memory>524288</memory>
+  <os><type>linux</type><kernel>/boot/vmlinuz</kernel></os>
+  <devices>
+    <disk type='block'><source dev='/dev/vg/web'/><target dev='xvda'/></disk>
+    <memballoon model='xen'/>
+    <watchdog model='i6300esb' action='reset'/>
+  </devices>
+</domain>
+"""
+
+
+def test_an_element_libvirt_dropped_is_said_for_either_target(tmp_path):
+    xml = tmp_path / "web.xml"
+    xml.write_text(WATCHDOG_XML)
+    for target, ext, convert in (("sexpr", ".sxp", fastsexpr.xml_to_sexpr),
+                                 ("xm", ".cfg", fastsexpr.xml_to_xm)):
+        out = tmp_path / f"web{ext}"
+        rep = tmp_path / f"{target}.jsonl"
+        proc = run("convert", xml, "-t", target, "-o", out, "--report", rep)
+        assert proc.returncode == 0, proc.err
+        # the line of the element, and its path
+        assert f"fastsexpr: {xml}:9: warning: /domain/devices/watchdog: a watchdog" in proc.err
+        assert "memballoon" not in proc.err
+        (row,) = report(rep)
+        assert row["ok"] and len(row["warnings"]) == 1
+        assert row["warnings"][0].startswith("/domain/devices/watchdog: ")
+        assert out.read_text().rstrip("\n") == convert(
+            WATCHDOG_XML, on_warning=lambda w: None).rstrip("\n")
+
+
+def test_strict_refuses_an_element_libvirt_dropped(tmp_path):
+    xml = tmp_path / "web.xml"
+    xml.write_text(WATCHDOG_XML)
+    proc = run("convert", xml, "--strict", "-o", tmp_path / "web.sxp")
+    assert proc.returncode == 1 and not (tmp_path / "web.sxp").exists()
+    assert "/domain/devices/watchdog" in proc.err and "strict" in proc.err
+    assert "warning" not in proc.err
+    # an XML that loses nothing converts under --strict
+    plain = tmp_path / "plain.xml"
+    plain.write_text(WATCHDOG_XML.replace("    <watchdog model='i6300esb' action='reset'/>\n", ""))
+    proc = run("convert", plain, "--strict", "-t", "xm", "-o", tmp_path / "plain.cfg")
+    assert proc.returncode == 0 and proc.err == "", proc.err

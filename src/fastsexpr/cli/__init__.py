@@ -205,7 +205,8 @@ def _add_convert(sub) -> None:
                       help="refuse what libvirt's SEXPR reader forgave (a record lacking "
                            "its closing ')', a ')' that closes no list) and any setting "
                            "the conversion cannot carry (a vtpm device, a cpu_cap, a "
-                           "second display) instead of converting it with a warning")
+                           "second display, a <watchdog> of a domain XML) instead of "
+                           "converting it with a warning")
     conv.add_argument("--fail-fast", action="store_true", help="stop at the first failure")
     conv.add_argument("--report", metavar="FILE",
                       help="write one JSON line per input (per domain of a dump) to FILE, "

@@ -114,18 +114,22 @@ def install_failed(path: str, exc: OSError, final: str, unit: Optional[int],
     return fail
 
 
-def _read_domains(data: bytes, src: str, settings: Settings,
+def _read_domains(data: bytes, src: str, dst: str, settings: Settings,
                   stream: Optional[BinaryIO] = None) -> Iterable[tuple]:
     """(domain or exception, its warnings) for each domain in the input, in
-    order: every record of a dump is converted or reported.  A SEXPR input
-    too long to be read at once comes as ``stream`` (``data`` is its start),
+    order: every record of a dump is converted or reported.  Domain XML is
+    checked for what the ``dst`` format cannot carry.  A SEXPR input too
+    long to be read at once comes as ``stream`` (``data`` is its start),
     read a record at a time."""
-    from ..libvirt_xml import read_xml
-
     version = settings.version
     if src == "xml":
         try:
-            return [(read_xml(data, host_arch=settings.host_arch), [])]
+            if dst == "xml":
+                from ..libvirt_xml import read_xml
+                return [(read_xml(data, host_arch=settings.host_arch), [])]
+            from ..libvirt_xml.carried import read_xml_checked
+            return [read_xml_checked(data, target=dst, xend_config_version=version,
+                                     host_arch=settings.host_arch, strict=settings.strict)]
         except DomainXMLError as exc:
             raise _second_document(exc, data) or exc
     if src == "xm":
@@ -282,7 +286,7 @@ def _convert(settings: Settings, task: Task, data: bytes,
         data, stream = data + stream.readall(), None
     dst = settings.dst or OTHER[src]
     results = []
-    items = iter(_read_domains(data, src, settings, stream))
+    items = iter(_read_domains(data, src, dst, settings, stream))
     # Each domain is written as soon as it is read: whether there are
     # several is known from the first two.
     first = list(itertools.islice(items, 2))

@@ -17,7 +17,7 @@ Each topic module holds the reader and the writer of its elements.
 """
 from __future__ import annotations
 
-from typing import Callable, Dict, Union
+from typing import Callable, Dict, Optional, Union
 
 from ..model.domain import Domain, require_identity
 from ..model.host import DEFAULT_HOST_ARCH, guest_arches
@@ -39,7 +39,7 @@ from .os import (
 )
 from .parse import parse_document
 
-__all__ = ["read_xml", "write_xml"]
+__all__ = ["read_xml", "read_tree", "write_xml"]
 
 # Device element -> its reader, which adds the device to the Domain and
 # says whether the device has a <boot> of its own.
@@ -75,9 +75,19 @@ def read_xml(xml: Union[str, bytes], *, host_arch: str = DEFAULT_HOST_ARCH) -> D
     'a'
     """
     arches = guest_arches(host_arch)
-    root = parse_document(xml)
+    return read_tree(parse_document(xml), arches)
+
+
+def read_tree(root, arches, seen: Optional[dict] = None) -> Domain:
+    """:func:`read_xml` of a parsed document, its root element ``root``, for
+    a host running the guest architectures ``arches``.  ``seen``, if given,
+    gets what was read: ``"top"`` the first child of each name, ``"devices"``
+    the children of <devices> and ``"unread"`` those no reader carried
+    whole (for the check of what is carried over, libvirt_xml.carried)."""
     check_root(root)
     top = first_children(root)
+    if seen is not None:
+        seen["top"] = top
     get = top.get
     dom = read_identity(top)
     read_allocation(dom, top)
@@ -94,7 +104,15 @@ def read_xml(xml: Union[str, bytes], *, host_arch: str = DEFAULT_HOST_ARCH) -> D
         clock = get("clock")
         if clock is not None:
             read_clock(dom.clock, clock)
-        per_device_boot = devices is not None and _read_devices(dom, devices, os_boot)
+        if devices is not None:
+            # A list of the children is quicker to walk than the element.
+            children = devices[:]
+            unread = None
+            if seen is not None:
+                seen["devices"], unread = children, seen.setdefault("unread", [])
+            per_device_boot = _read_devices(dom, children, os_boot, unread)
+        else:
+            per_device_boot = False
     except Exception:
         # libvirt reported the conflict before anything read here failed.
         if os_boot:
@@ -112,15 +130,17 @@ def read_xml(xml: Union[str, bytes], *, host_arch: str = DEFAULT_HOST_ARCH) -> D
     return dom
 
 
-def _read_devices(dom: Domain, devices, os_boot: bool) -> bool:
-    """Fill the device lists; True when some device carries its own <boot>,
-    which with ``os_boot`` (the OS has <boot>s) is an error."""
+def _read_devices(dom: Domain, devices: list, os_boot: bool,
+                  unread: Optional[list] = None) -> bool:
+    """Fill the device lists from ``devices``, the children of <devices>;
+    True when some device carries its own <boot>, which with ``os_boot``
+    (the OS has <boot>s) is an error.  ``unread``, if given, gets the
+    children no reader took, and the host devices (PCI ones only are kept)."""
     hvm = dom.os.type == "hvm"
     per_device_boot = False
     seen_emulator = False
     readers = _DEVICE_READERS
-    # devices[:] is a list of the children, quicker to walk than devices itself.
-    for el in devices[:]:
+    for el in devices:
         # Comments and processing instructions have non-string tags, which
         # no reader is registered under.
         tag = el.tag
@@ -130,6 +150,8 @@ def _read_devices(dom: Domain, devices, os_boot: bool) -> bool:
                 if os_boot:
                     raise device_boot_conflict()
                 per_device_boot = True
+            if tag == "hostdev" and unread is not None:
+                unread.append(el)
         elif tag == "emulator":
             if not seen_emulator:
                 seen_emulator = True
@@ -137,6 +159,8 @@ def _read_devices(dom: Domain, devices, os_boot: bool) -> bool:
         elif tag == "redirdev" and os_boot and has_boot_child(el):
             # Not read, but its <boot> counts for the conflict.
             raise device_boot_conflict()
+        elif unread is not None:
+            unread.append(el)
     return per_device_boot
 
 
