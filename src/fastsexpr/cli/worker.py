@@ -251,8 +251,11 @@ def convert_task(settings: Settings, task: Task) -> Optional[List[dict]]:
             # Unbuffered: a file is read in one or a few large reads, a
             # buffer only costs.
             with open(task.path, "rb", buffering=0) as fh:
-                data = fh.read(CHUNK)
-                if len(data) < CHUNK:
+                # read(CHUNK) allocates CHUNK bytes whatever the file's size:
+                # the usual small file is read whole, in one read of its size.
+                small = os.fstat(fh.fileno()).st_size < CHUNK
+                data = fh.readall() if small else fh.read(CHUNK)
+                if not small and len(data) < CHUNK:
                     data += fh.readall()
                 if len(data) < CHUNK:
                     return _convert(settings, task, data, None)
