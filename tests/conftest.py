@@ -7,6 +7,7 @@ skipped, with the reason, when the extension cannot be imported or when
 """
 from __future__ import annotations
 
+import io
 import os
 import textwrap
 
@@ -64,3 +65,15 @@ def xm_list_record(name: str, k: int = 1) -> str:
               (uname file:/srv/{name}.img)
               (mode w))))
         """)
+
+
+class Reads(io.BytesIO):
+    """A binary file that remembers what was asked of it."""
+
+    def __init__(self, data: bytes):
+        super().__init__(data)
+        self.sizes = []
+
+    def read(self, size=-1):
+        self.sizes.append(size)
+        return super().read(size)

@@ -12,19 +12,7 @@ from hypothesis import strategies as st
 from fastsexpr import SexprSyntaxError
 from fastsexpr.syntax import _pystream
 
-from conftest import xm_list_record as record
-
-
-class Reads(io.BytesIO):
-    """A binary file that remembers what was asked of it."""
-
-    def __init__(self, data: bytes):
-        super().__init__(data)
-        self.sizes = []
-
-    def read(self, size=-1):
-        self.sizes.append(size)
-        return super().read(size)
+from conftest import Reads, xm_list_record as record
 
 
 def outcome(fn):

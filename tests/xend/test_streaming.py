@@ -12,7 +12,7 @@ import fastsexpr
 from fastsexpr import SexprSyntaxError, iter_domains
 from fastsexpr.xend import streaming
 
-from conftest import xm_list_record as record
+from conftest import Reads, xm_list_record as record
 
 
 LINES = record("x").count("\n")
@@ -32,18 +32,6 @@ def seen(data, **kw):
     return [(kind, x if kind == "domain" else
              (type(x).__name__, str(x), x.lineno, getattr(x, "colno", None),
               getattr(x, "pos", None), x.record)) for kind, x in said]
-
-
-class Reads(io.BytesIO):
-    """A binary file that remembers what was asked of it."""
-
-    def __init__(self, data: bytes):
-        super().__init__(data)
-        self.sizes = []
-
-    def read(self, size=-1):
-        self.sizes.append(size)
-        return super().read(size)
 
 
 def many(n: int, start: int = 1) -> str:
