@@ -1,10 +1,12 @@
 """The conversions, each a read into the Domain model and a write out."""
 from __future__ import annotations
 
-from typing import Mapping, Optional, Union
+from typing import List, Mapping, Optional, Tuple, Union
 
+from .errors import FastSexprWarning
 from .libvirt_xml import write_xml
 from .libvirt_xml.carried import read_xml_checked
+from .model.domain import Domain
 from .model.host import DEFAULT_HOST_ARCH
 from .xend import write_sexpr
 from .xend.one_record import read_one
@@ -50,11 +52,8 @@ def xml_to_sexpr(xml: Union[str, bytes], *, xend_config_version: int = 4,
     ...              "<kernel>/boot/vmlinuz</kernel></os></domain>")[:36]
     "(vm (name 'web1')(memory 512)(maxmem"
     """
-    domain, warnings = read_xml_checked(xml, target="sexpr",
-                                        xend_config_version=xend_config_version,
-                                        host_arch=host_arch, strict=strict)
-    for warning in warnings:
-        emit_warning(warning, on_warning, 1)
+    domain = _said(read_xml_checked(xml, target="sexpr", xend_config_version=xend_config_version,
+                                    host_arch=host_arch, strict=strict), on_warning)
     return write_sexpr(domain, xend_config_version, networks=networks)
 
 
@@ -144,10 +143,8 @@ def xml_to_xm(xml: Union[str, bytes], *, xend_config_version: int = 4,
         on_crash = "destroy"
     """
     from .xm import write_xm   # imported when used: SEXPR <-> XML never loads xm
-    domain, warnings = read_xml_checked(xml, target="xm", xend_config_version=xend_config_version,
-                                        host_arch=host_arch, strict=strict)
-    for warning in warnings:
-        emit_warning(warning, on_warning, 1)
+    domain = _said(read_xml_checked(xml, target="xm", xend_config_version=xend_config_version,
+                                    host_arch=host_arch, strict=strict), on_warning)
     return write_xm(domain, xend_config_version, networks=networks)
 
 
@@ -186,7 +183,15 @@ def xm_to_xml(cfg: Union[str, bytes], *, xend_config_version: int = 4,
           <currentMemory unit='KiB'>524288</currentMemory>
     """
     from .xm import read_xm_checked   # imported when used: SEXPR <-> XML never loads xm
-    domain, warnings = read_xm_checked(cfg, xend_config_version, strict=strict)
-    for warning in warnings:
-        emit_warning(warning, on_warning, 1)
+    domain = _said(read_xm_checked(cfg, xend_config_version, strict=strict), on_warning)
     return write_xml(domain, secure=True)
+
+
+def _said(read: Tuple[Domain, List[FastSexprWarning]], on_warning: OnWarning) -> Domain:
+    """The domain a checked read gave, once its warnings are handed to
+    ``on_warning`` (or :mod:`warnings`, pointing at the caller of the
+    conversion)."""
+    domain, warnings = read
+    for warning in warnings:
+        emit_warning(warning, on_warning, 2)
+    return domain
