@@ -12,11 +12,11 @@ import gc
 import itertools
 import os
 import time
-from dataclasses import dataclass
 from typing import BinaryIO, Dict, Iterable, Iterator, List, Optional, Tuple
 
 from ..errors import ConversionError, DomainXMLError, FastSexprError, SexprSyntaxError
 from ..model.host import DEFAULT_HOST_ARCH
+from ..model.record import record
 from ..model.scalars import format_uuid
 from ..xend.records import iter_domains
 from ..xend.streaming import CHUNK
@@ -26,7 +26,7 @@ from .plan import (
 )
 
 
-@dataclass(frozen=True)
+@record
 class Settings:
     src: Optional[str]         # forced input format, or None to detect
     dst: Optional[str]         # forced output format, or None for the other one

@@ -8,8 +8,9 @@ writer only formats.  ``None`` always means "absent".
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import List, Optional, Tuple
+
+from .record import Record, record
 
 __all__ = [
     "require_identity", "Domain", "OS", "Clock", "Timer", "Disk", "Interface", "Chr", "Input",
@@ -17,26 +18,7 @@ __all__ = [
 ]
 
 
-class _Record:
-    """Equality and repr over ``__slots__``, what the dataclasses gave,
-    for the classes built once per document (a plain ``__init__`` costs
-    half of a dataclass's with default factories, and nothing at import)."""
-
-    __slots__ = ()
-
-    def __eq__(self, other):
-        if other.__class__ is not self.__class__:
-            return NotImplemented
-        return all(getattr(self, name) == getattr(other, name) for name in self.__slots__)
-
-    __hash__ = None     # mutable, as the dataclasses were
-
-    def __repr__(self):
-        fields = ", ".join(f"{name}={getattr(self, name)!r}" for name in self.__slots__)
-        return f"{self.__class__.__name__}({fields})"
-
-
-class OS(_Record):
+class OS(Record):
     __slots__ = ("type", "arch", "machine", "loader", "kernel", "initrd", "cmdline", "root",
                  "boot")
 
@@ -59,13 +41,13 @@ class OS(_Record):
         self.boot: List[str] = [] if boot is None else boot   # "fd", "hd", "cdrom", "network"
 
 
-@dataclass(slots=True)
+@record
 class Timer:
     name: str
     present: int = -1                      # 1 yes, 0 no, -1 not said
 
 
-class Clock(_Record):
+class Clock(Record):
     __slots__ = ("offset", "reset", "adjustment", "basis", "timezone", "timers")
 
     def __init__(self, offset: str = "utc", reset: bool = False, adjustment: int = 0,
@@ -79,7 +61,7 @@ class Clock(_Record):
         self.timers: List[Timer] = [] if timers is None else timers
 
 
-@dataclass(slots=True)
+@record
 class Disk:
     type: Optional[str] = "file"           # file, block, dir, network, volume; None = unknown
     device: str = "disk"                   # disk, cdrom, floppy, lun
@@ -93,7 +75,7 @@ class Disk:
     transient: bool = False
 
 
-@dataclass(slots=True)
+@record
 class Interface:
     type: str = "user"                     # see NET_TYPES
     mac: Optional[str] = None
@@ -105,7 +87,7 @@ class Interface:
     model: Optional[str] = None
 
 
-@dataclass(slots=True)
+@record
 class Chr:
     """A serial port, parallel port or console and its host side."""
     type: str = "pty"                      # see CHR_TYPES
@@ -122,13 +104,13 @@ class Chr:
     target_type: Optional[str] = None      # consoles: serial, xen, ...
 
 
-@dataclass(slots=True)
+@record
 class Input:
     type: str                              # mouse, tablet, keyboard
     bus: str                               # ps2, usb, xen
 
 
-@dataclass(slots=True)
+@record
 class Graphics:
     type: str                              # see GRAPHICS_TYPES
     port: int = 0
@@ -140,7 +122,7 @@ class Graphics:
     xauth: Optional[str] = None            # sdl
 
 
-@dataclass(slots=True)
+@record
 class PciHostdev:
     domain: int
     bus: int
@@ -149,8 +131,8 @@ class PciHostdev:
     managed: bool = False
 
 
-class Domain(_Record):
-    """A domain: positional or keyword construction, as a dataclass's."""
+class Domain(Record):
+    """A domain: positional or keyword construction."""
 
     __slots__ = ("name", "uuid", "type", "id", "description", "max_memory_kib",
                  "current_memory_kib", "max_vcpus", "vcpus", "cpumask", "bootloader",

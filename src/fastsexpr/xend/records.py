@@ -21,11 +21,11 @@ import itertools
 import re
 import warnings
 from bisect import bisect_left
-from dataclasses import dataclass
 from typing import Callable, Iterator, List, Optional, Tuple, Union
 
 from ..errors import ConversionError, FastSexprError, FastSexprWarning, SexprSyntaxError
 from ..model.domain import Domain
+from ..model.record import record
 from ..syntax import loads, record_spans
 from ..versions import check_version
 from . import read_sexpr     # the package, whatever module holds it
@@ -45,7 +45,7 @@ _CLOSERS_AND_SPACE = _LIBVIRT_SPACE + ")"
 _SHOWN_LINES = 5            # the lines of taken-in records a warning lists
 
 
-@dataclass
+@record
 class _Part:
     """One top-level expression of the text, read on its own."""
     start: int
@@ -84,7 +84,7 @@ class _Lines:
         return pos - self.line_start + 1
 
 
-@dataclass
+@record
 class _Scan:
     text: str
     parts: List[_Part]
@@ -184,7 +184,7 @@ def _scan(text: str, first_line: int = 1) -> _Scan:
 
 # ------------------------------------------------------------------ leniencies
 
-@dataclass
+@record
 class _Leniency:
     """Something libvirt's reader forgave: said in a warning, or refused."""
     pos: int            # where a strict error points
