@@ -26,7 +26,8 @@ ENV = dict(os.environ, PYTHONPATH=os.pathsep.join(
 # Loaded only when XML is read, by a pool of workers, or by other commands.
 NOT_FOR_SEXPR_TO_XML = ("lxml", "lxml.etree", "fastsexpr.xm")
 NOT_FOR_ONE_FILE = NOT_FOR_SEXPR_TO_XML + (
-    "multiprocessing", "ctypes", "json", "tqdm", "secrets", "random", "difflib", "shutil")
+    "multiprocessing", "ctypes", "json", "tqdm", "secrets", "random", "difflib", "shutil",
+    "dataclasses", "inspect", "ast")
 
 
 def modules_after(code: str) -> set:
