@@ -31,7 +31,7 @@ _HOMES = {
     ".convert": ("xml_to_sexpr", "sexpr_to_xml", "xml_to_xm", "xm_to_xml"),
     ".libvirt_xml": ("read_xml", "write_xml"),
     ".xend": ("read_sexpr", "write_sexpr"),
-    ".xend.records": ("iter_domains",),
+    ".xend.dumps": ("iter_domains",),
     ".xm": ("read_xm", "write_xm"),
     ".model": ("Domain",),
 }
@@ -48,7 +48,7 @@ if TYPE_CHECKING:
         lookup, nonempty_value, strtol, to_int, to_u64, value, value_copy,
     )
     from .xend import read_sexpr, write_sexpr
-    from .xend.records import iter_domains
+    from .xend.dumps import iter_domains
     from .xm import read_xm, write_xm
 else:
     def __getattr__(name: str):

@@ -18,7 +18,7 @@ from ..errors import ConversionError, DomainXMLError, FastSexprError, SexprSynta
 from ..model.host import DEFAULT_HOST_ARCH
 from ..model.record import record
 from ..model.scalars import format_uuid
-from ..xend.records import iter_domains
+from ..xend.dumps import iter_domains
 from ..xend.streaming import CHUNK
 from .files import link_new, make_dump_dir, tmp_name, unlink_quiet, write_tmp
 from .plan import (

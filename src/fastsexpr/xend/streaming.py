@@ -3,7 +3,7 @@ that memory is bounded by the largest record and one read, not the file.
 
 A window is whole records: the file is cut only where :mod:`.records` cuts
 a text (a line that starts with ``(domain`` and a list), so each window is
-scanned and its records converted exactly as :func:`.records.iter_domains`
+scanned and its records converted exactly as :func:`.records.text_domains`
 converts the whole text, its lines, characters and records counted on from
 the windows before it.  One thing needs more than its window: the warning
 for a record lacking its ``)`` says which records libvirt's reading of the
@@ -125,7 +125,7 @@ class _Place:
 
 
 def stream_domains(fp: BinaryIO, version: int, strict: bool, on_error, on_warning):
-    """records._iter_domains over a binary file, a window at a time."""
+    """records.text_domains over a binary file, a window at a time."""
     def fail(exc):
         if on_error is None:
             raise exc
