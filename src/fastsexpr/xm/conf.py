@@ -348,10 +348,22 @@ def _syntax_error(text, start, fail, source):
     from .python_configs import python_hint   # error paths only: ast is heavy
 
     reason, pos = fail.args
-    hint = python_hint(text, start, pos)
+    hint = python_hint(text, start, pos, _reads_cleanly)
     msg = (SYNTAX_PREFIX + reason if hint is None
            else f"{PYTHON_PREFIX}{hint} (libvirt's reader: {reason})")
     return XmSyntaxError(msg, text, pos, source, reason)
+
+
+def _reads_cleanly(text):
+    """Whether libvirt's grammar accepts the text (looking for no hint)."""
+    p, end = 0, len(text) - 1
+    try:
+        while p < end:
+            p = _separator(text, _statement(text, p, end, [], []), end)
+    except _Fail:
+        return False
+    return True
+
 
 # ------------------------------------------------------------------ writing
 

@@ -10,8 +10,9 @@ from __future__ import annotations
 import ast
 import re
 import warnings
+from typing import Callable, Optional
 
-from .conf import _BLANKS_EOL, _Fail, _separator, _statement
+_BLANKS_EOL = re.compile(r"[ \t\r\n]*").match
 
 _PY_MAX_CHARS, _PY_MAX_LINES = 4000, 100  # a failed statement is parsed as Python
 _VIRCONF_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*\Z")
@@ -19,10 +20,12 @@ _DECIMAL = re.compile(r"[0-9]+\Z")
 _LAYOUT = {"#": "a comment inside a value", "(": "parentheses around a value"}
 
 
-def python_hint(text, start, pos):
+def python_hint(text: str, start: int, pos: int,
+                reads_cleanly: Callable[[str], bool]) -> Optional[str]:
     """``WHAT on line N`` when the failing statement, from its first line to
     the one libvirt stopped on and grown a line at a time (Python statements
-    span lines), is Python; else None."""
+    span lines), is Python; else None.  ``reads_cleanly`` is the config
+    reader's own test of a text (passed in: this module is imported by it)."""
     first = _BLANKS_EOL(text, start).end()
     line_start = max(text.rfind("\n", 0, first), text.rfind("\r", 0, first)) + 1
     stop = min(pos, len(text))
@@ -41,7 +44,7 @@ def python_hint(text, start, pos):
                     return None
                 continue
         what = _python_construct(body, snippet)
-        if what is None and not _reads_cleanly(snippet + "\n\n"):
+        if what is None and not reads_cleanly(snippet + "\n\n"):
             # Plain literals laid out as libvirt cannot read them.  (Ones it
             # fails on only because they end the text are no Python matter.)
             what = _LAYOUT.get(text[pos:pos + 1], "Python layout libvirt's reader does not accept")
@@ -81,14 +84,3 @@ def _segment(source, node):
     """The node's source, cut to its first line and 60 characters."""
     lines = (ast.get_source_segment(source, node) or "").split("\n", 1)
     return lines[0] if len(lines[0]) <= 60 and len(lines) == 1 else lines[0][:57] + "..."
-
-
-def _reads_cleanly(text):
-    """Whether libvirt's grammar accepts the text (looking for no hint)."""
-    p, end = 0, len(text) - 1
-    try:
-        while p < end:
-            p = _separator(text, _statement(text, p, end, [], []), end)
-    except _Fail:
-        return False
-    return True
