@@ -91,19 +91,21 @@ def _rebuild_syntax_error(cls, msg, doc, pos, source, lineno, colno, record, doc
 
 
 def invalid_utf8(raw: bytes, exc: UnicodeDecodeError, source: Optional[str] = None, *,
-                 byte_offset: int = 0, char_offset: int = 0,
-                 first_line: Optional[int] = None) -> SexprSyntaxError:
-    """The error for SEXPR bytes that are not UTF-8, at the bad byte:
-    ``raw`` is the text (or a part of a file starting a line, at
-    ``byte_offset`` and ``char_offset`` of the file, on line ``first_line``)."""
+                 byte_offset: int = 0, char_offset: int = 0, first_line: Optional[int] = None,
+                 error: "type[SexprSyntaxError]" = SexprSyntaxError) -> SexprSyntaxError:
+    """The ``error`` for bytes that are not UTF-8 (SEXPR, or an xm config),
+    at the bad byte: ``raw`` is the text (or a part of a file starting a
+    line, at ``byte_offset`` and ``char_offset`` of the file, on line
+    ``first_line``)."""
     doc = raw.decode("utf-8", "replace")
     at = len(raw[: exc.start].decode("utf-8", "replace"))
     msg = f"invalid UTF-8 byte 0x{raw[exc.start]:02x} at byte offset {byte_offset + exc.start}"
     if first_line is None:
-        return SexprSyntaxError(msg, doc, at, source)
-    return SexprSyntaxError(msg, doc, char_offset + at,
+        return error(msg, doc, at, source)
+    return error(msg, doc, char_offset + at,
                             lineno=first_line + doc.count("\n", 0, at),
                             colno=at - doc.rfind("\n", 0, at), doc_start=char_offset)
+
 
 class XmSyntaxError(SexprSyntaxError):
     """An xm config file that cannot be read.

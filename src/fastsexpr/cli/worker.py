@@ -243,7 +243,8 @@ def convert_task(settings: Settings, task: Task) -> Optional[List[dict]]:
     keeps name clashes and ``--force`` decisions deterministic however the
     pool schedules the work.
 
-    Gives one result per domain (or DONE, which only a Batch gives now).
+    Gives one result per domain (a Batch gives DONE for the usual input
+    once it has installed it).
     """
     data = task.data
     try:
@@ -310,9 +311,6 @@ def _convert(settings: Settings, task: Task, data: bytes,
         results.append(res)
         if len(results) % _FREEZE_EVERY == 0:
             gc.freeze()
-    if not settings.detail and not multi and results and results[0]["ok"] \
-            and results[0]["output"] is not None and not results[0]["warnings"]:
-        return DONE
     return results
 
 
@@ -351,7 +349,7 @@ def _destination(task: Task, res: dict, multi: bool, count: Optional[int],
             return os.path.dirname(task.out_file) or ".", task.out_file
         # Several outputs: -o names the directory they go in (task.multi_dir
         # in it), which must not replace a file.
-        if os.path.lexists(task.out_file) and not os.path.isdir(task.out_file):
+        if _out_file_not_dir(task):
             raise ConversionError(f"the input holds {count} domains, which need -o to name "
                                   f"a directory, and {task.out_file} is a file")
     if multi or task.by_name_dir is not None:

@@ -25,6 +25,7 @@ from ..errors import ConversionError, DomainXMLError, FastSexprWarning
 from ..model.domain import Domain
 from ..model.host import DEFAULT_HOST_ARCH, guest_arches
 from ..versions import check_version, hvm_cdrom_in_image, pv_graphics_as_vfb
+from ..xend.carried import say_or_refuse
 from . import read_tree
 from .parse import parse_document
 
@@ -415,16 +416,6 @@ def _xm_usb_inputs(devices: list, found: List[Found]) -> None:
                                   "config names one (usbdevice)", el.sourceline))
 
 
-def say_or_refuse(found: List[Found], strict: bool) -> List[FastSexprWarning]:
-    """A warning for each element found; with ``strict`` the first is a
-    :class:`~fastsexpr.DomainXMLError` naming it instead."""
-    if found and strict:
-        path, what, line = found[0]
-        raise DomainXMLError(f"{what} (strict mode refuses a setting it cannot carry)",
-                             path, lineno=line)
-    return [FastSexprWarning(f"{path}: {what}", lineno=line) for path, what, line in found]
-
-
 def read_xml_checked(xml, *, target: str, xend_config_version: int = 4,
                      host_arch: str = DEFAULT_HOST_ARCH,
                      strict: bool = False) -> Tuple[Domain, List[FastSexprWarning]]:
@@ -440,4 +431,4 @@ def read_xml_checked(xml, *, target: str, xend_config_version: int = 4,
     domain = read_tree(parse_document(xml), arches, seen)
     found = not_carried(seen["top"], seen.get("devices"), seen.get("unread", ()), domain,
                         target, xend_config_version)
-    return domain, say_or_refuse(found, strict) if found else []
+    return domain, say_or_refuse(found, strict, error=DomainXMLError) if found else []

@@ -15,7 +15,7 @@ __all__ = ["read_interface", "write_interface"]
 # Interface type -> the <source> attribute naming what it connects to,
 # which is also the Interface field keeping it.
 _SOURCE_ATTRS = {"bridge": "bridge", "network": "network"}
-# The start tag's attributes of each type, built once rather than per device.
+# The vocabulary as a set: a word is looked up in one step.
 _NET_TYPES = frozenset(NET_TYPES)
 # The second hex digit of a MAC whose first octet has the multicast bit set.
 _MULTICAST_DIGITS = frozenset("13579bdf")

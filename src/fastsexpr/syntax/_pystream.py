@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import codecs
 
-from ..errors import SexprSyntaxError
+from ..errors import SexprSyntaxError, invalid_utf8
 
 CHUNK = 1 << 16             # characters or bytes asked of the file per read
 _HEAD = 4096                # what an error shows at most of its line before the part
@@ -49,12 +49,8 @@ class _Part:
 
 def _decode_error(part: _Part, exc: UnicodeDecodeError, decoded: int, source):
     """records before it were read: name the byte, as reading the bytes whole does."""
-    raw = exc.object
-    doc = part.text + raw.decode("utf-8", "replace")
-    at = len(part.text) + len(raw[:exc.start].decode("utf-8", "replace"))
-    err = SexprSyntaxError(f"invalid UTF-8 byte 0x{raw[exc.start]:02x} at byte offset "
-                           f"{decoded + exc.start}", doc, at, source)
-    return part.error(err, doc, at)
+    err = invalid_utf8(exc.object, exc, source, byte_offset=decoded)
+    return part.error(err, part.text + err.doc, len(part.text) + err.pos)
 
 
 def _rest_of_line(fp, decoder, text: str, at: int) -> str:

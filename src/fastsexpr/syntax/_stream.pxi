@@ -2,9 +2,9 @@
 # file and placing errors in it is the twin's (_pystream.stream); this part
 # gives it the compiled reader of a part, the twin of _pyreader.read_prefix.
 from . import _pystream
-
-# The xend reader's errors that only say the text ended too soon.
-_CUT_SHORT = ("unclosed '('", "unterminated string")
+# The xend reader's errors that only say the text ended too soon: one list
+# for both engines.
+from ._pyreader import _CUT_SHORT
 
 
 cdef tuple _xend_prefix(const uchar* d, Input* inp, Py_ssize_t n, bint final):

@@ -17,14 +17,14 @@ xend's own (XendConfig.py, xm/create.py of Xen 3.x and 4.x).
 """
 from __future__ import annotations
 
-from typing import Dict, Iterator, List, NamedTuple, Optional, Tuple, Union
+from typing import Dict, Iterator, List, NamedTuple, Optional, Sequence, Tuple, Type, Union
 
 from ..errors import ConversionError, FastSexprWarning
 from ..syntax import dumps, find_key, member_values
 
 __all__ = ["CARRIED", "RUNTIME", "Dropped", "TOP_KEYS", "IMAGE_KEYS", "DEVICE_KINDS",
-           "FIRST_ONLY_DEVICES", "not_carried", "settings_dropped", "show_value",
-           "say_or_refuse"]
+           "FIRST_ONLY_DEVICES", "DISPLAY_NAMES", "dropped", "not_carried", "settings_dropped",
+           "show_value", "say_or_refuse", "xend_settings"]
 
 CARRIED = "carried"     # read into the domain XML (or read by libvirt and refused)
 RUNTIME = "runtime"     # state of a running domain, not part of its definition
@@ -39,7 +39,8 @@ class Dropped(NamedTuple):
     unset: frozenset = frozenset()
 
 
-def _dropped(what: str, *unset: str) -> Dropped:
+def dropped(what: str, *unset: str) -> Dropped:
+    """A setting lost unless its value is one of ``unset`` (or empty)."""
     return Dropped(what, frozenset(unset + ("",)))
 
 
@@ -60,51 +61,51 @@ TOP_KEYS: Dict[str, Fate] = {
         # the Xen API's view of memory and maxmem, filled in by xend
         "memory_dynamic_min", "memory_dynamic_max", "memory_static_min", "memory_static_max",
     ), RUNTIME),
-    "cpu_weight": _dropped("the credit scheduler weight", "256", "1.0", "1"),
-    "cpu_cap": _dropped("the credit scheduler cap", "0"),
-    "cpus": _dropped("the physical CPUs the vCPUs may run on (CPU pinning)"),
-    "cpu": _dropped("the physical CPU of vCPU 0", "-1"),
-    "pool_name": _dropped("the CPU pool", "Pool-0"),
-    "features": _dropped("the paravirtualised guest's kernel features"),
-    "security_label": _dropped("the security label"),
-    "ssidref": _dropped("the ACM security reference", "0"),
-    "on_xend_start": _dropped("what xend does with the domain when xend starts "
+    "cpu_weight": dropped("the credit scheduler weight", "256", "1.0", "1"),
+    "cpu_cap": dropped("the credit scheduler cap", "0"),
+    "cpus": dropped("the physical CPUs the vCPUs may run on (CPU pinning)"),
+    "cpu": dropped("the physical CPU of vCPU 0", "-1"),
+    "pool_name": dropped("the CPU pool", "Pool-0"),
+    "features": dropped("the paravirtualised guest's kernel features"),
+    "security_label": dropped("the security label"),
+    "ssidref": dropped("the ACM security reference", "0"),
+    "on_xend_start": dropped("what xend does with the domain when xend starts "
                               "(libvirt kept autostart outside the XML: virsh autostart)",
                               "ignore"),
-    "on_xend_stop": _dropped("what xend does with the domain when xend stops (with "
+    "on_xend_stop": dropped("what xend does with the domain when xend stops (with "
                              "libvirt, libvirt-guests does it for every domain)", "ignore"),
-    "cpuid": _dropped("the CPUID masks"),
-    "cpuid_check": _dropped("the CPUID checks"),
+    "cpuid": dropped("the CPUID masks"),
+    "cpuid_check": dropped("the CPUID checks"),
 }
 
 # The keys of the record's (image (hvm ...)) or (image (linux ...)) that
 # hold configuration libvirt 1.2.10 did not read, with xend's defaults.
 # (Keys it read, and the ELF notes xend adds, are not listed.)
 IMAGE_KEYS: Dict[str, Dropped] = {
-    "stdvga": _dropped("the standard VGA card", "0"),
-    "videoram": _dropped("the video memory size", "4"),
-    "nographic": _dropped("no-graphics mode", "0"),
-    "monitor": _dropped("the device model's monitor", "0"),
-    "monitor_path": _dropped("the device model's monitor path"),
-    "isa": _dropped("the ISA-only machine", "0"),
-    "guest_os_type": _dropped("the guest OS type", "default"),
-    "gfx_passthru": _dropped("graphics passthrough", "0"),
-    "timer_mode": _dropped("the timer mode", "1"),
-    "tsc_mode": _dropped("the TSC mode", "0"),
-    "vpt_align": _dropped("the virtual platform timer alignment", "1"),
-    "vhpt": _dropped("the VHPT size", "0"),
-    "nestedhvm": _dropped("nested HVM", "0"),
-    "nomigrate": _dropped("the no-migrate flag", "0"),
-    "xen_platform_pci": _dropped("the Xen platform PCI device setting", "1"),
-    "xen_extended_power_mgmt": _dropped("extended power management", "0"),
-    "pci_msitranslate": _dropped("PCI MSI translation", "1"),
-    "pci_power_mgmt": _dropped("PCI power management", "0"),
-    "memory_sharing": _dropped("memory sharing", "0"),
-    "superpages": _dropped("superpages", "0"),
-    "cpuid": _dropped("the CPUID masks"),
-    "cpuid_check": _dropped("the CPUID checks"),
+    "stdvga": dropped("the standard VGA card", "0"),
+    "videoram": dropped("the video memory size", "4"),
+    "nographic": dropped("no-graphics mode", "0"),
+    "monitor": dropped("the device model's monitor", "0"),
+    "monitor_path": dropped("the device model's monitor path"),
+    "isa": dropped("the ISA-only machine", "0"),
+    "guest_os_type": dropped("the guest OS type", "default"),
+    "gfx_passthru": dropped("graphics passthrough", "0"),
+    "timer_mode": dropped("the timer mode", "1"),
+    "tsc_mode": dropped("the TSC mode", "0"),
+    "vpt_align": dropped("the virtual platform timer alignment", "1"),
+    "vhpt": dropped("the VHPT size", "0"),
+    "nestedhvm": dropped("nested HVM", "0"),
+    "nomigrate": dropped("the no-migrate flag", "0"),
+    "xen_platform_pci": dropped("the Xen platform PCI device setting", "1"),
+    "xen_extended_power_mgmt": dropped("extended power management", "0"),
+    "pci_msitranslate": dropped("PCI MSI translation", "1"),
+    "pci_power_mgmt": dropped("PCI power management", "0"),
+    "memory_sharing": dropped("memory sharing", "0"),
+    "superpages": dropped("superpages", "0"),
+    "cpuid": dropped("the CPUID masks"),
+    "cpuid_check": dropped("the CPUID checks"),
     # libvirt read (usbdevice tablet|mouse|keyboard) and nothing else
-    "usbdevice": _dropped("a USB device other than a tablet, mouse or keyboard",
+    "usbdevice": dropped("a USB device other than a tablet, mouse or keyboard",
                           "tablet", "mouse", "keyboard"),
 }
 
@@ -129,12 +130,12 @@ DEVICE_KINDS: Dict[str, Fate] = {
     "vkbd": CARRIED,
     # xend's console channel: libvirt makes the paravirtualised console itself
     "console": RUNTIME,
-    "vtpm": _dropped("virtual TPM"),
-    "vscsi": _dropped("paravirtualised SCSI device"),
-    "vusb": _dropped("paravirtualised USB host controller"),
-    "vif2": _dropped("netchannel2 network interface"),
-    "ioports": _dropped("I/O port range passed through"),
-    "irq": _dropped("physical IRQ passed through"),
+    "vtpm": dropped("virtual TPM"),
+    "vscsi": dropped("paravirtualised SCSI device"),
+    "vusb": dropped("paravirtualised USB host controller"),
+    "vif2": dropped("netchannel2 network interface"),
+    "ioports": dropped("I/O port range passed through"),
+    "irq": dropped("physical IRQ passed through"),
 }
 # libvirt read the first (device (KIND ...)) of these and no other.
 FIRST_ONLY_DEVICES = {"pci": "PCI passthrough block", "vfb": "display"}
@@ -142,7 +143,7 @@ _COUNTED = frozenset([kind for kind, fate in DEVICE_KINDS.items() if isinstance(
                      + list(FIRST_ONLY_DEVICES))
 
 # The displays of the image, by the type libvirt would have read them as.
-_DISPLAY_KEYS = {"vnc": "VNC", "sdl": "SDL"}
+DISPLAY_NAMES = {"vnc": "VNC", "sdl": "SDL"}
 _SHOWN = 60     # characters of a value a warning shows
 
 
@@ -150,17 +151,19 @@ def show_value(text: str) -> str:
     return text if len(text) <= _SHOWN else text[:_SHOWN - 3] + "..."
 
 
-def say_or_refuse(dropped: List[Tuple[str, str]], strict: bool, *,
-                  record: Optional[int] = None,
-                  lineno: Optional[int] = None) -> List[FastSexprWarning]:
-    """A warning for each (path, what) a conversion drops (of any format);
-    with ``strict``, the first is a :class:`~fastsexpr.ConversionError`
+def say_or_refuse(lost: Sequence[tuple], strict: bool, *,
+                  record: Optional[int] = None, lineno: Optional[int] = None,
+                  error: Type[ConversionError] = ConversionError) -> List[FastSexprWarning]:
+    """A warning for each (path, what) or (path, what, line) a conversion
+    drops (of any format); with ``strict``, the first is an ``error``
     naming the path instead."""
-    if dropped and strict:
-        path, what = dropped[0]
-        raise ConversionError(f"{what} (strict mode refuses a setting it cannot carry)", path)
-    return [FastSexprWarning(f"{path}: {what}", lineno=lineno, record=record)
-            for path, what in dropped]
+    if lost and strict:
+        path, what, *line = lost[0]
+        raise error(f"{what} (strict mode refuses a setting it cannot carry)", path,
+                    lineno=line[0] if line else None)
+    return [FastSexprWarning(f"{path}: {what}", lineno=line[0] if line else lineno,
+                             record=record)
+            for path, what, *line in lost]
 
 
 def _atoms(node) -> Iterator[str]:
@@ -306,7 +309,7 @@ def _image(kind_node, keys: dict, domain, found: List[Tuple[str, str]]) -> None:
                 _said_key(kind_node, path, key, keys[key], fate, found)
     # libvirt read at most one display from a record.
     shown = domain.graphics[0].type if domain.graphics else None
-    for key in _DISPLAY_KEYS:
+    for key in DISPLAY_NAMES:
         value = keys.get(key)
         if value is not None and key != shown and value[:1] == "1":
             found.append((f"{path}/{key}", _display_dropped(value, key, shown)))
@@ -315,6 +318,6 @@ def _image(kind_node, keys: dict, domain, found: List[Tuple[str, str]]) -> None:
 def _display_dropped(value: str, key: str, shown: Optional[str]) -> str:
     """Why an image's (vnc 1) or (sdl 1) is not carried: libvirt read one
     display, a vfb device before the image's, VNC before SDL."""
-    read = _DISPLAY_KEYS.get(shown, shown) if shown else "no display"
-    return (f"the {_DISPLAY_KEYS[key]} display ({key} {value}) is not carried into the domain "
+    read = DISPLAY_NAMES.get(shown, shown) if shown else "no display"
+    return (f"the {DISPLAY_NAMES[key]} display ({key} {value}) is not carried into the domain "
             f"XML: libvirt 1.2.10 read one display, here {read}")

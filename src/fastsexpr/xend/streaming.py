@@ -120,7 +120,7 @@ class _Place:
         self.line += scan.text.count("\n")
         self.char += len(scan.text)
         self.records += len(scan.parts)
-        self.lists += len(scan.lists())
+        self.lists = scan.count_lists()     # the lists before it and its own
         self.refused = self.refused or any(p.refused is not None for p in scan.parts)
 
 

@@ -91,7 +91,8 @@ def read_xm_checked(cfg: Union[str, bytes], xend_config_version: int = 4, *,
     check_version(xend_config_version)
     conf = read_conf(cfg)
     domain = read_xm(conf, xend_config_version)
-    return domain, say_or_refuse(not_carried(conf.first, domain, xend_config_version), strict)
+    lost = not_carried(conf.first_values(), domain, xend_config_version)
+    return domain, say_or_refuse(lost, strict)
 
 
 def write_xm(domain: Domain, xend_config_version: int = 4, *,

@@ -17,49 +17,45 @@ from typing import Dict, List, Tuple
 
 from ..model.domain import Domain
 from ..versions import xm_pv_graphics_keys_read
-from ..xend.carried import IMAGE_KEYS, Dropped, show_value, xend_settings
+from ..xend.carried import (
+    DISPLAY_NAMES, IMAGE_KEYS, Dropped, dropped, show_value, xend_settings,
+)
 
 __all__ = ["KEYS", "HVM_ONLY_KEYS", "not_carried"]
 
 _NOT_READ = "libvirt 1.2.10's xm reader ignored it"
 
 
-def _dropped(what: str, *unset: str) -> Dropped:
-    return Dropped(what, frozenset(unset + ("",)))
-
-
 _SPICE = "the SPICE display (an xl setting)"
 
 # Keys of any guest.
 KEYS: Dict[str, Dropped] = {
-    "vtpm": _dropped("a virtual TPM"),
-    "vscsi": _dropped("a paravirtualised SCSI device"),
-    "vusb": _dropped("a paravirtualised USB host controller"),
-    "vif2": _dropped("a netchannel2 network interface"),
-    "ioports": _dropped("I/O port ranges passed through"),
-    "irq": _dropped("physical IRQs passed through"),
-    "cpu_weight": _dropped("the credit scheduler weight", "256"),
+    "vtpm": dropped("a virtual TPM"),
+    "vscsi": dropped("a paravirtualised SCSI device"),
+    "vusb": dropped("a paravirtualised USB host controller"),
+    "vif2": dropped("a netchannel2 network interface"),
+    "ioports": dropped("I/O port ranges passed through"),
+    "irq": dropped("physical IRQs passed through"),
+    "cpu_weight": dropped("the credit scheduler weight", "256"),
     **xend_settings("cpu_cap", "cpu"),
-    "pool": _dropped("the CPU pool", "Pool-0"),
-    "shadow_memory": _dropped("the shadow memory size", "0"),
-    "memory_sharing": _dropped("memory sharing", "0"),
-    "superpages": _dropped("superpages", "0"),
+    "pool": dropped("the CPU pool", "Pool-0"),
+    "shadow_memory": dropped("the shadow memory size", "0"),
+    **{key: IMAGE_KEYS[key] for key in ("memory_sharing", "superpages")},
     **xend_settings("features"),
-    "access_control": _dropped("the security label"),
+    "access_control": dropped("the security label"),
     **xend_settings("on_xend_start", "on_xend_stop", "cpuid", "cpuid_check"),
-    "machine_address_size": _dropped("the machine address size"),
-    "suppress_spurious_page_faults": _dropped("spurious page fault suppression", "0"),
-    "target": _dropped("the stub domain's target", "0"),
-    "bootentry": _dropped("the boot entry of the bootloader"),
-    "blkif": _dropped("the block backend role", "0"),
-    "netif": _dropped("the network backend role", "0"),
-    "nomigrate": _dropped("the no-migrate flag", "0"),
-    "tsc_mode": _dropped("the TSC mode", "0"),
+    "machine_address_size": dropped("the machine address size"),
+    "suppress_spurious_page_faults": dropped("spurious page fault suppression", "0"),
+    "target": dropped("the stub domain's target", "0"),
+    "bootentry": dropped("the boot entry of the bootloader"),
+    "blkif": dropped("the block backend role", "0"),
+    "netif": dropped("the network backend role", "0"),
+    **{key: IMAGE_KEYS[key] for key in ("nomigrate", "tsc_mode")},
     # the kernel's network settings, which xm added to its command line
-    **{key: _dropped(f"the kernel's network setting {key}", *unset) for key, unset in (
+    **{key: dropped(f"the kernel's network setting {key}", *unset) for key, unset in (
         ("ip", ()), ("gateway", ()), ("netmask", ()), ("hostname", ()),
         ("interface", ("eth0",)), ("dhcp", ("off",)), ("nfs_server", ()), ("nfs_root", ()))},
-    **{key: _dropped(_SPICE, "0") for key in (
+    **{key: dropped(_SPICE, "0") for key in (
         "spice", "spicehost", "spiceport", "spicetls_port", "spicedisable_ticketing",
         "spicepasswd", "spiceagent_mouse", "spicevdagent", "spice_clipboard_sharing",
         "spiceusbredirection")},
@@ -72,14 +68,13 @@ HVM_ONLY_KEYS: Dict[str, Dropped] = {
         "stdvga", "videoram", "nographic", "monitor", "monitor_path", "isa",
         "guest_os_type", "gfx_passthru", "timer_mode", "vpt_align", "vhpt", "nestedhvm",
         "xen_platform_pci", "xen_extended_power_mgmt", "pci_msitranslate", "pci_power_mgmt")},
-    "s3_integrity": _dropped("S3 integrity", "1"),
-    "oos": _dropped("out-of-sync shadow page tables", "1"),
-    "fda": _dropped("the first floppy disk"),
-    "fdb": _dropped("the second floppy disk"),
+    "s3_integrity": dropped("S3 integrity", "1"),
+    "oos": dropped("out-of-sync shadow page tables", "1"),
+    "fda": dropped("the first floppy disk"),
+    "fdb": dropped("the second floppy disk"),
     "usbdevice": IMAGE_KEYS["usbdevice"],
 }
 
-_DISPLAYS = {"vnc": "VNC", "sdl": "SDL"}
 _WATCHED = frozenset(KEYS)
 _HVM_WATCHED = _WATCHED.union(HVM_ONLY_KEYS)
 _RANK = {key: rank for rank, key in enumerate(list(KEYS) + list(HVM_ONLY_KEYS))}
@@ -157,7 +152,7 @@ def _vfb(first, domain: Domain, hvm: bool, from_keys: bool,
 
 
 def _from_keys(first) -> bool:
-    return any(_true(first.get(key, 0)) for key in _DISPLAYS)
+    return any(_true(first.get(key, 0)) for key in DISPLAY_NAMES)
 
 
 def _vfb_type(text: str, read_as: str, found: List[Tuple[str, str]]) -> None:
@@ -169,10 +164,10 @@ def _vfb_type(text: str, read_as: str, found: List[Tuple[str, str]]) -> None:
     if "type" in fields:
         meant = [fields["type"]]
     else:
-        meant = [key for key in _DISPLAYS if fields.get(key) == "1"]
+        meant = [key for key in DISPLAY_NAMES if fields.get(key) == "1"]
     for kind in meant:
         if kind != read_as:
-            found.append(("vfb", f"the {_DISPLAYS.get(kind, repr(kind))} display of vfb "
+            found.append(("vfb", f"the {DISPLAY_NAMES.get(kind, repr(kind))} display of vfb "
                                  f"({show_value(repr(text))}) is read as "
-                                 f"{_DISPLAYS[read_as]}, as libvirt 1.2.10 read every vfb "
+                                 f"{DISPLAY_NAMES[read_as]}, as libvirt 1.2.10 read every vfb "
                                  "but 'type=sdl'"))

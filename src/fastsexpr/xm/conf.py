@@ -17,7 +17,7 @@ import re
 from types import MappingProxyType
 from typing import Iterable, List, Mapping, NamedTuple, Optional, Tuple, Union
 
-from ..errors import ConversionError, XmSyntaxError
+from ..errors import ConversionError, XmSyntaxError, invalid_utf8
 from ..syntax import HAS_SPEEDUPS
 from . import _confscan
 
@@ -111,9 +111,7 @@ def _decode(data, source):
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        doc, pos = raw.decode("utf-8", "replace"), len(raw[:exc.start].decode("utf-8", "replace"))
-        raise XmSyntaxError(f"invalid UTF-8 byte 0x{raw[exc.start]:02x} at byte offset "
-                            f"{exc.start}", doc, pos, source) from None
+        raise invalid_utf8(raw, exc, source, error=XmSyntaxError) from None
 
 
 # The scan reads statements of the common shapes (``name = value`` spaced as
