@@ -346,3 +346,13 @@ def test_readme_shows_the_new_options():
     assert "fmt --diff" in command and "-v" in command.split() and "Ctrl-D" in command
     assert "xl config file" in command and "xend-config.sxp" in command
     assert "--host-arch" in command and "--network" in command and "-t xm" in command
+
+
+def test_help_speaks_of_the_three_formats_it_converts():
+    # The command converts any of SEXPR, domain XML and xm configs into any
+    # other; its help said "SEXPR <-> domain XML" and "-t: the other one".
+    main = run("--help").stdout.decode()
+    convert = run("convert", "--help").stdout.decode()
+    assert "xm config" in main and "xm config" in convert
+    assert "'key = value' lines an xm config" in " ".join(convert.split())
+    assert "the other one" not in convert
