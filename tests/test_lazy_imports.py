@@ -110,6 +110,20 @@ def test_command_on_one_sexpr_file_loads_no_pool_and_no_lxml(tmp_path, output):
         assert (tmp_path / output).read_text().startswith("<domain")
 
 
+@pytest.mark.skipif(not fastsexpr.HAS_SPEEDUPS, reason="the compiled core is not live")
+@pytest.mark.parametrize("source", ["xml", "sexpr"])
+def test_compiled_core_leaves_its_pure_twin_unloaded(tmp_path, source):
+    # The twin is the compiled core's answer for inputs of unusual types
+    # only; a conversion with the compiled core must not pay for loading it.
+    guest = GUEST
+    if source == "xml":
+        guest = tmp_path / "guest.xml"
+        guest.write_text(fastsexpr.sexpr_to_xml(GUEST.read_text()))
+    loaded = command_modules(tmp_path, "convert", str(guest))
+    assert "fastsexpr.syntax._core" in loaded
+    assert "fastsexpr.syntax._pycore" not in loaded
+
+
 @pytest.mark.parametrize("columns", [40, 100])
 def test_help_still_fits_the_terminal_width(tmp_path, columns):
     # The width comes from COLUMNS (or the terminal), as argparse's own does.
