@@ -442,7 +442,7 @@ class Batch:
         if not staged:
             return items
         try:
-            self.durability.sync_staged({res["dir"] for res in staged})
+            self.durability.sync_staged([res["tmp"] for res in staged])
         except OSError as exc:
             return [results and [_unsynced(res, exc) for res in results] for results in items]
         return [self._install(results) for results in items]
