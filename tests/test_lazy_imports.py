@@ -27,7 +27,9 @@ ENV = dict(os.environ, PYTHONPATH=os.pathsep.join(
 NOT_FOR_SEXPR_TO_XML = ("lxml", "lxml.etree", "fastsexpr.xm")
 NOT_FOR_ONE_FILE = NOT_FOR_SEXPR_TO_XML + (
     "multiprocessing", "ctypes", "json", "tqdm", "secrets", "random", "difflib", "shutil",
-    "dataclasses", "inspect", "ast")
+    "dataclasses", "inspect", "ast",
+    # Annotations only: every module reads them lazily (from __future__ import annotations).
+    "typing")
 
 
 def modules_after(code: str) -> set:

@@ -24,7 +24,9 @@ import os
 import signal
 import sys
 import threading
-from typing import Optional, Sequence, Tuple
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Optional, Sequence, Tuple
 
 from .. import __version__
 from ..model.host import DEFAULT_HOST_ARCH, HOST_ARCHES

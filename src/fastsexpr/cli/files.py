@@ -18,7 +18,9 @@ import functools
 import os
 import stat
 import sys
-from typing import Dict, Iterable, Iterator, List, Optional, Tuple
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Dict, Iterable, Iterator, List, Optional, Tuple
 
 from ..errors import ConversionError, FastSexprError
 

@@ -5,7 +5,11 @@ from __future__ import annotations
 import os
 import re
 import sys
-from typing import Dict, Iterator, List, NamedTuple, Optional, Sequence, Tuple
+from ..model.record import NamedTuple
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Dict, Iterator, List, Optional, Sequence, Tuple
 
 # Which file names a directory walk picks up, and as what.
 EXTS_BY_FORMAT = {"sexpr": (".sxp", ".sexpr", ".sexp"), "xml": (".xml",), "xm": (".cfg",)}
@@ -51,9 +55,9 @@ _UNSAFE = re.compile(r"[^A-Za-z0-9._+@=-]+")
 _NAME_MAX = 120
 
 # (input path, path relative to the directory it was found under, or None)
-Inputs = List[Tuple[str, Optional[str]]]
+Inputs = list[tuple[str, str | None]]
 # (path, why a directory walk left it out), for -v
-Skipped = List[Tuple[str, str]]
+Skipped = list[tuple[str, str]]
 
 
 class UsageError(Exception):

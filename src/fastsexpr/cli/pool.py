@@ -18,7 +18,9 @@ import signal
 import sys
 import threading
 import time
-from typing import Dict, Iterator, List, Optional, Sequence, Tuple
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Dict, Iterator, List, Optional, Sequence, Tuple
 
 from .files import sweep
 
@@ -36,7 +38,7 @@ _PR_SET_PDEATHSIG = 1
 _SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 # (index of the task in the run's list, its results)
-Outcome = Tuple[int, Optional[List[dict]]]
+Outcome = tuple[int, list[dict] | None]
 
 
 def chunk_bounds(n: int, jobs: int) -> Iterator[Tuple[int, int]]:

@@ -12,7 +12,9 @@ import gc
 import itertools
 import os
 import time
-from typing import BinaryIO, Dict, Iterable, Iterator, List, Optional, Tuple
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import BinaryIO, Dict, Iterable, Iterator, List, Optional, Tuple
 
 from ..errors import ConversionError, DomainXMLError, FastSexprError, SexprSyntaxError
 from ..model.host import DEFAULT_HOST_ARCH
@@ -408,7 +410,7 @@ def _install_reserved(res: dict) -> dict:
 BATCH_INPUTS = 256
 BATCH_SECONDS = 0.1
 
-Results = Optional[List[dict]]
+Results = list[dict] | None
 
 
 class Batch:

@@ -17,7 +17,9 @@ Each topic module holds the reader and the writer of its elements.
 """
 from __future__ import annotations
 
-from typing import Callable, Dict, Optional, Union
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Callable, Dict, Optional, Union
 
 from ..model.domain import Domain, require_identity
 from ..model.host import DEFAULT_HOST_ARCH, guest_arches

@@ -4,7 +4,9 @@ from __future__ import annotations
 import itertools
 import re
 from bisect import bisect_right
-from typing import Dict, List
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Dict, List
 
 from ..errors import ConversionError, DomainXMLError
 from ..model.domain import Disk, Domain

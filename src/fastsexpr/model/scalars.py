@@ -7,7 +7,9 @@ names the place and raises.
 from __future__ import annotations
 
 import re
-from typing import Optional
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Optional
 
 __all__ = ["C_SPACE", "parse_uuid", "random_uuid", "format_uuid", "parse_mac"]
 
