@@ -29,7 +29,9 @@ NOT_FOR_ONE_FILE = NOT_FOR_SEXPR_TO_XML + (
     "multiprocessing", "ctypes", "json", "tqdm", "secrets", "random", "difflib", "shutil",
     "dataclasses", "inspect", "ast",
     # Annotations only: every module reads them lazily (from __future__ import annotations).
-    "typing")
+    "typing",
+    # The XML parser's per-thread state; signals are set in the main thread only.
+    "threading")
 
 
 def modules_after(code: str) -> set:

@@ -12,7 +12,6 @@ and per directory elsewhere.
 """
 from __future__ import annotations
 
-import contextlib
 import errno
 import functools
 import os
@@ -20,7 +19,7 @@ import stat
 import sys
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Dict, Iterable, Iterator, List, Optional, Tuple
+    from typing import Callable, Dict, Iterable, List, Optional, Tuple
 
 from ..errors import ConversionError, FastSexprError
 
@@ -362,8 +361,10 @@ class Durability:
         self._devs: Dict[str, int] = {}       # directory -> its st_dev
         if self.batched:
             for root in roots:
-                with contextlib.suppress(OSError):
+                try:
                     self._fd_of(root)
+                except OSError:
+                    pass     # not there yet: opened when an output is synced
 
     @property
     def sync_each(self) -> bool:
@@ -424,8 +425,10 @@ class Durability:
 
     def close(self) -> None:
         for fd in self._fds.values():
-            with contextlib.suppress(OSError):
+            try:
                 os.close(fd)
+            except OSError:
+                pass
         self._fds.clear()
         self._devs.clear()
 
@@ -451,10 +454,10 @@ class StdoutError(Exception):
         super().__init__(f"stdout: {exc.strerror or exc}")
 
 
-@contextlib.contextmanager
-def _stdout_errors() -> Iterator[None]:
+def _on_stdout(action: Callable[..., object], *args: object) -> None:
+    """``action(*args)``, an OSError of stdout raised as StdoutError."""
     try:
-        yield
+        action(*args)
     except BrokenPipeError:
         raise
     except OSError as exc:
@@ -463,13 +466,11 @@ def _stdout_errors() -> Iterator[None]:
 
 def write_stdout(data) -> None:
     """Write text or bytes to stdout."""
-    with _stdout_errors():
-        sys.stdout.buffer.write(data.encode("utf-8") if isinstance(data, str) else data)
+    _on_stdout(sys.stdout.buffer.write, data.encode("utf-8") if isinstance(data, str) else data)
 
 
 def flush_stdout() -> None:
-    with _stdout_errors():
-        sys.stdout.flush()
+    _on_stdout(sys.stdout.flush)
 
 
 def quiet_stdout() -> None:

@@ -16,7 +16,6 @@ from __future__ import annotations
 import os
 import signal
 import sys
-import threading
 import time
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -308,8 +307,11 @@ class Stopper:
         self._previous: dict = {}
 
     def __enter__(self) -> "Stopper":
-        if threading.current_thread() is threading.main_thread():
-            self._previous = {s: signal.signal(s, self._handle) for s in _SIGNALS}
+        try:
+            for signum in _SIGNALS:
+                self._previous[signum] = signal.signal(signum, self._handle)
+        except ValueError:
+            pass     # not the main thread, where signals are handled
         return self
 
     def __exit__(self, *exc) -> None:
