@@ -3,9 +3,10 @@ its name, and the names are on disk when the command exits (0, or after an
 interruption), with one sync per filesystem at the end rather than one
 fsync per file.
 
-A driver script wraps the durability step (files.syncfs, or os.fsync where
-the system has no syncfs) and the installs (files.link_new), and logs what
-each sees, from every process (the workers are forked from it).
+A driver script wraps the durability step (files.syncfs, and
+files.fsync_path for a single file or directory or where the system has no
+syncfs) and the installs (files.link_new), and logs what each sees, from
+every process (the workers are forked from it).
 """
 from __future__ import annotations
 
@@ -27,7 +28,7 @@ DRIVER = """
 import os, sys
 LOG, OUT = LOGPATH, OUTPATH
 from fastsexpr.cli import files, worker
-real_syncfs, real_link = files.syncfs, files.link_new
+real_syncfs, real_fsync_path, real_link = files.syncfs, files.fsync_path, files.link_new
 def note(line):
     with open(LOG, "a") as f:
         f.write(line + "\\n")
@@ -37,10 +38,16 @@ def syncfs(fd):
     before = staged()
     real_syncfs(fd)
     note(" ".join(["sync", str(os.getpid()), str(os.fstat(fd).st_dev)] + before))
+def fsync_path(path):
+    real_fsync_path(path)
+    kind = "dir" if os.path.isdir(path) else "file"
+    note(" ".join(["fsync_path", kind, str(os.getpid()), str(os.stat(path).st_dev),
+                   os.path.basename(path)]))
 def link_new(tmp, final):
     note("link " + os.path.basename(tmp))
     return real_link(tmp, final)
 files.syncfs = syncfs
+files.fsync_path = fsync_path
 files.link_new = worker.link_new = link_new
 EXTRA
 from fastsexpr.cli import main
@@ -76,12 +83,15 @@ def outputs(out: Path) -> list:
 
 
 def assert_synced_before_named(lines: list) -> None:
-    """Every temporary file was written out by a sync before it got its name."""
+    """Every temporary file was written out (by a sync of its filesystem, or
+    an fsync of its own) before it got its name."""
     synced: set = set()
     for line in lines:
         if line[0] == "sync":
             synced.update(line[3:])
-        else:
+        elif line[:2] == ["fsync_path", "file"]:
+            synced.add(line[4])
+        elif line[0] == "link":
             assert line[1] in synced, f"{line[1]} installed before it was synced"
 
 
@@ -131,6 +141,29 @@ def test_one_final_sync_for_each_filesystem_written(tmp_path):
             [str(os.stat(out).st_dev), str(os.stat(tmp_path).st_dev)])
     finally:
         shutil.rmtree(out.parent, ignore_errors=True)
+
+
+@pytest.mark.parametrize("domains", [1, 3])
+def test_one_output_file_is_fsynced_with_its_directory(tmp_path, domains):
+    # A run writing one file pays one fsync for it and one for its
+    # directory, not a sync of the whole filesystem; a dump of several
+    # domains, which -o turns into a directory of outputs, is batched.
+    src = tmp_path / "in.sxp"
+    src.write_text("".join(pv(f"d{k}", UUIDS[k]) for k in range(domains)))
+    out, log = tmp_path / "out" / "guest.xml", tmp_path / "log"
+    out.parent.mkdir()
+    proc = run("convert", src, "-o", out, driver=driver(log, out.parent))
+    assert proc.returncode == 0, proc.err
+    lines = log_lines(log)
+    assert_synced_before_named(lines)
+    if domains == 1:
+        assert out.read_text() == fastsexpr.sexpr_to_xml(src.read_text())
+        assert [line[0] for line in lines] == ["fsync_path", "link", "fsync_path"]
+        assert lines[0][1] == "file" and lines[2][1] == "dir" and lines[2][4] == "out"
+    else:
+        assert sorted(p.name for p in (out / "in").iterdir()) == ["d0.xml", "d1.xml", "d2.xml"]
+        assert [line[0] for line in lines] == ["sync"] + ["link"] * 3 + ["sync"]
+    assert no_temp_files(out.parent)
 
 
 CTRL_C_AT_THE_FIFTH = """

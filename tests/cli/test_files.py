@@ -107,11 +107,18 @@ def test_dump_directory_made_fresh_or_checked(tmp_path):
     assert isinstance(files.make_dump_dir(str(root / "file"), str(root)), FileExistsError)
 
 
-@pytest.mark.parametrize("rename_noreplace", [True, False])
+def _no_hard_links(src, dst):
+    raise OSError(errno.EPERM, "Operation not permitted")
+
+
+@pytest.mark.parametrize("how", ["hard link", "renameat2", "check and rename"])
 def test_an_install_never_replaces_a_file_and_keeps_the_temporary_one(tmp_path, monkeypatch,
-                                                                      rename_noreplace):
-    if not rename_noreplace:
-        # A system without renameat2: a hard link, then the removal.
+                                                                      how):
+    if how != "hard link":
+        # A filesystem without hard links: a rename that does not replace.
+        monkeypatch.setattr(os, "link", _no_hard_links)
+    if how == "check and rename":
+        # Nor renameat2 (an old kernel, another system).
         monkeypatch.setattr(files, "_rename_noreplace", lambda tmp, final: None)
     (tmp_path / "taken.xml").write_text("precious\n")
     tmp = files.write_tmp(str(tmp_path), ".t.tmp", b"new\n")

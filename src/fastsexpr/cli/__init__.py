@@ -23,8 +23,9 @@ import argparse
 import os
 import signal
 import sys
-import threading
-from typing import Optional, Sequence, Tuple
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Optional, Sequence, Tuple
 
 from .. import __version__
 from ..model.host import DEFAULT_HOST_ARCH, HOST_ARCHES
@@ -285,9 +286,10 @@ def _terminated(signum, frame):
 def _handle_sigterm():
     """SIGTERM raises Terminated from now on (in the main thread); gives the
     handler to put back, or None."""
-    if threading.current_thread() is not threading.main_thread():
-        return None
-    return signal.signal(signal.SIGTERM, _terminated)
+    try:
+        return signal.signal(signal.SIGTERM, _terminated)
+    except ValueError:
+        return None     # not the main thread, where signals are handled
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:

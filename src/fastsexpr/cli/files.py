@@ -12,13 +12,14 @@ and per directory elsewhere.
 """
 from __future__ import annotations
 
-import contextlib
 import errno
 import functools
 import os
 import stat
 import sys
-from typing import Dict, Iterable, Iterator, Optional, Tuple
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Callable, Dict, Iterable, List, Optional, Tuple
 
 from ..errors import ConversionError, FastSexprError
 
@@ -121,29 +122,36 @@ def link_new(tmp: str, final: str) -> bool:
     name: True when done; False, with ``tmp`` kept, when one has.
 
     The check and the move are one atomic step (no window where another
-    process's file could be replaced): a rename that does not replace
-    (renameat2), or else a hard link and the removal of ``tmp``.
+    process's file could be replaced): a hard link and the removal of
+    ``tmp``; on a filesystem without hard links, a rename that does not
+    replace (renameat2). The link costs what renameat2 through ctypes does
+    (measured), and spares a command writing one file loading ctypes.
     """
     try:
-        moved = _rename_noreplace(tmp, final)
-        if moved is not None:
-            return moved
         try:
             os.link(tmp, final)
         except FileExistsError:
             return False
         except OSError as exc:
-            # Filesystems without hard links: check, then rename.
             if exc.errno not in _NO_HARD_LINKS:
                 raise
-            if os.path.lexists(final):
-                return False
-            os.replace(tmp, final)
-            return True
+            return _move_new(tmp, final)
     except BaseException:
         unlink_quiet(tmp)
         raise
     unlink_quiet(tmp)
+    return True
+
+
+def _move_new(tmp: str, final: str) -> bool:
+    """link_new where the filesystem has no hard links."""
+    moved = _rename_noreplace(tmp, final)
+    if moved is not None:
+        return moved
+    # Nor renameat2: check, then rename.
+    if os.path.lexists(final):
+        return False
+    os.replace(tmp, final)
     return True
 
 
@@ -278,6 +286,24 @@ def make_dump_dir(directory: str, root: Optional[str]) -> Optional[BaseException
     return None
 
 
+def fsync_path(path: str) -> None:
+    """fsync(2) the file or directory ``path``: its data, and the entries of
+    a directory, written out (OSError when it cannot). Any descriptor of a
+    file serves: the data written through another one is written out too."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+# fsync refuses with these a file it cannot open (a umask of 0777) or a
+# filesystem that cannot sync one file (a directory on some network
+# filesystems); syncfs then serves.
+_FSYNC_REFUSED = frozenset({errno.EACCES, errno.EPERM, errno.EINVAL, errno.ENOTSUP,
+                            errno.EOPNOTSUPP})
+
+
 def fsync_dirs(dirs: Iterable[str]) -> None:
     # The renames are durable only once their directory is on disk too.
     for d in dirs:
@@ -315,25 +341,30 @@ def syncfs(fd: int) -> None:
 class Durability:
     """Makes a run's outputs durable in batches.
 
-    Where the system has ``syncfs``, files are written without an fsync and
-    :meth:`sync` writes out each filesystem they are on once; a directory on
-    each is opened when first seen (the output root up front), so that a
-    write-back error since then is reported by the sync that follows.
-    Elsewhere each file is fsynced as it is written (``sync_each``) and
-    :meth:`sync` fsyncs the directories, once each.
+    On Linux, files are written without an fsync; :meth:`sync_staged` and
+    :meth:`sync` write out each filesystem they are on once (``syncfs``), or
+    the one file or directory when there is only one (an fsync costs less
+    than a syncfs, and a command writing one file need not load ctypes to
+    reach libc's syncfs); a directory on each filesystem is opened when first
+    seen (the output root up front), so that a write-back error since then
+    is reported by the sync that follows. Elsewhere each file is fsynced as
+    it is written (``sync_each``) and :meth:`sync` fsyncs the directories,
+    once each.
     """
 
     def __init__(self, roots: Iterable[str] = ()):
         roots = list(roots)
         # No output root: nothing but a report file, if that, is written, so
-        # a plain fsync serves and libc need not be asked.
-        self.batched = bool(roots) and has_syncfs()
+        # a plain fsync serves.
+        self.batched = bool(roots) and sys.platform.startswith("linux")
         self._fds: Dict[int, int] = {}        # st_dev -> a directory open on it
         self._devs: Dict[str, int] = {}       # directory -> its st_dev
         if self.batched:
             for root in roots:
-                with contextlib.suppress(OSError):
+                try:
                     self._fd_of(root)
+                except OSError:
+                    pass     # not there yet: opened when an output is synced
 
     @property
     def sync_each(self) -> bool:
@@ -349,19 +380,38 @@ class Durability:
             fd = self._fds[dev] = os.open(directory, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
         return fd
 
-    def sync_staged(self, dirs: Iterable[str]) -> None:
-        """Make durable the data of the files written (unsynced) in ``dirs``:
-        one ``syncfs`` per filesystem. OSError when it cannot."""
+    def sync_staged(self, files: Iterable[str]) -> None:
+        """Make durable the data of ``files``, written unsynced. OSError
+        when it cannot."""
         if self.batched:
-            self._syncfs(dirs)
+            files = sorted(set(files))
+            self._write_out(files, {os.path.dirname(f) or os.curdir for f in files})
 
     def sync(self, dirs: Iterable[str]) -> None:
         """Make durable everything written in ``dirs``, their entries too
         (the files and renames in them). OSError when it cannot."""
+        dirs = sorted(set(dirs))
         if self.batched:
-            self._syncfs(dirs)
+            self._write_out(dirs, dirs)
         else:
-            fsync_dirs(sorted(set(dirs)))
+            fsync_dirs(dirs)
+
+    def _write_out(self, paths: List[str], dirs: Iterable[str]) -> None:
+        """Write out ``paths`` (files or directories), which are in ``dirs``:
+        one fsync for one path, else one syncfs per filesystem (an fsync
+        each where libc has no syncfs)."""
+        if len(paths) > 1 and has_syncfs():
+            self._syncfs(dirs)
+            return
+        for path in paths:
+            try:
+                fsync_path(path)
+            except FileNotFoundError:
+                continue     # gone: nothing written there is left to keep
+            except OSError as exc:
+                if exc.errno not in _FSYNC_REFUSED or not has_syncfs():
+                    raise
+                self._syncfs(dirs)
 
     def _syncfs(self, dirs: Iterable[str]) -> None:
         fds = set()
@@ -375,8 +425,10 @@ class Durability:
 
     def close(self) -> None:
         for fd in self._fds.values():
-            with contextlib.suppress(OSError):
+            try:
                 os.close(fd)
+            except OSError:
+                pass
         self._fds.clear()
         self._devs.clear()
 
@@ -402,10 +454,10 @@ class StdoutError(Exception):
         super().__init__(f"stdout: {exc.strerror or exc}")
 
 
-@contextlib.contextmanager
-def _stdout_errors() -> Iterator[None]:
+def _on_stdout(action: Callable[..., object], *args: object) -> None:
+    """``action(*args)``, an OSError of stdout raised as StdoutError."""
     try:
-        yield
+        action(*args)
     except BrokenPipeError:
         raise
     except OSError as exc:
@@ -414,13 +466,11 @@ def _stdout_errors() -> Iterator[None]:
 
 def write_stdout(data) -> None:
     """Write text or bytes to stdout."""
-    with _stdout_errors():
-        sys.stdout.buffer.write(data.encode("utf-8") if isinstance(data, str) else data)
+    _on_stdout(sys.stdout.buffer.write, data.encode("utf-8") if isinstance(data, str) else data)
 
 
 def flush_stdout() -> None:
-    with _stdout_errors():
-        sys.stdout.flush()
+    _on_stdout(sys.stdout.flush)
 
 
 def quiet_stdout() -> None:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import List, Optional
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import List, Optional
 
 from ..errors import ConversionError, SexprSyntaxError
 from ..syntax import dumps, first_comment, loads_all

@@ -5,7 +5,11 @@ from __future__ import annotations
 import os
 import re
 import sys
-from typing import Dict, Iterator, List, NamedTuple, Optional, Sequence, Tuple
+from ..model.record import NamedTuple
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Dict, Iterator, List, Optional, Sequence, Tuple
 
 # Which file names a directory walk picks up, and as what.
 EXTS_BY_FORMAT = {"sexpr": (".sxp", ".sexpr", ".sexp"), "xml": (".xml",), "xm": (".cfg",)}
@@ -25,18 +29,21 @@ NOT_CONVERTIBLE = {
     "xend-config": "the xend daemon's configuration (xend-config.sxp), not a domain; the "
                    "domains are in /var/lib/xend/domains/*/config.sxp, or 'xm list --long'",
 }
+# The patterns below are compiled where they are used (re keeps them
+# compiled): most runs need none of them, and compiling them all cost a
+# one-file run of the command about 2% of its time.
 # An xm/xl config is Python: `key = value` lines, and a domain's has some of these keys.
-_XM_ASSIGNMENT = re.compile(rb"[A-Za-z_][A-Za-z0-9_]*[ \t]*=")
-_XM_DOMAIN_KEY = re.compile(
-    rb"^[ \t]*(?:name|memory|maxmem|vcpus|kernel|bootloader|builder|disk|vif|uuid)[ \t]*=", re.M)
+_XM_ASSIGNMENT = rb"[A-Za-z_][A-Za-z0-9_]*[ \t]*="
+_XM_DOMAIN_KEY = (
+    rb"(?m)^[ \t]*(?:name|memory|maxmem|vcpus|kernel|bootloader|builder|disk|vif|uuid)[ \t]*=")
 # Keys of xl's domain config that xm never had: a config setting one is xl's.
-_XL_ONLY_KEY = re.compile(
-    rb"^[ \t]*(type|maxvcpus|device_model_version|device_model_override|nestedhvm|channel|p9"
+_XL_ONLY_KEY = (
+    rb"(?m)^[ \t]*(type|maxvcpus|device_model_version|device_model_override|nestedhvm|channel|p9"
     rb"|vdispl|vsnd|usbctrl|usbdev|rdm|vkb|max_grant_frames|max_maptrack_frames"
-    rb"|max_event_channels|driver_domain|altp2m|gic_version|pvshim)[ \t]*=", re.M)
+    rb"|max_event_channels|driver_domain|altp2m|gic_version|pvshim)[ \t]*=")
 # xend-config.sxp: one (setting value) list per line, the settings named
 # xend-* or one of these.
-_SEXPR_HEAD = re.compile(rb"\([ \t\r\n]*([A-Za-z0-9_.-]+)")
+_SEXPR_HEAD = rb"\([ \t\r\n]*([A-Za-z0-9_.-]+)"
 _XEND_DAEMON_SETTINGS = frozenset(b"""
     logfile loglevel network-script vif-script dom0-min-mem dom0-cpus enable-dom0-ballooning
     total_available_memory vncpasswd vnc-listen vnc-tls vnc-x509-cert-dir vnc-x509-verify
@@ -45,15 +52,14 @@ _XEND_DAEMON_SETTINGS = frozenset(b"""
     resource-label-change-script qemu-dm-logrotate-count""".split())
 
 # xend's managed-domain store keeps one domain per <uuid>/config.sxp.
-_UUID_DIR = re.compile(
-    r"^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}$")
-_UNSAFE = re.compile(r"[^A-Za-z0-9._+@=-]+")
+_UUID_DIR = r"^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}$"
+_UNSAFE = r"[^A-Za-z0-9._+@=-]+"
 _NAME_MAX = 120
 
 # (input path, path relative to the directory it was found under, or None)
-Inputs = List[Tuple[str, Optional[str]]]
+Inputs = list[tuple[str, str | None]]
 # (path, why a directory walk left it out), for -v
-Skipped = List[Tuple[str, str]]
+Skipped = list[tuple[str, str]]
 
 
 class UsageError(Exception):
@@ -85,7 +91,7 @@ def safe_name(name: Optional[str]) -> str:
     """
     if not name:
         return ""
-    out = _UNSAFE.sub("_", name).lstrip(".")
+    out = re.sub(_UNSAFE, "_", name).lstrip(".")
     return out[:_NAME_MAX]
 
 
@@ -136,12 +142,13 @@ def _is_xm_config(data: bytes, i: int) -> bool:
     """Whether the text from ``i`` reads as an xm/xl domain config
     (``name = "web01"``, ``memory = 512``): it starts with an assignment
     and sets a domain's keys. The one place that recognises the format."""
-    return _XM_ASSIGNMENT.match(data, i) is not None and _XM_DOMAIN_KEY.search(data, i) is not None
+    return (re.compile(_XM_ASSIGNMENT).match(data, i) is not None
+            and re.compile(_XM_DOMAIN_KEY).search(data, i) is not None)
 
 
 def xl_only_key(data: bytes) -> Optional[str]:
     """The first key of the config that only xl knows, or None."""
-    m = _XL_ONLY_KEY.search(data)
+    m = re.search(_XL_ONLY_KEY, data)
     return m.group(1).decode("ascii") if m else None
 
 
@@ -155,7 +162,7 @@ def _is_xend_config(data: bytes, i: int) -> bool:
     configuration file rather than a domain."""
     if data.startswith(b"(domain", i):
         return False  # nearly every input: no regular expression for it
-    m = _SEXPR_HEAD.match(data, i)
+    m = re.compile(_SEXPR_HEAD).match(data, i)
     if m is None:
         return False
     head = m.group(1)
@@ -196,7 +203,7 @@ def _format_by_name(path: str) -> Optional[str]:
 def _is_managed(path: str) -> bool:
     if not path.endswith("config.sxp") or os.path.basename(path) != "config.sxp":
         return False
-    return bool(_UUID_DIR.match(os.path.basename(os.path.dirname(os.path.abspath(path)))))
+    return bool(re.match(_UUID_DIR, os.path.basename(os.path.dirname(os.path.abspath(path)))))
 
 
 def one_of(values) -> str:

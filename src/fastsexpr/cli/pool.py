@@ -16,9 +16,10 @@ from __future__ import annotations
 import os
 import signal
 import sys
-import threading
 import time
-from typing import Dict, Iterator, List, Optional, Sequence, Tuple
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Dict, Iterator, List, Optional, Sequence, Tuple
 
 from .files import sweep
 
@@ -36,7 +37,7 @@ _PR_SET_PDEATHSIG = 1
 _SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 # (index of the task in the run's list, its results)
-Outcome = Tuple[int, Optional[List[dict]]]
+Outcome = tuple[int, list[dict] | None]
 
 
 def chunk_bounds(n: int, jobs: int) -> Iterator[Tuple[int, int]]:
@@ -306,8 +307,11 @@ class Stopper:
         self._previous: dict = {}
 
     def __enter__(self) -> "Stopper":
-        if threading.current_thread() is threading.main_thread():
-            self._previous = {s: signal.signal(s, self._handle) for s in _SIGNALS}
+        try:
+            for signum in _SIGNALS:
+                self._previous[signum] = signal.signal(signum, self._handle)
+        except ValueError:
+            pass     # not the main thread, where signals are handled
         return self
 
     def __exit__(self, *exc) -> None:

@@ -5,7 +5,9 @@ interrupted or not; ``-`` writes the lines to stdout as they come."""
 from __future__ import annotations
 
 import os
-from typing import Optional
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Optional
 
 from .files import InputFiles, flush_stdout, install_tmp, tmp_name, unlink_quiet, write_stdout
 from .plan import UsageError

@@ -9,7 +9,9 @@ import os
 import signal
 import sys
 import time
-from typing import Iterator, List, Optional, Tuple
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Iterator, List, Optional, Tuple
 
 from ..errors import ConversionError
 from ..versions import XEND_CONFIG_VERSIONS, check_version

@@ -12,7 +12,9 @@ import gc
 import itertools
 import os
 import time
-from typing import BinaryIO, Dict, Iterable, Iterator, List, Optional, Tuple
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import BinaryIO, Dict, Iterable, Iterator, List, Optional, Tuple
 
 from ..errors import ConversionError, DomainXMLError, FastSexprError, SexprSyntaxError
 from ..model.host import DEFAULT_HOST_ARCH
@@ -408,7 +410,7 @@ def _install_reserved(res: dict) -> dict:
 BATCH_INPUTS = 256
 BATCH_SECONDS = 0.1
 
-Results = Optional[List[dict]]
+Results = list[dict] | None
 
 
 class Batch:
@@ -442,7 +444,7 @@ class Batch:
         if not staged:
             return items
         try:
-            self.durability.sync_staged({res["dir"] for res in staged})
+            self.durability.sync_staged([res["tmp"] for res in staged])
         except OSError as exc:
             return [results and [_unsynced(res, exc) for res in results] for results in items]
         return [self._install(results) for results in items]

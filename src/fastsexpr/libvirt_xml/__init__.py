@@ -17,7 +17,9 @@ Each topic module holds the reader and the writer of its elements.
 """
 from __future__ import annotations
 
-from typing import Callable, Dict, Optional, Union
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Callable, Dict, Optional, Union
 
 from ..model.domain import Domain, require_identity
 from ..model.host import DEFAULT_HOST_ARCH, guest_arches
@@ -37,7 +39,6 @@ from .net import read_interface, write_interface
 from .os import (
     check_device_boot, device_boot_conflict, has_boot_child, read_features, read_os, write_os,
 )
-from .parse import parse_document
 
 __all__ = ["read_xml", "read_tree", "write_xml"]
 
@@ -74,6 +75,9 @@ def read_xml(xml: Union[str, bytes], *, host_arch: str = DEFAULT_HOST_ARCH) -> D
     ...          "<os><type>linux</type></os></domain>").name
     'a'
     """
+    # Here: a process that only writes XML does not load the parser (nor
+    # threading, for its per-thread state).
+    from .parse import parse_document
     arches = guest_arches(host_arch)
     return read_tree(parse_document(xml), arches)
 

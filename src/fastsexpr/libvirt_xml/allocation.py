@@ -2,7 +2,9 @@
 <vcpu> (the vCPU counts and the cpuset they may run on)."""
 from __future__ import annotations
 
-from typing import Optional
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Optional
 
 from ..errors import DomainXMLError
 from ..model.domain import Domain

@@ -4,7 +4,9 @@ from __future__ import annotations
 import itertools
 import re
 from bisect import bisect_right
-from typing import Dict, List
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Dict, List
 
 from ..errors import ConversionError, DomainXMLError
 from ..model.domain import Disk, Domain
@@ -25,8 +27,9 @@ _DISK_DEVICES = frozenset(DISK_DEVICES)
 _DISK_BUSES = frozenset(DISK_BUSES)
 _DISK_FORMATS = frozenset(DISK_FORMATS)
 # A drive name: a prefix (none starts another), letters numbering the
-# drive, then an optional partition number.
-_DRIVE_NAME = re.compile(r"(?:fd|hd|vd|sd|xvd|ubd)([a-z]*)[0-9]*\Z")
+# drive, then an optional partition number. Compiled where it is used (re
+# keeps it): the usual name does without it.
+_DRIVE_NAME = r"(?:fd|hd|vd|sd|xvd|ubd)([a-z]*)[0-9]*\Z"
 _DRIVE_PREFIXES = frozenset(("fd", "hd", "vd", "sd", "xvd", "ubd"))
 # target prefix -> bus libvirt assumes when <target bus> is absent (ide
 # for any other name).  No prefix starts another, so looking up a name's
@@ -239,7 +242,7 @@ def _drive_index(name: str) -> int:
     if "a" <= last <= "z" and name[:-1] in _DRIVE_PREFIXES:
         # The usual name, a prefix and one letter, without the pattern.
         return ord(last) - 97
-    m = _DRIVE_NAME.match(name)
+    m = re.match(_DRIVE_NAME, name)
     if m is None:
         return -1
     letters = m.group(1)

@@ -2,12 +2,13 @@
 where a device sits, for error messages."""
 from __future__ import annotations
 
-from typing import Callable, Dict, Optional
-
-# lxml is imported where XML is read, not here: a process that only writes
-# XML (SEXPR -> XML) never loads it.
+# For type checkers only: typing (the annotations stay strings at run
+# time), and lxml, imported where XML is read, not here: a process that only
+# writes XML (SEXPR -> XML) never loads it.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Callable, Dict, Optional
+
     from lxml import etree
 
 __all__ = ["string", "first_children", "child_string", "device_path", "device_type",

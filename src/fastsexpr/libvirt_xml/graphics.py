@@ -2,7 +2,9 @@
 <input> and <sound> devices."""
 from __future__ import annotations
 
-from typing import List, Optional
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import List, Optional
 
 from ..errors import ConversionError, DomainXMLError
 from ..model.domain import Domain, Graphics, Input

@@ -2,7 +2,9 @@
 devices) and <features>."""
 from __future__ import annotations
 
-from typing import Tuple
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Tuple
 
 from ..errors import DomainXMLError
 from ..model.domain import OS, Domain

@@ -8,12 +8,14 @@ nothing.
 from __future__ import annotations
 
 import threading
-from typing import Union
 
-# lxml is imported where XML is read, not here: a process that only writes
-# XML (SEXPR -> XML) never loads it.
+# For type checkers only: typing (the annotations stay strings at run
+# time), and lxml, imported where XML is read, not here: a process that only
+# writes XML (SEXPR -> XML) never loads it.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Union
+
     from lxml import etree
 
 from ..errors import DomainXMLError

@@ -8,8 +8,6 @@ writer only formats.  ``None`` always means "absent".
 """
 from __future__ import annotations
 
-from typing import List, Optional, Tuple
-
 from .record import Record, record
 
 __all__ = [
@@ -22,11 +20,11 @@ class OS(Record):
     __slots__ = ("type", "arch", "machine", "loader", "kernel", "initrd", "cmdline", "root",
                  "boot")
 
-    def __init__(self, type: str = "xen", arch: Optional[str] = None,
-                 machine: Optional[str] = None, loader: Optional[str] = None,
-                 kernel: Optional[str] = None, initrd: Optional[str] = None,
-                 cmdline: Optional[str] = None, root: Optional[str] = None,
-                 boot: Optional[List[str]] = None):
+    def __init__(self, type: str = "xen", arch: str | None = None,
+                 machine: str | None = None, loader: str | None = None,
+                 kernel: str | None = None, initrd: str | None = None,
+                 cmdline: str | None = None, root: str | None = None,
+                 boot: list[str] | None = None):
         self.type = type            # "hvm", "xen" (paravirt, from XML) or "linux" (paravirt, from SEXPR)
         # The <type arch machine> libvirt printed where the host's
         # capabilities named them (the xm reader); None elsewhere, and then
@@ -38,7 +36,7 @@ class OS(Record):
         self.initrd = initrd
         self.cmdline = cmdline
         self.root = root
-        self.boot: List[str] = [] if boot is None else boot   # "fd", "hd", "cdrom", "network"
+        self.boot: list[str] = [] if boot is None else boot   # "fd", "hd", "cdrom", "network"
 
 
 @record
@@ -51,25 +49,25 @@ class Clock(Record):
     __slots__ = ("offset", "reset", "adjustment", "basis", "timezone", "timers")
 
     def __init__(self, offset: str = "utc", reset: bool = False, adjustment: int = 0,
-                 basis: str = "utc", timezone: Optional[str] = None,
-                 timers: Optional[List[Timer]] = None):
+                 basis: str = "utc", timezone: str | None = None,
+                 timers: list[Timer] | None = None):
         self.offset = offset            # utc, localtime, variable, timezone
         self.reset = reset              # adjustment='reset'
         self.adjustment = adjustment    # seconds, for offset variable
         self.basis = basis              # for offset variable: utc or localtime
         self.timezone = timezone
-        self.timers: List[Timer] = [] if timers is None else timers
+        self.timers: list[Timer] = [] if timers is None else timers
 
 
 @record
 class Disk:
-    type: Optional[str] = "file"           # file, block, dir, network, volume; None = unknown
+    type: str | None = "file"              # file, block, dir, network, volume; None = unknown
     device: str = "disk"                   # disk, cdrom, floppy, lun
-    source: Optional[str] = None
+    source: str | None = None
     target: str = ""
-    bus: Optional[str] = None              # ide, fdc, scsi, virtio, xen, uml
-    driver_name: Optional[str] = None
-    driver_type: Optional[str] = None      # image format
+    bus: str | None = None                 # ide, fdc, scsi, virtio, xen, uml
+    driver_name: str | None = None
+    driver_type: str | None = None         # image format
     readonly: bool = False
     shareable: bool = False
     transient: bool = False
@@ -78,30 +76,30 @@ class Disk:
 @record
 class Interface:
     type: str = "user"                     # see NET_TYPES
-    mac: Optional[str] = None
-    bridge: Optional[str] = None
-    network: Optional[str] = None
-    ip: Optional[str] = None
-    script: Optional[str] = None
-    ifname: Optional[str] = None
-    model: Optional[str] = None
+    mac: str | None = None
+    bridge: str | None = None
+    network: str | None = None
+    ip: str | None = None
+    script: str | None = None
+    ifname: str | None = None
+    model: str | None = None
 
 
 @record
 class Chr:
     """A serial port, parallel port or console and its host side."""
     type: str = "pty"                      # see CHR_TYPES
-    path: Optional[str] = None             # dev, file, pipe, unix, pty
-    host: Optional[str] = None             # tcp
-    service: Optional[str] = None          # tcp
+    path: str | None = None                # dev, file, pipe, unix, pty
+    host: str | None = None                # tcp
+    service: str | None = None             # tcp
     listen: bool = False                   # tcp and unix: bind rather than connect
     protocol: str = "raw"                  # tcp: raw, telnet, telnets, tls
-    connect_host: Optional[str] = None     # udp
-    connect_service: Optional[str] = None
-    bind_host: Optional[str] = None
-    bind_service: Optional[str] = None
+    connect_host: str | None = None        # udp
+    connect_service: str | None = None
+    bind_host: str | None = None
+    bind_service: str | None = None
     port: int = 0                          # target port
-    target_type: Optional[str] = None      # consoles: serial, xen, ...
+    target_type: str | None = None         # consoles: serial, xen, ...
 
 
 @record
@@ -115,11 +113,11 @@ class Graphics:
     type: str                              # see GRAPHICS_TYPES
     port: int = 0
     autoport: bool = False
-    listen: Optional[str] = None           # address of listen #0
-    keymap: Optional[str] = None
-    passwd: Optional[str] = None
-    display: Optional[str] = None          # sdl
-    xauth: Optional[str] = None            # sdl
+    listen: str | None = None              # address of listen #0
+    keymap: str | None = None
+    passwd: str | None = None
+    display: str | None = None             # sdl
+    xauth: str | None = None               # sdl
 
 
 @record
@@ -141,20 +139,20 @@ class Domain(Record):
                  "inputs", "graphics", "sounds", "hostdevs")
 
     def __init__(self, name: str, uuid: str, type: str = "xen", id: int = -1,
-                 description: Optional[str] = None, max_memory_kib: int = 0,
+                 description: str | None = None, max_memory_kib: int = 0,
                  current_memory_kib: int = 0, max_vcpus: int = 1, vcpus: int = 1,
-                 cpumask: Optional[Tuple[int, ...]] = None, bootloader: Optional[str] = None,
-                 bootloader_args: Optional[str] = None, os: Optional[OS] = None,
-                 features: Optional[List[str]] = None, on_poweroff: str = "destroy",
+                 cpumask: tuple[int, ...] | None = None, bootloader: str | None = None,
+                 bootloader_args: str | None = None, os: OS | None = None,
+                 features: list[str] | None = None, on_poweroff: str = "destroy",
                  on_reboot: str = "restart", on_crash: str = "destroy",
-                 clock: Optional[Clock] = None, emulator: Optional[str] = None,
-                 disks: Optional[List[Disk]] = None,
-                 interfaces: Optional[List[Interface]] = None,
-                 serials: Optional[List[Chr]] = None, parallels: Optional[List[Chr]] = None,
-                 consoles: Optional[List[Chr]] = None, inputs: Optional[List[Input]] = None,
-                 graphics: Optional[List[Graphics]] = None,
-                 sounds: Optional[List[str]] = None,
-                 hostdevs: Optional[List[PciHostdev]] = None):
+                 clock: Clock | None = None, emulator: str | None = None,
+                 disks: list[Disk] | None = None,
+                 interfaces: list[Interface] | None = None,
+                 serials: list[Chr] | None = None, parallels: list[Chr] | None = None,
+                 consoles: list[Chr] | None = None, inputs: list[Input] | None = None,
+                 graphics: list[Graphics] | None = None,
+                 sounds: list[str] | None = None,
+                 hostdevs: list[PciHostdev] | None = None):
         self.name = name
         self.uuid = uuid                        # 32 lowercase hex digits, no dashes
         self.type = type
@@ -168,22 +166,22 @@ class Domain(Record):
         self.bootloader = bootloader
         self.bootloader_args = bootloader_args
         self.os: OS = OS() if os is None else os
-        self.features: List[str] = [] if features is None else features
+        self.features: list[str] = [] if features is None else features
         self.on_poweroff = on_poweroff
         self.on_reboot = on_reboot
         self.on_crash = on_crash
         self.clock: Clock = Clock() if clock is None else clock
         self.emulator = emulator
         # A list literal per field is the cheapest fresh list there is.
-        self.disks: List[Disk] = [] if disks is None else disks
-        self.interfaces: List[Interface] = [] if interfaces is None else interfaces
-        self.serials: List[Chr] = [] if serials is None else serials
-        self.parallels: List[Chr] = [] if parallels is None else parallels
-        self.consoles: List[Chr] = [] if consoles is None else consoles
-        self.inputs: List[Input] = [] if inputs is None else inputs
-        self.graphics: List[Graphics] = [] if graphics is None else graphics
-        self.sounds: List[str] = [] if sounds is None else sounds
-        self.hostdevs: List[PciHostdev] = [] if hostdevs is None else hostdevs
+        self.disks: list[Disk] = [] if disks is None else disks
+        self.interfaces: list[Interface] = [] if interfaces is None else interfaces
+        self.serials: list[Chr] = [] if serials is None else serials
+        self.parallels: list[Chr] = [] if parallels is None else parallels
+        self.consoles: list[Chr] = [] if consoles is None else consoles
+        self.inputs: list[Input] = [] if inputs is None else inputs
+        self.graphics: list[Graphics] = [] if graphics is None else graphics
+        self.sounds: list[str] = [] if sounds is None else sounds
+        self.hostdevs: list[PciHostdev] = [] if hostdevs is None else hostdevs
 
 
 def require_identity(domain: Domain) -> None:

@@ -8,7 +8,9 @@ any output: it decides only which definitions are accepted.
 """
 from __future__ import annotations
 
-from typing import Tuple
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Tuple
 
 from ..errors import ConversionError
 

@@ -2,21 +2,44 @@
 the command need of dataclasses (a positional or keyword ``__init__`` with
 defaults, equality, a repr) without importing ``dataclasses``, which brings
 ``inspect``, ``ast`` and ``dis`` and cost a one-file run of the command
-about a fifth of its start-up."""
+about a fifth of its start-up; and typing's NamedTuple, without typing."""
 from __future__ import annotations
 
-import sys
-from typing import Any, Callable, Dict, TypeVar
+from collections import namedtuple
 
-__all__ = ["Record", "record"]
+# For type checkers only (the annotations stay strings at run time): a run
+# of the command does not pay for importing typing.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Callable, Dict, NamedTuple, TypeVar, dataclass_transform
 
-_T = TypeVar("_T")
-
-if sys.version_info >= (3, 11):
-    from typing import dataclass_transform
-else:  # type checkers run on 3.11 and later
-    def dataclass_transform(**_kwargs: Any) -> Callable[[_T], _T]:
+    _T = TypeVar("_T")
+else:
+    def dataclass_transform(**_kwargs):
+        """Tells type checkers that :func:`record` makes classes as
+        dataclasses do; nothing at run time."""
         return lambda decorator: decorator
+
+    class _TupleMaker(type):
+        """Makes ``class C(NamedTuple): field: type = default`` a
+        ``collections.namedtuple`` of the fields, as typing's does."""
+
+        def __new__(mcls, name, bases, namespace):
+            if not bases:       # NamedTuple itself
+                return super().__new__(mcls, name, bases, namespace)
+            fields = tuple(namespace.get("__annotations__", {}))
+            # The fields with a default come last (type checkers see to it).
+            defaults = [namespace[field] for field in fields if field in namespace]
+            cls = namedtuple(name, fields, defaults=defaults, module=namespace["__module__"])
+            for key, value in namespace.items():
+                if key not in fields:       # the docstring, the names, any method
+                    setattr(cls, key, value)
+            return cls
+
+    class NamedTuple(metaclass=_TupleMaker):
+        """typing.NamedTuple's class syntax, without importing typing."""
+
+__all__ = ["Record", "record", "NamedTuple"]
 
 
 class Record:

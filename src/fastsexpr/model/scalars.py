@@ -7,7 +7,9 @@ names the place and raises.
 from __future__ import annotations
 
 import re
-from typing import Optional
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Optional
 
 __all__ = ["C_SPACE", "parse_uuid", "random_uuid", "format_uuid", "parse_mac"]
 
@@ -114,14 +116,16 @@ ULLONG_MAX = (1 << 64) - 1
 # VIR_DOMAIN_CPUMASK_LEN: a cpuset names CPUs 0 to 1023.
 CPUMASK_LEN = 1024
 
+# The patterns below are compiled where they are used (re keeps them
+# compiled): they serve unusual text or other formats, and a run of the
+# command converting one file need not pay for compiling them at import.
 _C_SPACES = f"[{C_SPACE}]*"
-_DECIMAL = re.compile(f"{_C_SPACES}([+-]?[0-9]+)").fullmatch
-_UNSIGNED_DECIMAL = re.compile(f"{_C_SPACES}\\+?([0-9]+)").fullmatch
+_DECIMAL = f"{_C_SPACES}([+-]?[0-9]+)"
+_UNSIGNED_DECIMAL = f"{_C_SPACES}\\+?([0-9]+)"
 # One cpuset item: N, ^N or N-M, and the comma after it.
-_CPUSET_ITEM = re.compile(f"(\\^)?([0-9]+){_C_SPACES}"
-                          f"(?:-{_C_SPACES}([+-]?[0-9]+){_C_SPACES})?"
-                          f"(,{_C_SPACES})?").match
-_CPUSET_LEAD = re.compile(_C_SPACES).match
+_CPUSET_ITEM = (f"(\\^)?([0-9]+){_C_SPACES}"
+                f"(?:-{_C_SPACES}([+-]?[0-9]+){_C_SPACES})?"
+                f"(,{_C_SPACES})?")
 # Significant decimal digits beyond which a number overflows every C type.
 _MAX_DIGITS = 20
 # Memory unit (lowercased) -> bytes: "k" and "kib" are powers of 1024,
@@ -133,7 +137,7 @@ for _power, _letter in enumerate("kmgtpe", 1):
 del _power, _letter
 # XPath 1.0 number(): XML white space (not C's), an optional minus, decimal
 # digits with an optional fraction.
-_XPATH_NUMBER = re.compile(r"[ \t\n\r]*(-?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+))[ \t\n\r]*").fullmatch
+_XPATH_NUMBER = r"[ \t\n\r]*(-?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+))[ \t\n\r]*"
 
 
 def parse_decimal(text: str) -> Optional[int]:
@@ -147,7 +151,7 @@ def parse_decimal(text: str) -> Optional[int]:
     if text.isdigit() and text.isascii():
         # Plain digits, the usual case, which the pattern accepts too.
         return _digits_value(text)
-    m = _DECIMAL(text)
+    m = re.fullmatch(_DECIMAL, text)
     if m is None:
         return None
     number = m.group(1)
@@ -195,7 +199,7 @@ def parse_ullong(text: str) -> Optional[int]:
     if text.isdigit() and text.isascii():
         value = _digits_value(text)
     else:
-        m = _UNSIGNED_DECIMAL(text)
+        m = re.fullmatch(_UNSIGNED_DECIMAL, text)
         if m is None:
             return None
         value = _digits_value(m.group(1))
@@ -239,11 +243,12 @@ def parse_cpuset(text: str, limit: int = CPUMASK_LEN) -> Optional[tuple[int, ...
     """
     cpus = set()
     n = len(text)
-    pos = _CPUSET_LEAD(text).end()
+    pos = len(text) - len(text.lstrip(C_SPACE))
     if pos == n:
         return None
+    item = re.compile(_CPUSET_ITEM)
     while pos < n:
-        m = _CPUSET_ITEM(text, pos)
+        m = item.match(text, pos)
         if m is None:
             return None
         negated, low, high, comma = m.groups()
@@ -283,7 +288,7 @@ def parse_xpath_llong(text: str) -> Optional[int]:
     """XPath number() of ``text`` as libvirt's virXPathLongLong keeps it: a
     whole number within a C long long, else None (not a number, a fraction,
     out of range)."""
-    m = _XPATH_NUMBER(text)
+    m = re.fullmatch(_XPATH_NUMBER, text)
     if m is None:
         return None
     value = float(m.group(1))
@@ -332,7 +337,7 @@ def format_cpuset(cpus) -> str:
 
 __all__ += ["parse_ulong", "parse_hex_int", "c_int"]
 
-_HEX_INT = re.compile(f"{_C_SPACES}([+-]?)(?:0[xX](?=[0-9a-fA-F]))?([0-9a-fA-F]+)").fullmatch
+_HEX_INT = f"{_C_SPACES}([+-]?)(?:0[xX](?=[0-9a-fA-F]))?([0-9a-fA-F]+)"
 
 
 def parse_ulong(text: str) -> Optional[int]:
@@ -349,7 +354,7 @@ def parse_hex_int(text: str) -> Optional[int]:
     """virStrToLong_i in base 16: C strtol over the whole string within a C
     int; leading C white space, one sign, an optional ``0x`` when hex digits
     follow it, hex digits, nothing after."""
-    m = _HEX_INT(text)
+    m = re.fullmatch(_HEX_INT, text)
     if m is None:
         return None
     value = int(m.group(2), 16)

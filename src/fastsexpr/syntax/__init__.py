@@ -6,9 +6,11 @@ pure-Python twin; :data:`HAS_SPEEDUPS` says which one is live.
 from __future__ import annotations
 
 import os
-from typing import IO, TYPE_CHECKING, Optional, Union
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import IO, Optional, Union
+
     # Type checkers see the compiled engine's stubs (_core.pyi); the pure
     # twin has the same API.
     from . import _core as _impl

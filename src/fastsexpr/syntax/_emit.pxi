@@ -21,7 +21,7 @@ def esc(s):
     """libvirt's formatter escape: a backslash before every ``'`` and ``\\``."""
     cdef Out o
     if not U_EXACT(s):
-        return _pycore.esc(s)
+        return _twin().esc(s)
     if not _needs_esc(<str>s):
         return s
     _o_init(&o)
@@ -83,7 +83,7 @@ cdef int _o_esc(Out* o, str s) except -1:
 
 cdef str _pure_esc(object text):
     """The pure twin's esc() of what is not an exact str; it must give a str."""
-    r = _pycore.esc(text)
+    r = _twin().esc(text)
     if not isinstance(r, str):
         raise TypeError(f"esc() result must be str, not {type(r).__name__}")
     return r
@@ -157,7 +157,7 @@ def xml_escape(s):
     """
     cdef Out o
     if not U_EXACT(s):
-        return _pycore.xml_escape(s)
+        return _twin().xml_escape(s)
     if not _has_xml_special(<str>s):
         return s
     _o_init(&o)
@@ -241,7 +241,7 @@ cdef class SexprWriter:
             _o_quoted_pair(&self.o, _as_text(key), <str>text, True)
         else:
             # The reference escapes first; an escaped value is written as is.
-            _o_quoted_pair(&self.o, _as_text(key), _as_text(_pycore.esc(text)), False)
+            _o_quoted_pair(&self.o, _as_text(key), _as_text(_twin().esc(text)), False)
 
     def pair_unescaped(self, key, text):
         """``(key 'text')``: quoted but not escaped, as libvirt writes a value
@@ -312,7 +312,7 @@ cdef class SexprWriter:
                     _o_quoted_pair(&self.o, _as_text(kv[i]), <str>text, True)
                 else:
                     # As pair(): escaped first, then written as it is.
-                    _o_quoted_pair(&self.o, _as_text(kv[i]), _as_text(_pycore.esc(text)), False)
+                    _o_quoted_pair(&self.o, _as_text(kv[i]), _as_text(_twin().esc(text)), False)
         except BaseException:
             self.o.len = mark
             raise
@@ -341,7 +341,7 @@ cdef int _o_attrs(Out* o, object attrs) except -1:
         elif U_EXACT(val):
             _o_xml(o, <str>val)
         else:
-            _o_str(o, _as_text(_pycore.xml_escape(val)))
+            _o_str(o, _as_text(_twin().xml_escape(val)))
         _o_char(o, 39)
     return 0
 
@@ -558,7 +558,7 @@ cdef class XmlWriter:
             if U_EXACT(text):
                 _o_xml(&self.o, <str>text)
             else:
-                _o_str(&self.o, _as_text(_pycore.xml_escape(text)))
+                _o_str(&self.o, _as_text(_twin().xml_escape(text)))
         except BaseException:
             self.o.len = mark
             raise

@@ -77,7 +77,7 @@ def strtol(s, *args, **kwargs):
                 raise TypeError("strtol() got multiple values for argument 'unsigned'")
         unsigned = args[0] if args else kwargs["unsigned"]
     if not U_EXACT(s):
-        return _pycore.strtol(s, unsigned)
+        return _twin().strtol(s, unsigned)
     if unsigned:
         if _c_strtol(<str>s, True, &sv, &uv):
             return uv
@@ -92,7 +92,7 @@ def to_int(s):
     cdef long long sv = 0
     cdef unsigned long long uv = 0
     if not U_EXACT(s):
-        return _pycore.to_int(s)
+        return _twin().to_int(s)
     if _c_strtol(<str>s, False, &sv, &uv) and -2147483648 <= sv <= 2147483647:
         return sv
     return 0
@@ -103,7 +103,7 @@ def to_u64(s):
     cdef long long sv = 0
     cdef unsigned long long uv = 0
     if not U_EXACT(s):
-        return _pycore.to_u64(s)
+        return _twin().to_u64(s)
     if _c_strtol(<str>s, True, &sv, &uv):
         return uv
     return 0

@@ -99,7 +99,7 @@ cdef object _find_key_exact(object node, str path):
 cdef inline object _find_key(object node, object path):
     if U_EXACT(path):
         return _find_key_exact(node, <str>path)
-    return _pycore.find_key(node, path)
+    return _twin().find_key(node, path)
 
 
 def find_key(node, path):
@@ -165,7 +165,7 @@ def member_values(node):
     cdef Py_ssize_t k
     cdef object m, head, v
     if type(node) is not list:
-        return _pycore.member_values(node)
+        return _twin().member_values(node)
     # Exact lists with exact str heads only: the dictionary then runs no
     # Python code (no __eq__/__hash__ of a str subclass, no overridden
     # __getitem__), so the pure twin's answer is the same by construction.
@@ -174,14 +174,14 @@ def member_values(node):
         if not L_CHECK(m):
             continue
         if type(m) is not list:
-            return _pycore.member_values(node)
+            return _twin().member_values(node)
         if L_SIZE(m) == 0:
             continue
         head = <object>L_ITEM(m, 0)
         if not U_CHECK(head):
             continue
         if not U_EXACT(head):
-            return _pycore.member_values(node)
+            return _twin().member_values(node)
         if head in out:
             continue
         v = <object>L_ITEM(m, 1) if L_SIZE(m) > 1 else None

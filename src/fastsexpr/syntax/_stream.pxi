@@ -1,10 +1,15 @@
 # iterload: the expressions of a file read a part at a time.  Reading the
 # file and placing errors in it is the twin's (_pystream.stream); this part
 # gives it the compiled reader of a part, the twin of _pyreader.read_prefix.
-from . import _pystream
-# The xend reader's errors that only say the text ended too soon: one list
-# for both engines.
-from ._pyreader import _CUT_SHORT
+# Both twin modules are imported where they are used: a process that never
+# streams a file does not load them.
+
+
+cdef object _cut_short():
+    """The xend reader's errors that only say the text ended too soon: one
+    list for both engines."""
+    from ._pyreader import _CUT_SHORT
+    return _CUT_SHORT
 
 
 cdef tuple _xend_prefix(const uchar* d, Input* inp, Py_ssize_t n, bint final):
@@ -22,7 +27,7 @@ cdef tuple _xend_prefix(const uchar* d, Input* inp, Py_ssize_t n, bint final):
             try:
                 node = _xend_one(d, inp, &st, pos, n, &end)
             except SexprSyntaxError as exc:
-                if not final and (exc.msg in _CUT_SHORT or exc.pos + 2 >= n):
+                if not final and (exc.msg in _cut_short() or exc.pos + 2 >= n):
                     return out, start, None
                 return out, start, exc
             if end == n and not final:
@@ -94,4 +99,5 @@ def iterload(fp, *, dialect="xend"):
     """Yield every top-level expression of a file, read a part at a time
     (see the twin's docstring)."""
     _dialect(dialect)
+    from . import _pystream
     return _pystream.stream(_read_prefix, fp, dialect)

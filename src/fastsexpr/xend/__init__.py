@@ -14,7 +14,9 @@ counts, as for a path), the devices in one walk over the root.
 """
 from __future__ import annotations
 
-from typing import Mapping, Optional
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Mapping, Optional
 
 from ..model.domain import Domain, require_identity
 from ..syntax import SexprWriter, member_values, loads

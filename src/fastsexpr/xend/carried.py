@@ -17,9 +17,12 @@ xend's own (XendConfig.py, xm/create.py of Xen 3.x and 4.x).
 """
 from __future__ import annotations
 
-from typing import Dict, Iterator, List, NamedTuple, Optional, Sequence, Tuple, Type, Union
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Dict, Iterator, List, Optional, Sequence, Tuple, Type
 
 from ..errors import ConversionError, FastSexprWarning
+from ..model.record import NamedTuple
 from ..syntax import dumps, find_key, member_values
 
 __all__ = ["CARRIED", "RUNTIME", "Dropped", "TOP_KEYS", "IMAGE_KEYS", "DEVICE_KINDS",
@@ -44,7 +47,7 @@ def dropped(what: str, *unset: str) -> Dropped:
     return Dropped(what, frozenset(unset + ("",)))
 
 
-Fate = Union[str, Dropped]
+Fate = str | Dropped
 
 # The top-level keys of a (domain ...) record.  Keys not listed (no xend
 # release wrote them) say nothing.

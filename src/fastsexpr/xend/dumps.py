@@ -3,7 +3,9 @@
 (:mod:`.streaming`)."""
 from __future__ import annotations
 
-from typing import BinaryIO, Iterator, Union
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import BinaryIO, Iterator, Union
 
 from ..model.domain import Domain
 from ..versions import check_version

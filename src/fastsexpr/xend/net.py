@@ -4,7 +4,9 @@ SEXPR2XML.md 1.9 and XML2SEXPR.md section 8.
 """
 from __future__ import annotations
 
-from typing import Mapping, Optional
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Mapping, Optional
 
 from ..errors import ConversionError, DomainXMLError
 from ..model.domain import Domain, Interface
@@ -103,6 +105,7 @@ def check_networks(networks: object) -> Optional[Mapping[str, str]]:
     naming ``networks``."""
     if networks is None:
         return None
+    from collections.abc import Mapping   # here: most runs give no networks
     if not isinstance(networks, Mapping) or not all(
             isinstance(k, str) and isinstance(v, str) and v for k, v in networks.items()):
         raise ConversionError("networks must map network names to bridge names "

@@ -21,7 +21,10 @@ import itertools
 import re
 import warnings
 from bisect import bisect_left
-from typing import Callable, Iterator, List, Optional, Tuple, Union
+from collections.abc import Callable
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Iterator, List, Optional, Tuple, Union
 
 from ..errors import ConversionError, FastSexprError, FastSexprWarning, SexprSyntaxError
 from ..model.domain import Domain
@@ -32,9 +35,9 @@ from .carried import say_or_refuse
 
 __all__ = ["text_domains", "domains_of", "emit_warning"]
 
-Data = Union[str, bytes, bytearray, memoryview]
-OnError = Optional[Callable[[FastSexprError], object]]
-OnWarning = Optional[Callable[[FastSexprWarning], object]]
+Data = str | bytes | bytearray | memoryview
+OnError = Callable[[FastSexprError], object] | None
+OnWarning = Callable[[FastSexprWarning], object] | None
 
 # Where xend starts a record: '(domain' at the start of a line, then its
 # first list or the end of the line.

@@ -13,7 +13,9 @@ such a record the rest of the file is read into its window.
 from __future__ import annotations
 
 import re
-from typing import BinaryIO, Iterator, Tuple
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import BinaryIO, Iterator, Tuple
 
 from ..errors import SexprSyntaxError, invalid_utf8
 from .records import _scan, _Scan, domains_of, no_record
