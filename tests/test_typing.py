@@ -56,3 +56,23 @@ def test_wrong_use_is_caught(tmp_path):
                           'm: int = fastsexpr.sexpr_to_xml("(domain)")\n')
     assert proc.returncode == 1
     assert proc.stdout.count("error: Incompatible types in assignment") == 2, proc.stdout
+
+
+# Stub-only names (the tree type, the dialect literal) that exist for type
+# checkers alone: these two never resolved at run time.
+_STUB_TYPED = {"load", "dump"}
+
+
+def test_public_functions_annotations_resolve_at_run_time():
+    # Tools that read signatures at run time (CLI builders, validators,
+    # documentation generators) call typing.get_type_hints on them.
+    import typing
+
+    import fastsexpr
+
+    for name in sorted(set(fastsexpr.__all__) - _STUB_TYPED):
+        obj = getattr(fastsexpr, name)
+        if callable(obj) and not isinstance(obj, type):
+            typing.get_type_hints(obj)
+    hints = typing.get_type_hints(fastsexpr.read_sexpr)
+    assert hints["dropped"] == list | None and hints["xend_config_version"] is int

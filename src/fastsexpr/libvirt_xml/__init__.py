@@ -57,7 +57,7 @@ _DEVICE_READERS: Dict[str, Callable[[Domain, object, bool], bool]] = {
 }
 
 
-def read_xml(xml: Union[str, bytes], *, host_arch: str = DEFAULT_HOST_ARCH) -> Domain:
+def read_xml(xml: str | bytes, *, host_arch: str = DEFAULT_HOST_ARCH) -> Domain:
     """Read libvirt domain XML into a :class:`~fastsexpr.Domain`, as libvirt
     1.2.10 parsed an inactive Xen domain.
 

@@ -14,9 +14,7 @@ counts, as for a path), the devices in one walk over the root.
 """
 from __future__ import annotations
 
-TYPE_CHECKING = False
-if TYPE_CHECKING:
-    from typing import Mapping, Optional
+from collections.abc import Mapping
 
 from ..model.domain import Domain, require_identity
 from ..syntax import SexprWriter, member_values, loads
@@ -43,8 +41,8 @@ __all__ = ["read_sexpr", "write_sexpr"]
 
 
 def read_sexpr(tree_or_text, xend_config_version: int = 4, *,
-               tty: Optional[str] = None, vncport: int = -1,
-               dropped: Optional[list] = None) -> Domain:
+               tty: str | None = None, vncport: int = -1,
+               dropped: list | None = None) -> Domain:
     """Read a xend domain SEXPR as libvirt 1.2.10 did.
 
     ``tree_or_text`` is a tree from :func:`fastsexpr.loads` or SEXPR text
@@ -112,7 +110,7 @@ def read_sexpr(tree_or_text, xend_config_version: int = 4, *,
 
 
 def write_sexpr(domain: Domain, xend_config_version: int = 4, *,
-                networks: Optional[Mapping[str, str]] = None) -> str:
+                networks: Mapping[str, str] | None = None) -> str:
     """Format ``domain`` as the ``(vm ...)`` request libvirt 1.2.10 sent to
     xend, for ``xend_config_version`` 1 (xend 3.0.2) to 4 (3.1.0 and newer).
     ``networks`` maps a libvirt network name to its bridge (what libvirt's

@@ -3,9 +3,15 @@
 (:mod:`.streaming`)."""
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import BinaryIO, Iterator, Union
+    from typing import BinaryIO
+else:
+    # What typing.get_type_hints gives for the annotation at run time (every
+    # binary file object is one), without importing typing.
+    from io import IOBase as BinaryIO
 
 from ..model.domain import Domain
 from ..versions import check_version
@@ -15,7 +21,7 @@ from .streaming import stream_domains
 __all__ = ["iter_domains"]
 
 
-def iter_domains(data: Union[Data, BinaryIO], *, xend_config_version: int = 4,
+def iter_domains(data: Data | BinaryIO, *, xend_config_version: int = 4,
                  strict: bool = False, on_error: OnError = None,
                  on_warning: OnWarning = None) -> Iterator[Domain]:
     """Yield a :class:`~fastsexpr.Domain` for each xend domain record of
