@@ -26,7 +26,7 @@ pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"),
 DRIVER = """
 import os, sys
 LOG, OUT = LOGPATH, OUTPATH
-from fastsexpr.cli import files, worker
+from fastsexpr.cli import batch, files
 real_syncfs, real_link = files.syncfs, files.link_new
 def note(line):
     with open(LOG, "a") as f:
@@ -41,7 +41,7 @@ def link_new(tmp, final):
     note("link " + os.path.basename(tmp))
     return real_link(tmp, final)
 files.syncfs = syncfs
-files.link_new = worker.link_new = link_new
+files.link_new = batch.link_new = link_new
 EXTRA
 from fastsexpr.cli import main
 sys.exit(main())
