@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import os
+import sys
 
 import pytest
 from cli_helpers import UUIDS, no_temp_files, pv, run
@@ -111,10 +112,22 @@ def _no_hard_links(src, dst):
     raise OSError(errno.EPERM, "Operation not permitted")
 
 
-@pytest.mark.parametrize("how", ["hard link", "renameat2", "check and rename"])
+def _link_not_wanted(src, dst):
+    raise AssertionError("a hard link where renameat2 serves")
+
+
+@pytest.mark.parametrize("how", ["hard link", "renameat2 first", "renameat2",
+                                 "check and rename"])
 def test_an_install_never_replaces_a_file_and_keeps_the_temporary_one(tmp_path, monkeypatch,
                                                                       how):
-    if how != "hard link":
+    if how == "hard link":
+        # A run writing one file has not loaded ctypes, and need not.
+        monkeypatch.delitem(sys.modules, "ctypes", raising=False)
+    elif how == "renameat2 first":
+        # A run of many outputs has ctypes (for syncfs): one system call.
+        import ctypes  # noqa: F401
+        monkeypatch.setattr(os, "link", _link_not_wanted)
+    else:
         # A filesystem without hard links: a rename that does not replace.
         monkeypatch.setattr(os, "link", _no_hard_links)
     if how == "check and rename":
