@@ -30,6 +30,20 @@ def run(*args, stdin: bytes | None = None, cwd=None, driver: str | None = None):
     return proc
 
 
+# Patched into a driver: the fifth domain written raises KeyboardInterrupt,
+# a Ctrl-C in the middle of a run that nothing else can time.
+CTRL_C_AT_THE_FIFTH = """
+import fastsexpr.libvirt_xml as lx
+real_write, calls = lx.write_xml, []
+def write_xml(domain):
+    calls.append(1)
+    if len(calls) == 5:
+        raise KeyboardInterrupt
+    return real_write(domain)
+lx.write_xml = write_xml
+"""
+
+
 def pv(name: str, uuid: str, domid: int = 1, mem: int = 256) -> str:
     return (f"(domain (domid {domid})(name '{name}')(uuid '{uuid}')(memory {mem})(maxmem {mem})"
             "(vcpus 1)(on_poweroff destroy)(on_reboot restart)(on_crash restart)"

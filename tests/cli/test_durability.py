@@ -17,7 +17,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from cli_helpers import UUIDS, no_temp_files, pv, run
+from cli_helpers import CTRL_C_AT_THE_FIFTH, UUIDS, no_temp_files, pv, run
 
 import fastsexpr
 
@@ -164,18 +164,6 @@ def test_one_output_file_is_fsynced_with_its_directory(tmp_path, domains):
         assert sorted(p.name for p in (out / "in").iterdir()) == ["d0.xml", "d1.xml", "d2.xml"]
         assert [line[0] for line in lines] == ["sync"] + ["link"] * 3 + ["sync"]
     assert no_temp_files(out.parent)
-
-
-CTRL_C_AT_THE_FIFTH = """
-import fastsexpr.libvirt_xml as lx
-real_write, calls = lx.write_xml, []
-def write_xml(domain):
-    calls.append(1)
-    if len(calls) == 5:
-        raise KeyboardInterrupt
-    return real_write(domain)
-lx.write_xml = write_xml
-"""
 
 
 def test_an_interrupted_run_makes_what_it_wrote_durable(tmp_path):

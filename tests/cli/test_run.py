@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 
 import pytest
-from cli_helpers import UUIDS, XML, domain_name, no_temp_files, pv, run
+from cli_helpers import CTRL_C_AT_THE_FIFTH, UUIDS, XML, domain_name, no_temp_files, pv, run
 
 import fastsexpr
 from fastsexpr.cli.pool import chunk_bounds
@@ -87,20 +87,7 @@ def test_fail_fast_stops_at_the_first_failure(tmp_path):
     assert list(out.iterdir()) == []
 
 
-DRIVER_CTRL_C = """
-import sys
-import fastsexpr.libvirt_xml as lx
-real = lx.write_xml
-calls = []
-def write_xml(domain):
-    calls.append(1)
-    if len(calls) == 5:
-        raise KeyboardInterrupt
-    return real(domain)
-lx.write_xml = write_xml
-from fastsexpr.cli import main
-sys.exit(main())
-"""
+DRIVER_CTRL_C = "import sys\n" + CTRL_C_AT_THE_FIFTH + "from fastsexpr.cli import main\nsys.exit(main())\n"
 
 
 def test_ctrl_c_mid_run_leaves_only_complete_files(tmp_path):
