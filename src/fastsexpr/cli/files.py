@@ -19,7 +19,7 @@ import stat
 import sys
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Callable, Dict, Iterable, List, Optional, Tuple
+    from typing import Callable, Collection, Dict, Iterable, Optional, Tuple
 
 from ..errors import ConversionError, FastSexprError
 
@@ -391,7 +391,7 @@ class Durability:
         """Make durable the data of ``files``, written unsynced. OSError
         when it cannot."""
         if self.batched:
-            files = sorted(set(files))
+            files = set(files)
             self._write_out(files, {os.path.dirname(f) or os.curdir for f in files})
 
     def sync(self, dirs: Iterable[str]) -> None:
@@ -403,7 +403,7 @@ class Durability:
         else:
             fsync_dirs(dirs)
 
-    def _write_out(self, paths: List[str], dirs: Iterable[str]) -> None:
+    def _write_out(self, paths: Collection[str], dirs: Iterable[str]) -> None:
         """Write out ``paths`` (files or directories), which are in ``dirs``:
         one fsync for one path, else one syncfs per filesystem (an fsync
         each where libc has no syncfs)."""
@@ -418,7 +418,8 @@ class Durability:
             except OSError as exc:
                 if exc.errno not in _FSYNC_REFUSED or not has_syncfs():
                     raise
-                self._syncfs(dirs)
+                self._syncfs(dirs)      # everything in dirs, the other paths too
+                return
 
     def _syncfs(self, dirs: Iterable[str]) -> None:
         fds = set()
