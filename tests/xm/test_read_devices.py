@@ -196,6 +196,18 @@ def test_pci_addresses_as_libvirt_wrote_them_read_as_any_other(item):
     assert fast.last_nonfatal == careful.last_nonfatal
 
 
+@pytest.mark.parametrize("text,expected", [
+    ("0c", 12), ("0001", 1), ("7fffffff", 2**31 - 1), ("80000000", None),
+    ("-80000000", -2**31), (" \t+1f", 31), ("0x1f", 31), ("0X1F", 31),
+    ("0x", None), ("1_f", None), ("", None), ("1f ", None), ("\uff11", None),
+])
+def test_pci_address_parts_read_as_strtol_in_base_16_within_an_int(text, expected):
+    # virStrToLong_i(text, &end, 16): C white space, a sign, an optional 0x
+    # before hex digits, nothing after, within a C int.
+    from fastsexpr.model.scalars import parse_hex_int
+    assert parse_hex_int(text) == expected
+
+
 def test_pci_part_too_big_is_nonfatal():
     error = refused(HVM + 'pci = [ "00001:00:00.0" ]\nsoundhw = ""\n')
     assert "internal error: Domain 00001:00:00.0 too big for destination" in error.reason

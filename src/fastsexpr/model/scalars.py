@@ -337,6 +337,7 @@ def format_cpuset(cpus) -> str:
 
 __all__ += ["parse_ulong", "parse_hex_int", "c_int"]
 
+_HEX_DIGITS = frozenset("0123456789abcdefABCDEF")
 _HEX_INT = f"{_C_SPACES}([+-]?)(?:0[xX](?=[0-9a-fA-F]))?([0-9a-fA-F]+)"
 
 
@@ -354,12 +355,17 @@ def parse_hex_int(text: str) -> Optional[int]:
     """virStrToLong_i in base 16: C strtol over the whole string within a C
     int; leading C white space, one sign, an optional ``0x`` when hex digits
     follow it, hex digits, nothing after."""
-    m = re.fullmatch(_HEX_INT, text)
-    if m is None:
-        return None
-    value = int(m.group(2), 16)
-    if m.group(1) == "-":
-        value = -value
+    if text and _HEX_DIGITS.issuperset(text):
+        # Plain hex digits, a PCI address's usual parts, which the pattern
+        # accepts too: no pattern to look up on the xm reader's path.
+        value = int(text, 16)
+    else:
+        m = re.fullmatch(_HEX_INT, text)
+        if m is None:
+            return None
+        value = int(m.group(2), 16)
+        if m.group(1) == "-":
+            value = -value
     return value if -(1 << 31) <= value < (1 << 31) else None
 
 
