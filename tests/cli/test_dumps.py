@@ -4,7 +4,14 @@ reader said on stderr and in the report, ``--strict`` to refuse them."""
 from __future__ import annotations
 
 import json
+import os
+import select
+import subprocess
+import sys
+import time
+from pathlib import Path
 
+import pytest
 from cli_helpers import XML, no_temp_files, run
 from conftest import xm_list_record as record
 
@@ -12,6 +19,20 @@ import fastsexpr
 
 
 LINES = 15
+
+# Each domain takes 10 ms to write, so that a run is still going when the
+# first results are back.
+DRIVER_SLOW = """
+import sys, time
+import fastsexpr.libvirt_xml as lx
+real = lx.write_xml
+def write_xml(domain, **kw):
+    time.sleep(0.01)
+    return real(domain, **kw)
+lx.write_xml = write_xml
+from fastsexpr.cli import main
+sys.exit(main())
+"""
 
 
 def cut(text: str, closers: int = 1) -> str:
@@ -183,4 +204,110 @@ def test_outputs_of_a_dump_that_cannot_be_written_are_reported_in_their_place(tm
         [(k, n, not n.startswith("full")) for k, n in enumerate(names, 1)]
     assert all("No space left on device" in r["message"] for r in rows if not r["ok"])
     assert outputs(out / "dump") == sorted(f"{n}.xml" for n in names if n.startswith("d"))
+    assert no_temp_files(tmp_path)
+
+
+# ------------------------------------------ long dumps installed as they go
+
+# The domain named 'last' is converted only once FLAG exists: until then the
+# dump is not finished, whatever the speed of the machine.
+DRIVER_LAST_WAITS = """
+import os, sys, time
+import fastsexpr.libvirt_xml as lx
+real = lx.write_xml
+def write_xml(domain, **kw):
+    if domain.name == "last":
+        while not os.path.exists(FLAG):
+            time.sleep(0.01)
+    return real(domain, **kw)
+lx.write_xml = write_xml
+from fastsexpr.cli import main
+sys.exit(main())
+"""
+
+
+def visible(directory):
+    """The outputs under their final names (temporary files start with '.')."""
+    return [n for n in outputs(directory) if not n.startswith(".")]
+
+
+def reported_so_far(proc, got: bytearray, deadline: float) -> list:
+    """The report lines (--report -) the command has given so far, waiting
+    for at least one of a dump's domains without blocking past ``deadline``."""
+    while True:
+        rows = [json.loads(line) for line in bytes(got).splitlines(True) if line.endswith(b"\n")]
+        if any(r["domain_index"] for r in rows):
+            return rows
+        assert proc.poll() is None, proc.stderr.read().decode()
+        assert time.monotonic() < deadline, "nothing reported while the dump is converted"
+        if select.select([proc.stdout], [], [], 0.05)[0]:
+            got += os.read(proc.stdout.fileno(), 1 << 16)
+
+
+@pytest.mark.parametrize("others", [False, True], ids=["alone", "among-other-inputs"])
+def test_a_long_dump_installs_and_reports_its_first_domains_before_it_is_finished(
+        tmp_path, others):
+    names = [f"d{k:03d}" for k in range(1, 800)] + ["last"]
+    names[9] = "d003"      # a name twice: the second is named after its uuid, as before
+    texts = [padded(n, k % 19 + 1) for k, n in enumerate(names, 1)]
+    src = tmp_path / "in"
+    src.mkdir()
+    dump = src / "dump.sxp"
+    dump.write_text("".join(texts))
+    assert dump.stat().st_size > 1 << 20
+    inputs = [dump]
+    if others:
+        (src / "a.sxp").write_text(record("a", 1))
+        (src / "z.sxp").write_text(record("z", 2))
+        inputs = [src / "a.sxp", dump, src / "z.sxp"]
+    flag, out = tmp_path / "go", tmp_path / "out"
+    driver = DRIVER_LAST_WAITS.replace("FLAG", repr(str(flag)))
+    proc = subprocess.Popen([sys.executable, "-c", driver, "convert", *map(str, inputs),
+                             "-o", str(out), "-j", "2", "--report", "-"],
+                            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE)
+    got = bytearray()
+    try:
+        # The last domain is not converted yet: the first ones are reported
+        # (a reader of the pipe sees them, the command no longer holds
+        # them), whole under their final names, in their order.
+        rows = reported_so_far(proc, got, time.monotonic() + 60)
+        early = [r for r in rows if r["path"] == str(dump)]
+        assert proc.poll() is None
+        assert [r["domain_index"] for r in early] == list(range(1, len(early) + 1))
+        assert len(early) < len(names)
+        for r, text in zip(early, texts):
+            assert r["ok"] and Path(r["output"]).read_text() == fastsexpr.sexpr_to_xml(text)
+        if others:
+            assert rows[0]["path"] == str(src / "a.sxp")
+            assert (out / "a.xml").read_text() == fastsexpr.sexpr_to_xml(record("a", 1))
+    finally:
+        flag.touch()
+    rest, err = proc.communicate(timeout=120)
+    assert proc.returncode == 0, err.decode()
+    made = visible(out / "dump")
+    assert len(made) == len(names) and "last.xml" in made
+    assert (out / "dump" / "last.xml").read_text() == fastsexpr.sexpr_to_xml(texts[-1])
+    rows = [json.loads(line) for line in (bytes(got) + rest).splitlines()]
+    dump_rows = [r for r in rows if r["path"] == str(dump)]
+    assert [r["domain_index"] for r in dump_rows] == list(range(1, len(names) + 1))
+    assert dump_rows[2]["output"] == str(out / "dump" / "d003.xml")
+    assert dump_rows[9]["output"] != dump_rows[2]["output"] and "d003" in dump_rows[9]["output"]
+    if others:
+        assert [r["path"] for r in rows] == \
+            [str(src / "a.sxp")] + [str(dump)] * len(names) + [str(src / "z.sxp")]
+    assert no_temp_files(tmp_path)
+
+
+def test_fail_fast_stops_a_long_dump_at_its_first_failed_domain(tmp_path):
+    texts = [padded(f"d{k:03d}", k % 19 + 1) for k in range(1, 401)]
+    texts[2] = texts[2].replace("(memory 256)", "(memory 2\x0056)")
+    dump = tmp_path / "dump.sxp"
+    dump.write_text("".join(texts))
+    out = tmp_path / "out"
+    proc = run("convert", dump, "-o", out, "-j", "2", "--fail-fast", driver=DRIVER_SLOW)
+    assert proc.returncode == 1, proc.err
+    assert "domain #3: SexprSyntaxError" in proc.err
+    made = visible(out / "dump")
+    assert "d001.xml" in made and len(made) < len(texts) - 1
     assert no_temp_files(tmp_path)

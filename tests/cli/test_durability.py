@@ -27,7 +27,7 @@ pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"),
 DRIVER = """
 import os, sys
 LOG, OUT = LOGPATH, OUTPATH
-from fastsexpr.cli import files, worker
+from fastsexpr.cli import batch, files
 real_syncfs, real_fsync_path, real_link = files.syncfs, files.fsync_path, files.link_new
 def note(line):
     with open(LOG, "a") as f:
@@ -48,7 +48,7 @@ def link_new(tmp, final):
     return real_link(tmp, final)
 files.syncfs = syncfs
 files.fsync_path = fsync_path
-files.link_new = worker.link_new = link_new
+files.link_new = batch.link_new = link_new
 EXTRA
 from fastsexpr.cli import main
 sys.exit(main())

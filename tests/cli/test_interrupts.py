@@ -152,6 +152,44 @@ def test_signal_mid_run_reports_every_output_and_skip_existing_completes(tmp_pat
     assert sum(1 for r in rows if r.get("skipped")) == len(written)
 
 
+def domains_count(err: str) -> int:
+    """The domains the summary says were written (a dump's, when it is cut short)."""
+    summary = [line for line in err.splitlines() if "converted" in line][-1]
+    return int(summary.split("(")[1].split()[0]) if "domains)" in summary \
+        else converted_count(err)
+
+
+@pytest.mark.parametrize("signum, status", [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
+def test_signal_during_a_long_dump_keeps_and_reports_the_domains_done(tmp_path, signum, status):
+    # One input longer than a read (1 MiB): stopped between two domains, not
+    # at its end, and every domain it wrote is in the summary and the report.
+    long_args = "(args 'console=hvc0 " + "x" * 4000 + "')"
+    dump = tmp_path / "dump.sxp"
+    dump.write_text("".join(pv(f"g{i:04d}", UUIDS[i % 19], domid=i + 1).replace(
+        "(kernel /boot/vmlinuz)", "(kernel /boot/vmlinuz)" + long_args) for i in range(600)))
+    assert dump.stat().st_size > 1 << 20
+    out, report = tmp_path / "out", tmp_path / "r.jsonl"
+    proc = start("convert", dump, "-o", out, "-j", "2", "--report", report, driver=SLOW)
+    wait_for_outputs(out, 40, proc)
+    proc.send_signal(signum)
+    finish(proc)
+    assert proc.returncode == status, proc.err
+    assert "interrupted" in proc.err
+    written = outputs(out)
+    rows = [json.loads(line) for line in report.read_text().splitlines()]
+    assert {r["output"] for r in rows if r["ok"]} == written
+    assert [r["domain_index"] for r in rows] == list(range(1, len(rows) + 1))
+    assert domains_count(proc.err) == len(written)
+    assert 40 <= len(written) < 600
+    assert no_temp_files(out)
+    # The rerun writes the rest, under the names the first run would have given.
+    again = start("convert", dump, "-o", out, "-j", "2", "--skip-existing")
+    finish(again, 120)
+    assert again.returncode == 0, again.err
+    assert len(outputs(out)) == 600
+    assert (out / "dump" / "g0599.xml").read_bytes().rstrip().endswith(b"</domain>")
+
+
 def test_workers_die_with_a_killed_parent_and_leave_no_temp_file(tmp_path):
     src = make_tree(tmp_path / "in", 600)
     out = tmp_path / "out"

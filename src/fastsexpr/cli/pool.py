@@ -25,8 +25,10 @@ from .files import sweep
 
 # ctypes and multiprocessing are imported where a pool starts: a run of one
 # input (or -j 1) converts in this process and never needs them.
+from ..xend.streaming import CHUNK
+from .batch import Batch, Outcome
 from .plan import Task
-from .worker import Batch, Settings, WorkerDied, convert_task, failure
+from .worker import Settings, WorkerDied, convert_parts, failure
 
 # How long a worker may take to finish the input in hand once asked to stop,
 # and to exit at the end, before it is killed.
@@ -35,9 +37,6 @@ EXIT_GRACE = 5.0
 _POLL = 0.5
 _PR_SET_PDEATHSIG = 1
 _SIGNALS = (signal.SIGINT, signal.SIGTERM)
-
-# (index of the task in the run's list, its results)
-Outcome = tuple[int, list[dict] | None]
 
 
 def chunk_bounds(n: int, jobs: int) -> Iterator[Tuple[int, int]]:
@@ -57,23 +56,23 @@ def chunk_bounds(n: int, jobs: int) -> Iterator[Tuple[int, int]]:
 def in_process(settings: Settings, durability, tasks: Sequence[Task], stop
                ) -> Iterator[Outcome]:
     """The tasks converted here, one after the other, until ``stop()``;
-    their outputs made durable and installed a batch at a time."""
+    their outputs made durable and installed a batch (or a part of a dump)
+    at a time."""
     batch = Batch(settings, durability)
-    first = 0
     try:
         for i, task in enumerate(tasks):
             if stop():
                 break
-            batch.add(convert_task(settings, task))
-            if batch.due():
-                yield from enumerate(batch.finish(), first)
-                first = i + 1
+            for results, last in convert_parts(settings, task, stop):
+                batch.add(i, results, last)
+                if not last or batch.due():
+                    yield from batch.finish()
     except KeyboardInterrupt:
         # Stopping at once (a second Ctrl-C): what was converted before the
         # input in hand is still installed, and reported.
-        yield from enumerate(batch.finish(), first)
+        yield from batch.finish()
         raise
-    yield from enumerate(batch.finish(), first)
+    yield from batch.finish()
 
 
 # ------------------------------------------------------------ the worker
@@ -106,23 +105,33 @@ def _work(settings: Settings, durability, tasks: Sequence[Task], conn, stop, par
     _die_with(parent)
     signal.pthread_sigmask(signal.SIG_UNBLOCK, _SIGNALS)
     used_dirs: set = set()       # where this worker may have left temporary files
+
+    def stopping() -> bool:
+        return stop.value or os.getppid() != parent
+
     try:
         while os.getppid() == parent:
             message = conn.recv()
             if message is None:
                 return
             start, stop_at = message
-            done: list = []
+            done: List[Outcome] = []
             batch = Batch(settings, durability)
-            for task in tasks[start:stop_at]:
-                if stop.value or os.getppid() != parent:
+            for i in range(start, stop_at):
+                if stopping():
                     break
-                used_dirs.update(_output_dirs(task))
-                batch.add(convert_task(settings, task))
-                if batch.due():
-                    done += batch.finish()
-            done += batch.finish()
-            conn.send((start, done))
+                used_dirs.update(_output_dirs(tasks[i]))
+                for results, last in convert_parts(settings, tasks[i], stopping):
+                    batch.add(i, results, last)
+                    if not last:
+                        # A part of a long input: the parent installs it
+                        # while the next one is converted.
+                        conn.send((start, done + batch.finish(), False))
+                        done = []
+                    elif batch.due():
+                        done += batch.finish()
+            # The chunk's end: this worker is idle again.
+            conn.send((start, done + batch.finish(), True))
     except (EOFError, OSError):
         return   # the parent is gone
     finally:
@@ -186,12 +195,18 @@ class WorkerPool:
         self._stop.value = True
 
     def outcomes(self, jobs: int) -> Iterator[Outcome]:
-        """Each task's results in input order; after :meth:`stop`, those of
-        the tasks that were done."""
+        """Each task's results in input order (a long one's in parts, as its
+        worker sends them); after :meth:`stop`, those of the tasks that were
+        done, or begun."""
         chunks = list(chunk_bounds(len(self.tasks), jobs))
+        ends = dict(chunks)
         sent = 0
         busy: Dict[object, int] = {}                 # pipe -> its chunk's start
-        done: Dict[int, List[Optional[List[dict]]]] = {}
+        # chunk start -> its outcomes not yet given, and the first of its
+        # tasks not finished (where what its worker did not do starts)
+        held: Dict[int, List[Outcome]] = {}
+        resume: Dict[int, int] = {}
+        ended: set = set()                           # the chunks done with
         idle = list(self._workers)
         order = [start for start, _ in chunks]
         emitted = 0
@@ -199,29 +214,40 @@ class WorkerPool:
             while idle and sent < len(chunks) and not self.stopping:
                 conn = idle.pop()
                 conn.send(chunks[sent])
-                busy[conn] = chunks[sent][0]
+                busy[conn] = resume[chunks[sent][0]] = chunks[sent][0]
                 sent += 1
             if not self._workers and sent < len(chunks) and not self.stopping:
                 # Every worker died: the inputs left are reported, not dropped.
                 for start, stop_at in chunks[sent:]:
-                    done[start] = self._failed(start, stop_at, "no worker process is left")
+                    held[start] = self._failed(start, stop_at, "no worker process is left")
+                    ended.add(start)
                 sent = len(chunks)
-            while emitted < sent and order[emitted] in done:
-                start = order[emitted]
-                for k, results in enumerate(done.pop(start)):
-                    yield start + k, results
+            # The chunk at the head of input order is given as it comes; the
+            # later ones wait for it.
+            while emitted < sent:
+                yield from held.pop(order[emitted], ())
+                if order[emitted] not in ended:
+                    break
                 emitted += 1
             if not busy:
                 return
             for conn in self._ready(busy):
-                start = busy.pop(conn)
+                start = busy[conn]
                 try:
-                    _, results = conn.recv()
+                    _, got, over = conn.recv()
                 except (EOFError, OSError):
-                    results = self._lost(conn, start, chunks)
+                    got, over = self._lost(conn, resume[start], ends[start]), True
+                    busy.pop(conn)
                 else:
-                    idle.append(conn)
-                done[start] = results
+                    if over:
+                        busy.pop(conn)
+                        idle.append(conn)
+                if got:
+                    index, _, last = got[-1]
+                    resume[start] = index + 1 if last else index
+                    held.setdefault(start, []).extend(got)
+                if over:
+                    ended.add(start)
 
     def _ready(self, busy: Dict[object, int]) -> List[object]:
         while True:
@@ -236,21 +262,23 @@ class WorkerPool:
                     self._kill(conn)
                 return list(busy)
 
-    def _lost(self, conn, start: int, chunks) -> List[Optional[List[dict]]]:
-        """The results of a chunk whose worker ended without sending them."""
+    def _lost(self, conn, start: int, stop_at: int) -> List[Outcome]:
+        """The outcomes of the tasks from ``start`` (the first one its worker
+        had not finished) to the chunk's end when that worker ended without
+        sending them."""
         proc = self._workers.pop(conn)
         self._kill_process(proc)
         conn.close()
         if self.stopping:
             return []        # not done: the run was stopping anyway
-        return self._failed(start, dict(chunks)[start],
+        return self._failed(start, stop_at,
                             f"the worker process converting it ended (exit status "
                             f"{proc.exitcode}) before saying what it did; an output may have "
                             "been written")
 
-    def _failed(self, start: int, stop_at: int, why: str) -> List[Optional[List[dict]]]:
+    def _failed(self, start: int, stop_at: int, why: str) -> List[Outcome]:
         exc = WorkerDied(why)
-        return [[failure(t.path, exc)] for t in self.tasks[start:stop_at]]
+        return [(i, [failure(self.tasks[i].path, exc)], True) for i in range(start, stop_at)]
 
     def _kill(self, conn) -> None:
         proc = self._workers.get(conn)
@@ -288,6 +316,15 @@ class WorkerPool:
             proc.join(EXIT_GRACE)
             conn.close()
         self._workers.clear()
+
+
+def _long(tasks: Sequence[Task]) -> bool:
+    """Whether the one input is a file too long to be read at once: a dump
+    converted in a worker while this process installs its outputs."""
+    try:
+        return bool(tasks) and tasks[0].data is None and os.stat(tasks[0].path).st_size >= CHUNK
+    except OSError:
+        return False
 
 
 class Stopper:
@@ -338,7 +375,7 @@ class Stopper:
         """Each task's results, in input order, until asked to stop; then
         those of every task that was done. ``durability`` (a
         files.Durability) makes the outputs durable before they are installed."""
-        if jobs <= 1 or len(tasks) <= 1:
+        if jobs <= 1 or (len(tasks) <= 1 and not _long(tasks)):
             yield from in_process(settings, durability, tasks, self.asked)
             return
         pool = WorkerPool(settings, durability, tasks, min(jobs, len(tasks)))

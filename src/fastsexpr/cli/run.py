@@ -19,7 +19,8 @@ from .files import (Durability, InputFiles, install_tmp, make_dirs_inside, repla
                     unlink_quiet, write_stdout)
 from .plan import (Inputs, Task, UsageError, make_tasks, one_of, path_key, path_under,
                    plan_inputs, safe_name, write_skipped)
-from .pool import Outcome, Stopper
+from .batch import Outcome
+from .pool import Stopper
 from .report import Report, ReportError, check_report
 from .worker import DONE, Settings, failure, install_failed
 
@@ -200,24 +201,37 @@ class _Collector:
 
     def collect(self, tasks: List[Task], outcomes: Iterator[Outcome], fail_fast: bool,
                 stopper: Stopper) -> None:
-        for i, results in outcomes:
+        # The input in hand, whose results may come in parts: whether it
+        # failed (counted at once, for --fail-fast) and whether every output
+        # of it so far was there already.
+        current, failed, skipped = -1, False, True
+        for i, results, last in outcomes:
             if results is DONE:
                 # One domain, converted and installed by the worker.
                 self.domains += 1
                 ok = True
             else:
                 ok = self._take(tasks[i], results)
-            self.progress.update()
-            if ok and results and all(r.get("skipped") for r in results):
-                self.skipped += 1     # every output of it was there already
-            elif ok:
-                self.converted += 1
-            else:
+            if i != current:
+                current, failed, skipped = i, False, True
+            skipped = skipped and ok and bool(results) and all(r.get("skipped") for r in results)
+            if not ok and not failed:
+                failed = True
                 self.failed += 1
                 if fail_fast:
                     # Not a break: what the workers have done meanwhile is
                     # still installed and reported.
                     stopper.request()
+            if not last:
+                # More of this input follows, or it was cut short: then it
+                # counts as not done, unless a domain of it failed.
+                self.split_dump = True
+                continue
+            self.progress.update()
+            if skipped:
+                self.skipped += 1     # every output of it was there already
+            elif not failed:
+                self.converted += 1
 
     def skip(self, skipped: List[Tuple[Task, str]]) -> None:
         """The inputs whose output exists already (--skip-existing)."""

@@ -14,7 +14,7 @@ import os
 import time
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import BinaryIO, Dict, Iterable, Iterator, List, Optional, Tuple
+    from typing import BinaryIO, Callable, Dict, Iterable, Iterator, List, Optional, Tuple
 
 from ..errors import ConversionError, DomainXMLError, FastSexprError, SexprSyntaxError
 from ..model.host import DEFAULT_HOST_ARCH
@@ -22,7 +22,7 @@ from ..model.record import record
 from ..model.scalars import format_uuid
 from ..xend.dumps import iter_domains
 from ..xend.streaming import CHUNK
-from .files import link_new, make_dump_dir, tmp_name, unlink_quiet, write_tmp
+from .files import make_dump_dir, tmp_name, write_tmp
 from .plan import (
     NOT_CONVERTIBLE, OTHER, OUT_EXT, Task, detect_format, empty_input, not_convertible, safe_name,
 )
@@ -235,19 +235,52 @@ def _write_domain(domain, src: str, dst: str, settings: Settings) -> str:
     return text if text.endswith("\n") else text + "\n"
 
 
-def convert_task(settings: Settings, task: Task) -> Optional[List[dict]]:
-    """Convert one input; never raises for bad input or a failed write.
+# A long input's results are handed on in parts, each made durable and
+# installed (by the parent) while the next is converted: a part is due when
+# it has this many domains or is this old, or holds a failure (--fail-fast
+# stops the run there).
+PART_DOMAINS = 256
+PART_SECONDS = 0.1
 
-    The outputs are left as complete temporary files: a :class:`Batch`
+# What _convert gives in place of the next domain when asked to stop.
+_CUT = object()
+
+
+def convert_parts(settings: Settings, task: Task, stopping: Callable[[], bool]
+                  ) -> Iterator[Tuple[List[dict], bool]]:
+    """Convert one input: (results, last) for each part of its results, in
+    order; never raises for bad input or a failed write.
+
+    An input is usually one part, with ``last`` true.  A dump's results come
+    in parts as its domains are converted; when ``stopping()`` says so
+    between two domains, its last part has ``last`` false (the input was
+    cut short).
+
+    The outputs are left as complete temporary files: a Batch (.batch)
     makes them durable, then installs in the worker those whose name was
     reserved when the inputs were planned.  The others (named after their
     domain, or wanted by two inputs) the parent names in input order, which
     keeps name clashes and ``--force`` decisions deterministic however the
     pool schedules the work.
-
-    Gives one result per domain (a Batch gives DONE for the usual input
-    once it has installed it).
     """
+    part: List[dict] = []
+    started = time.monotonic()
+    for res in _results(settings, task, stopping):
+        if res is _CUT:
+            if part:
+                yield part, False
+            return
+        if part and (not part[-1]["ok"] or len(part) >= PART_DOMAINS
+                     or time.monotonic() - started >= PART_SECONDS):
+            yield part, False
+            part, started = [], time.monotonic()
+        part.append(res)
+    yield part, True
+
+
+def _results(settings: Settings, task: Task, stopping: Callable[[], bool]) -> Iterator:
+    """The result of each domain of an input (or its one failure), then
+    _CUT if asked to stop before the input's end."""
     data = task.data
     try:
         if data is None:
@@ -260,20 +293,20 @@ def convert_task(settings: Settings, task: Task) -> Optional[List[dict]]:
                 data = fh.readall() if small else fh.read(CHUNK)
                 if not small and len(data) < CHUNK:
                     data += fh.readall()
-                if len(data) < CHUNK:
-                    return _convert(settings, task, data, None)
-                return _convert(settings, task, data, fh)
-        return _convert(settings, task, data, None)
+                stream = fh if len(data) >= CHUNK else None
+                yield from _convert(settings, task, data, stream, stopping)
+                return
+        yield from _convert(settings, task, data, None, stopping)
     except Exception as exc:
         # Bad input, a failed write or a bug of ours: reported, and the
         # other inputs go on.
-        return [failure(task.path, exc, data)]
+        yield failure(task.path, exc, data)
 
 
-def _convert(settings: Settings, task: Task, data: bytes,
-             stream: Optional[BinaryIO]) -> Optional[List[dict]]:
-    """convert_task once the input is open: ``data`` is the whole input,
-    or with ``stream`` (a long file) its start."""
+def _convert(settings: Settings, task: Task, data: bytes, stream: Optional[BinaryIO],
+             stopping: Callable[[], bool]) -> Iterator:
+    """_results once the input is open: ``data`` is the whole input, or
+    with ``stream`` (a long file) its start."""
     detected = detect_format(data)
     if stream is not None and detected != "sexpr":
         # Only a dump is read a record at a time.
@@ -291,7 +324,6 @@ def _convert(settings: Settings, task: Task, data: bytes,
     if stream is not None and src != "sexpr":
         data, stream = data + stream.readall(), None
     dst = settings.dst or OTHER[src]
-    results = []
     items = iter(_read_domains(data, src, dst, settings, stream))
     # Each domain is written as soon as it is read: whether there are
     # several is known from the first two.
@@ -304,16 +336,19 @@ def _convert(settings: Settings, task: Task, data: bytes,
         count = len(first)
     dump_dir_error: List[Optional[BaseException]] = []  # made at the first domain staged
     for k, (item, warned) in enumerate(itertools.chain(first, items)):
+        if k and stopping():
+            # Between two domains: the ones written are kept and reported.
+            yield _CUT
+            return
         unit = k + 1 if multi else None
         res = _convert_one(settings, task, item, src, dst, data, unit, multi, count,
                            dump_dir_error)
         # The warnings' words go to the report, their lines to stderr.
         res["warnings"] = [str(w) for w in warned]
         res["warning_lines"] = [w.lineno for w in warned]
-        results.append(res)
-        if len(results) % _FREEZE_EVERY == 0:
+        yield res
+        if (k + 1) % _FREEZE_EVERY == 0:
             gc.freeze()
-    return results
 
 
 def _out_file_not_dir(task: Task) -> bool:
@@ -384,87 +419,3 @@ def _stage(settings: Settings, task: Task, res: dict, text: str, multi: bool,
         # Installed here once durable (Batch.finish), not by the parent.
         res["reserved"] = True
     return res
-
-
-def _install_reserved(res: dict) -> dict:
-    """Install a durable output under the name planned for it, when no file
-    has that name yet; an existing one is left to the parent, which knows
-    the inputs (an output never replaces one) and what ``--force`` says."""
-    del res["reserved"]
-    final = res["final"]
-    try:
-        installed = link_new(res["tmp"], final)
-    except OSError as exc:
-        res.pop("tmp")
-        return install_failed(res["path"], exc, final, res["domain_index"], res["domain"])
-    if not installed:
-        return res
-    del res["tmp"], res["dir"], res["final"]
-    res["output"] = final
-    return res
-
-
-# A batch is made durable and installed when it has this many inputs or is
-# this old: a sync per filesystem costs a few milliseconds, and the outputs
-# appear (and an interrupted run reports them) soon after they are written.
-BATCH_INPUTS = 256
-BATCH_SECONDS = 0.1
-
-Results = list[dict] | None
-
-
-class Batch:
-    """The results of inputs converted one after the other, their outputs
-    staged (unsynced when ``settings.sync_each`` is false); :meth:`finish`
-    makes them durable at once, then installs those with a reserved name.
-    Nothing is under its final name before its data is on disk."""
-
-    def __init__(self, settings: Settings, durability):
-        self.settings, self.durability = settings, durability
-        self.items: List[Results] = []
-        self._started = 0.0
-        self._failed = False
-
-    def add(self, results: Results) -> None:
-        if not self.items:
-            self._started = time.monotonic()
-        self.items.append(results)
-        # A failure ends the batch at once: --fail-fast stops the run there.
-        self._failed = results is not None and not all(res["ok"] for res in results)
-
-    def due(self) -> bool:
-        return (self._failed or len(self.items) >= BATCH_INPUTS
-                or time.monotonic() - self._started >= BATCH_SECONDS)
-
-    def finish(self) -> List[Results]:
-        """The results, in order, once synced and installed; the batch is
-        empty again."""
-        items, self.items = self.items, []
-        staged = [res for results in items if results for res in results if "tmp" in res]
-        if not staged:
-            return items
-        try:
-            self.durability.sync_staged([res["tmp"] for res in staged])
-        except OSError as exc:
-            return [results and [_unsynced(res, exc) for res in results] for results in items]
-        return [self._install(results) for results in items]
-
-    def _install(self, results: Results) -> Results:
-        if not results:
-            return results
-        results = [_install_reserved(res) if res.get("reserved") else res for res in results]
-        res = results[0]
-        if not self.settings.detail and len(results) == 1 and res["ok"] \
-                and res["output"] is not None and not res.get("warnings"):
-            return DONE
-        return results
-
-
-def _unsynced(res: dict, exc: OSError) -> dict:
-    """The failure of a staged output whose data could not be made durable."""
-    if "tmp" not in res:
-        return res
-    unlink_quiet(res["tmp"])
-    fail = failure(res["path"], exc, None, res["domain_index"], res["domain"])
-    fail["warnings"], fail["warning_lines"] = res.get("warnings"), res.get("warning_lines")
-    return fail
