@@ -189,21 +189,30 @@ sys.exit(main())
 """
 
 
-def test_outputs_of_a_dump_that_cannot_be_written_are_reported_in_their_place(tmp_path):
+# A short dump is converted in the command's process; a long one alone with
+# -j 2 in a worker, whose texts the command writes.
+@pytest.mark.parametrize("long", [False, True], ids=["short", "long-j2"])
+def test_outputs_of_a_dump_that_cannot_be_written_are_reported_in_their_place(tmp_path, long):
     # A dump's outputs are written as its records are read: a failed one is
-    # reported as its own domain, in order, and the others are written.
-    names = [f"full{k}" if k in (7, 20) else f"d{k}" for k in range(1, 31)]
+    # reported as its own domain, in order, with its warnings, and the
+    # others are written.
+    names = [f"full{k}" if k in (7, 20, 290) else f"d{k}" for k in range(1, 301 if long else 31)]
+    texts = [(padded if long else record)(n, k % 19 + 1) for k, n in enumerate(names, 1)]
+    texts[6] = texts[6].replace("(memory 256)", "(memory 256) (cpu_cap 50)")
     dump = tmp_path / "dump.sxp"
-    dump.write_text("".join(record(n, k % 19 + 1) for k, n in enumerate(names, 1)))
+    dump.write_text("".join(texts))
+    assert (dump.stat().st_size > 1 << 20) == long
     out = tmp_path / "out"
-    proc = run("convert", dump, "-o", out, "--report", tmp_path / "r.jsonl",
+    proc = run("convert", dump, "-o", out, "--report", tmp_path / "r.jsonl", "-j", "2",
                driver=DRIVER_SOME_DISKS_FULL)
     assert proc.returncode == 2, proc.err
     rows = report(tmp_path / "r.jsonl")
     assert [(r["domain_index"], r["domain"], r["ok"]) for r in rows] == \
         [(k, n, not n.startswith("full")) for k, n in enumerate(names, 1)]
     assert all("No space left on device" in r["message"] for r in rows if not r["ok"])
+    assert "cpu_cap" in rows[6]["warnings"][0]
     assert outputs(out / "dump") == sorted(f"{n}.xml" for n in names if n.startswith("d"))
+    assert (out / "dump" / f"{names[-1]}.xml").read_text() == fastsexpr.sexpr_to_xml(texts[-1])
     assert no_temp_files(tmp_path)
 
 

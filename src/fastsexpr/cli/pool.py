@@ -28,7 +28,7 @@ from .files import sweep
 from ..xend.streaming import CHUNK
 from .batch import Batch, Outcome
 from .plan import Task
-from .worker import Settings, WorkerDied, convert_parts, failure
+from .worker import Settings, WorkerDied, convert_parts, failure, with_texts_back, write_staged
 
 # How long a worker may take to finish the input in hand once asked to stop,
 # and to exit at the end, before it is killed.
@@ -70,6 +70,27 @@ def in_process(settings: Settings, durability, tasks: Sequence[Task], stop
     except KeyboardInterrupt:
         # Stopping at once (a second Ctrl-C): what was converted before the
         # input in hand is still installed, and reported.
+        yield from batch.finish()
+        raise
+    yield from batch.finish()
+
+
+def written_here(settings: Settings, durability, outcomes: Iterator[Outcome]
+                 ) -> Iterator[Outcome]:
+    """The outcomes of a worker that sent its outputs' texts back, each
+    text written here to its temporary file, made durable a part at a time,
+    then given on."""
+    batch = Batch(settings, durability)
+    try:
+        for i, results, last in outcomes:
+            if results:
+                results = [write_staged(res, res.pop("text"), settings.sync_each)
+                           if "text" in res else res for res in results]
+            batch.add(i, results, last)
+            if not last or batch.due():
+                yield from batch.finish()
+    except KeyboardInterrupt:
+        # As in_process: what was written is still installed, and reported.
         yield from batch.finish()
         raise
     yield from batch.finish()
@@ -378,12 +399,17 @@ class Stopper:
         if jobs <= 1 or (len(tasks) <= 1 and not _long(tasks)):
             yield from in_process(settings, durability, tasks, self.asked)
             return
-        pool = WorkerPool(settings, durability, tasks, min(jobs, len(tasks)))
+        lone_dump = len(tasks) == 1 and not settings.to_stdout
+        pool = WorkerPool(with_texts_back(settings) if lone_dump else settings, durability,
+                          tasks, min(jobs, len(tasks)))
         self.pool = pool
         try:
             if self.requested:
                 pool.stop()
-            yield from pool.outcomes(jobs)
+            if lone_dump:
+                yield from written_here(settings, durability, pool.outcomes(jobs))
+            else:
+                yield from pool.outcomes(jobs)
         finally:
             self.pool = None
             pool.close()
