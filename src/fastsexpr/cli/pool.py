@@ -6,7 +6,8 @@ interruption comes while its task-handler thread holds the queue lock, and
 it throws away what its workers already did: outputs on disk that no summary
 or report mentions. Here each worker has a pipe of its own (no lock shared
 between processes), is given a chunk only when it is idle, and when asked to
-stop finishes the input in hand and sends back what it did. A worker that
+stop finishes the input (or the domain of a long dump) in hand and sends
+back what it did. A worker that
 does not stop in time is killed; workers also die with the parent (Linux's
 parent-death signal, and a check between inputs elsewhere), removing their
 temporary files as they go.
@@ -399,14 +400,15 @@ class Stopper:
         if jobs <= 1 or (len(tasks) <= 1 and not _long(tasks)):
             yield from in_process(settings, durability, tasks, self.asked)
             return
-        lone_dump = len(tasks) == 1 and not settings.to_stdout
-        pool = WorkerPool(with_texts_back(settings) if lone_dump else settings, durability,
+        # A long input alone: its worker converts, this process writes.
+        writes_here = len(tasks) == 1 and not settings.to_stdout
+        pool = WorkerPool(with_texts_back(settings) if writes_here else settings, durability,
                           tasks, min(jobs, len(tasks)))
         self.pool = pool
         try:
             if self.requested:
                 pool.stop()
-            if lone_dump:
+            if writes_here:
                 yield from written_here(settings, durability, pool.outcomes(jobs))
             else:
                 yield from pool.outcomes(jobs)
