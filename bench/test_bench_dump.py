@@ -70,6 +70,7 @@ def convert(python: str, args, out: Path, engine):
     previous run's 150,000 outputs just before a run made it up to four times
     slower, by how recent the deletion was."""
     assert not out.exists()
+    out.parent.mkdir(parents=True, exist_ok=True)
     env = dict(engine.env)
     if python != sys.executable:
         env.pop("PYTHONPATH", None)     # the other build, as it is installed
@@ -104,11 +105,12 @@ def test_dump_against_a_tree_of_the_same_domains(benchmark, corpus, engine):
     benchmark.group = f"convert: a {DUMP_MB:g} MB dump against a tree of its domains ({engine})"
     runs = {"dump": [], "tree": [], "dump_baseline": []}
     baseline = os.environ.get("FASTSEXPR_BENCH_BASELINE")
+    out = top / engine.name         # the corpus serves every engine
     for r in range(ROUNDS):         # interleaved: noise hits every kind alike
         if baseline:
-            runs["dump_baseline"].append(convert(baseline, [dump], top / f"base{r}", engine))
-        runs["dump"].append(convert(sys.executable, [dump], top / f"dump{r}", engine))
-        runs["tree"].append(convert(sys.executable, ["-r", tree], top / f"tree{r}", engine))
+            runs["dump_baseline"].append(convert(baseline, [dump], out / f"base{r}", engine))
+        runs["dump"].append(convert(sys.executable, [dump], out / f"dump{r}", engine))
+        runs["tree"].append(convert(sys.executable, ["-r", tree], out / f"tree{r}", engine))
     best = {k: (min(s for s, _ in v), max(m for _, m in v)) for k, v in runs.items() if v}
     info = {"domains": n, "dump_bytes": dump.stat().st_size,
             "dump_domains_per_s": n / best["dump"][0], "tree_files_per_s": n / best["tree"][0],
@@ -121,6 +123,6 @@ def test_dump_against_a_tree_of_the_same_domains(benchmark, corpus, engine):
     benchmark.extra_info.update(info)
     print("\n" + ", ".join(f"{k}={v:.3g}" if isinstance(v, float) else f"{k}={v}"
                            for k, v in info.items()))
-    benchmark.pedantic(convert, args=(sys.executable, [dump], top / "last", engine), rounds=1,
+    benchmark.pedantic(convert, args=(sys.executable, [dump], out / "last", engine), rounds=1,
                        iterations=1)
-    assert len(os.listdir(top / "last" / "dump")) == n
+    assert len(os.listdir(out / "last" / "dump")) == n
