@@ -54,20 +54,15 @@ def chunk_bounds(n: int, jobs: int) -> Iterator[Tuple[int, int]]:
         start += size
 
 
-def in_process(settings: Settings, durability, tasks: Sequence[Task], stop
-               ) -> Iterator[Outcome]:
-    """The tasks converted here, one after the other, until ``stop()``;
-    their outputs made durable and installed a batch (or a part of a dump)
-    at a time."""
+def _batched(settings: Settings, durability, outcomes: Iterator[Outcome]) -> Iterator[Outcome]:
+    """``outcomes`` made durable and installed a batch (or a part of a long
+    input) at a time."""
     batch = Batch(settings, durability)
     try:
-        for i, task in enumerate(tasks):
-            if stop():
-                break
-            for results, last in convert_parts(settings, task, stop):
-                batch.add(i, results, last)
-                if not last or batch.due():
-                    yield from batch.finish()
+        for i, results, last in outcomes:
+            batch.add(i, results, last)
+            if not last or batch.due():
+                yield from batch.finish()
     except KeyboardInterrupt:
         # Stopping at once (a second Ctrl-C): what was converted before the
         # input in hand is still installed, and reported.
@@ -76,25 +71,31 @@ def in_process(settings: Settings, durability, tasks: Sequence[Task], stop
     yield from batch.finish()
 
 
+def in_process(settings: Settings, durability, tasks: Sequence[Task], stop
+               ) -> Iterator[Outcome]:
+    """The tasks converted here, one after the other, until ``stop()``."""
+    def converted() -> Iterator[Outcome]:
+        for i, task in enumerate(tasks):
+            if stop():
+                return
+            for results, last in convert_parts(settings, task, stop):
+                yield i, results, last
+
+    return _batched(settings, durability, converted())
+
+
 def written_here(settings: Settings, durability, outcomes: Iterator[Outcome]
                  ) -> Iterator[Outcome]:
     """The outcomes of a worker that sent its outputs' texts back, each
-    text written here to its temporary file, made durable a part at a time,
-    then given on."""
-    batch = Batch(settings, durability)
-    try:
+    text written here to its temporary file."""
+    def written() -> Iterator[Outcome]:
         for i, results, last in outcomes:
             if results:
                 results = [write_staged(res, res.pop("text"), settings.sync_each)
                            if "text" in res else res for res in results]
-            batch.add(i, results, last)
-            if not last or batch.due():
-                yield from batch.finish()
-    except KeyboardInterrupt:
-        # As in_process: what was written is still installed, and reported.
-        yield from batch.finish()
-        raise
-    yield from batch.finish()
+            yield i, results, last
+
+    return _batched(settings, durability, written())
 
 
 # ------------------------------------------------------------ the worker
