@@ -308,15 +308,27 @@ def test_a_long_dump_installs_and_reports_its_first_domains_before_it_is_finishe
     assert no_temp_files(tmp_path)
 
 
-def test_fail_fast_stops_a_long_dump_at_its_first_failed_domain(tmp_path):
+# Domain #50 fails: its record holds a NUL ("convert"), or its output does
+# not fit on the disk ("write", made in the command's process at -j 2).
+FAILING = {"convert": lambda text: text.replace("(memory 256)", "(memory 2\x0056)"),
+           "write": lambda text: text.replace("d050", "full050")}
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+@pytest.mark.parametrize("how", sorted(FAILING))
+def test_fail_fast_writes_nothing_of_a_long_dump_after_its_first_failed_domain(
+        tmp_path, how, jobs):
     texts = [padded(f"d{k:03d}", k % 19 + 1) for k in range(1, 401)]
-    texts[2] = texts[2].replace("(memory 256)", "(memory 2\x0056)")
+    texts[49] = FAILING[how](texts[49])
     dump = tmp_path / "dump.sxp"
     dump.write_text("".join(texts))
+    assert dump.stat().st_size > 1 << 20
     out = tmp_path / "out"
-    proc = run("convert", dump, "-o", out, "-j", "2", "--fail-fast", driver=DRIVER_SLOW)
-    assert proc.returncode == 1, proc.err
-    assert "domain #3: SexprSyntaxError" in proc.err
-    made = visible(out / "dump")
-    assert "d001.xml" in made and len(made) < len(texts) - 1
+    proc = run("convert", dump, "-o", out, "-j", jobs, "--fail-fast", "--report",
+               tmp_path / "r.jsonl", driver=DRIVER_SOME_DISKS_FULL)
+    assert proc.returncode == (1 if how == "convert" else 2), proc.err
+    assert "domain #50" in proc.err
+    assert visible(out / "dump") == [f"d{k:03d}.xml" for k in range(1, 50)]
+    rows = report(tmp_path / "r.jsonl")
+    assert [r["domain_index"] for r in rows] == list(range(1, 51))
     assert no_temp_files(tmp_path)

@@ -202,3 +202,34 @@ def test_without_syncfs_each_file_and_each_directory_is_fsynced_once(tmp_path):
     assert len(file_syncs) == len(written)
     assert sorted(set(dir_syncs)) == sorted(dir_syncs)       # each once
     assert {str(p.parent) for p in written} <= set(dir_syncs)
+
+
+def syncs_of_a_run(top: Path, records: list, kind: str, jobs: str) -> int:
+    """How many syncs (of a filesystem, or an fsync where a batch had one
+    file) converting ``records`` as one dump or a tree of files made."""
+    src = top / "in"
+    src.mkdir(parents=True)
+    if kind == "dump":
+        (src / "dump.sxp").write_text("".join(records))
+    else:
+        for k, text in enumerate(records):
+            (src / f"g{k:02d}.sxp").write_text(text)
+    out, log = top / "out", top / "log"
+    proc = run("convert", src, "-r", "-o", out, "-j", jobs, driver=driver(log, out))
+    failed = sum("(memory\x00" in r for r in records)
+    assert proc.returncode == (1 if failed else 0), proc.err
+    assert len(outputs(out)) == len(records) - failed
+    assert proc.err.count("SexprSyntaxError") == failed
+    return sum(1 for line in log_lines(log) if line[0] in ("sync", "fsync_path"))
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+@pytest.mark.parametrize("kind", ["dump", "tree"])
+def test_failed_domains_do_not_each_cost_a_sync(tmp_path, kind, jobs):
+    # A sync writes out the whole filesystem (milliseconds on a real disk):
+    # every other domain failing must not add one per failure, unless
+    # --fail-fast needs the run to stop there.
+    records = [pv(f"d{k}", UUIDS[k % 19]) for k in range(40)]
+    good = syncs_of_a_run(tmp_path / "good", records, kind, jobs)
+    records[1::2] = [r.replace("(memory", "(memory\x00") for r in records[1::2]]
+    assert syncs_of_a_run(tmp_path / "half", records, kind, jobs) <= good + 1

@@ -62,8 +62,9 @@ class Batch:
         if not self.items:
             self._started = time.monotonic()
         self.items.append((index, results, last))
-        # A failure ends the batch at once: --fail-fast stops the run there.
-        self._failed = results is not None and not all(res["ok"] for res in results)
+        # With --fail-fast a failure ends the batch at once: the run stops there.
+        self._failed = self.settings.fail_fast and results is not None \
+            and not all(res["ok"] for res in results)
 
     def due(self) -> bool:
         return (self._failed or len(self.items) >= BATCH_INPUTS

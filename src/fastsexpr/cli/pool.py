@@ -84,16 +84,29 @@ def in_process(settings: Settings, durability, tasks: Sequence[Task], stop
     return _batched(settings, durability, converted())
 
 
-def written_here(settings: Settings, durability, outcomes: Iterator[Outcome]
+def written_here(settings: Settings, durability, outcomes: Iterator[Outcome], stop
                  ) -> Iterator[Outcome]:
     """The outcomes of a worker that sent its outputs' texts back, each
-    text written here to its temporary file."""
+    text written here to its temporary file, until ``stop()``: the worker
+    converts ahead, and what it sent after the run was asked to stop (a
+    signal, --fail-fast) is not written."""
     def written() -> Iterator[Outcome]:
         for i, results, last in outcomes:
-            if results:
-                results = [write_staged(res, res.pop("text"), settings.sync_each)
-                           if "text" in res else res for res in results]
-            yield i, results, last
+            done: list = []
+            for res in results or ():
+                if stop():
+                    if done:
+                        yield i, done, False
+                    return
+                if "text" in res:
+                    res = write_staged(res, res.pop("text"), settings.sync_each)
+                done.append(res)
+                if settings.fail_fast and not res["ok"]:
+                    # Handed on at once: the run stops here.
+                    yield i, done, False
+                    done = []
+            if results is None or done or last:
+                yield i, (done if results is not None else results), last
 
     return _batched(settings, durability, written())
 
@@ -410,7 +423,7 @@ class Stopper:
             if self.requested:
                 pool.stop()
             if writes_here:
-                yield from written_here(settings, durability, pool.outcomes(jobs))
+                yield from written_here(settings, durability, pool.outcomes(jobs), self.asked)
             else:
                 yield from pool.outcomes(jobs)
         finally:

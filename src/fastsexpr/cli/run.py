@@ -467,7 +467,8 @@ def cmd_convert(args) -> int:
     settings = Settings(args.from_, args.to, args.xend_config_version, token, to_stdout,
                         args.force, detail=report is not None, host_arch=args.host_arch,
                         networks=dict(args.networks) if args.networks else None,
-                        strict=args.strict, sync_each=durability.sync_each)
+                        strict=args.strict, sync_each=durability.sync_each,
+                        fail_fast=args.fail_fast)
     collector = _Collector(installer,
                            _Progress(len(tasks), sys.stderr.isatty() and not args.quiet), report)
     collector.skip(skipped)

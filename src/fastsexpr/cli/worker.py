@@ -51,6 +51,10 @@ class Settings:
     # (a worker creating files in it slowed the parent's installs sevenfold
     # on ext4).
     texts_back: bool = False
+    # --fail-fast: a failure is handed on at once, so that the run stops
+    # there; otherwise failures wait for their batch like any result (a
+    # batch per failure cost a sync of the filesystem each).
+    fail_fast: bool = False
 
 
 def with_texts_back(settings: Settings) -> Settings:
@@ -283,11 +287,13 @@ def convert_parts(settings: Settings, task: Task, stopping: Callable[[], bool]
             if part:
                 yield part, False
             return
-        if part and (not part[-1]["ok"] or len(part) >= PART_DOMAINS
-                     or time.monotonic() - started >= PART_SECONDS):
+        if part and (len(part) >= PART_DOMAINS or time.monotonic() - started >= PART_SECONDS):
             yield part, False
             part, started = [], time.monotonic()
         part.append(res)
+        if settings.fail_fast and not res["ok"]:
+            yield part, False
+            part, started = [], time.monotonic()
     yield part, True
 
 
