@@ -200,7 +200,9 @@ def test_cli_real_disk_vs_tmpfs(benchmark, disk_and_tmpfs, engine):
         # end: ext4 without a journal passes over the inodes freed in the
         # last minute when it makes a file, and deleting the previous
         # round's outputs made a round up to ten times slower.
-        disk_walls.append(_convert(disk, engine, 2, disk["top"] / f"out{len(disk_walls)}")[0])
+        # (The corpus serves every engine: each has directories of its own.)
+        fresh = disk["top"] / f"out-{engine.name}{len(disk_walls)}"
+        disk_walls.append(_convert(disk, engine, 2, fresh)[0])
         tmpfs_walls.append(_convert(tmpfs, engine, 2, tmpfs["top"] / "out")[0])
 
     benchmark.group = f"cli-disk-{engine}"

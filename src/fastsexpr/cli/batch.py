@@ -1,5 +1,6 @@
-"""Results on their way to the parent: their outputs made durable a batch at
-a time, then those with a reserved name installed where they were converted.
+"""Results on their way to the collector: their outputs made durable a batch
+at a time, then those with a reserved name installed where the batch is (a
+worker, or the command's process for what it converted or wrote itself).
 
 Nothing is under its final name before its data is on disk: a Batch syncs
 the files it staged (one ``syncfs`` per filesystem, files.Durability)

@@ -193,7 +193,8 @@ def _output_dirs(task: Task) -> Iterator[str]:
 class WorkerPool:
     """``jobs`` forked workers converting ``tasks``; iterate :meth:`outcomes`
     for the results in input order, call :meth:`stop` (a signal handler may)
-    to have them stop between two inputs, and :meth:`close` at the end."""
+    to have them stop between two inputs (two domains of a long dump), and
+    :meth:`close` at the end."""
 
     def __init__(self, settings: Settings, durability, tasks: Sequence[Task], jobs: int):
         self.tasks = tasks

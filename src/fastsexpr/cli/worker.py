@@ -45,11 +45,10 @@ class Settings:
     # Whether each output is fsynced as it is written; if not, a Batch makes
     # many durable at once (files.Durability) before installing them.
     sync_each: bool = True
-    # Whether the outputs' texts are sent back for the parent to write: a
-    # lone long dump, whose worker converts while the parent writes, one
-    # process per core, and only the parent touches the output directory
-    # (a worker creating files in it slowed the parent's installs sevenfold
-    # on ext4).
+    # Whether the outputs' texts are sent back for the parent to write (the
+    # worker writes no file; it makes a dump's directory): a lone long dump,
+    # whose worker converts while the parent writes, one process per core,
+    # where one process did both in turn.
     texts_back: bool = False
     # --fail-fast: a failure is handed on at once, so that the run stops
     # there; otherwise failures wait for their batch like any result (a
@@ -64,9 +63,10 @@ def with_texts_back(settings: Settings) -> Settings:
     return copy
 
 
-# The results of a dump pile up, one dict per domain, all alive to the end:
-# every so many, everything alive is moved out of the cyclic GC's sight
-# (gc.freeze), or its passes go over them again and again (a third of the
+# What a long dump leaves alive grows with it (the names claimed for its
+# outputs; before its results went out in parts, every result): every so
+# many domains, everything alive is moved out of the cyclic GC's sight
+# (gc.freeze), or its passes go over it again and again (a third of the
 # time of a 100,000-domain dump when every Domain was held; 5% still with
 # only the results).  Freed objects are freed all the same.
 _FREEZE_EVERY = 4096
@@ -273,8 +273,9 @@ def convert_parts(settings: Settings, task: Task, stopping: Callable[[], bool]
     between two domains, its last part has ``last`` false (the input was
     cut short).
 
-    The outputs are left as complete temporary files: a Batch (.batch)
-    makes them durable, then installs in the worker those whose name was
+    The outputs are left as complete temporary files (or, with
+    ``settings.texts_back``, as texts for the parent to write, pool.written_here):
+    a Batch (.batch) makes them durable, then installs those whose name was
     reserved when the inputs were planned.  The others (named after their
     domain, or wanted by two inputs) the parent names in input order, which
     keeps name clashes and ``--force`` decisions deterministic however the
