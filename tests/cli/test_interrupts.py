@@ -226,11 +226,50 @@ def test_many_quick_interrupts_never_hang(tmp_path):
         time.sleep(rng.uniform(0.0, 0.1))
         proc.send_signal(signal.SIGINT)
         finish(proc, 10)
-        # 0: done before the signal; -SIGINT: it came as the interpreter
-        # exited, when Python lets it kill the process (a shell says 130).
-        assert proc.returncode in (0, 130, -signal.SIGINT), (k, proc.err)
+        # 0: done before the signal (one landing after the run is ignored).
+        assert proc.returncode in (0, 130), (k, proc.err)
         if out.exists():
             assert no_temp_files(out), k
+
+
+# Python runs exit hooks (and threading's shutdown) after the command's
+# main() has returned; this one makes that moment last and says when it
+# has come.
+SLOW_EXIT = """
+import atexit, time
+def slow_exit():
+    open(FLAG, "w").close()
+    time.sleep(1.0)
+atexit.register(slow_exit)
+"""
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_signal_as_the_command_exits_changes_nothing(tmp_path, jobs, signum):
+    # A Ctrl-C just after a run has finished printed "Exception ignored in
+    # <module 'threading'> ... KeyboardInterrupt" when it landed as the
+    # interpreter shut down (once in a few hundred runs, in CI too).
+    site = tmp_path / "site"
+    site.mkdir()
+    flag = tmp_path / "exiting"
+    (site / "sitecustomize.py").write_text(SLOW_EXIT.replace("FLAG", repr(str(flag))))
+    src = make_tree(tmp_path / "in", 8)
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join([str(site)] + sys.path)
+    proc = subprocess.Popen([sys.executable, "-m", "fastsexpr", "convert", "-r", str(src),
+                             "-o", str(tmp_path / "out"), "-j", jobs, "-q"],
+                            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, env=env)
+    deadline = time.monotonic() + 60
+    while not flag.exists():
+        assert proc.poll() is None, proc.stderr.read().decode()
+        assert time.monotonic() < deadline, "the command did not finish"
+        time.sleep(0.01)
+    proc.send_signal(signum)
+    finish(proc, 20)
+    assert proc.err == "" and proc.returncode == 0
+    assert len(outputs(tmp_path / "out")) == 8
 
 
 # Each file's fsync takes 5 ms, so that a signal lands while one is written.

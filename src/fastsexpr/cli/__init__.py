@@ -35,7 +35,7 @@ from .fmt import MAX_DEPTH, cmd_fmt
 from .plan import FORMATS, INPUT_EXTS, UsageError, safe_name
 from .run import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_TERMINATED, EXIT_USAGE, cmd_convert
 
-__all__ = ["main", "write_atomic", "safe_name"]
+__all__ = ["main", "console_main", "write_atomic", "safe_name"]
 
 EPILOG_CONVERT = """\
 examples:
@@ -317,3 +317,20 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     finally:
         if previous is not None:
             signal.signal(signal.SIGTERM, previous)
+
+
+def console_main() -> int:
+    """The ``fastsexpr`` command (and ``python -m fastsexpr``): :func:`main`,
+    after which a Ctrl-C or SIGTERM changes nothing.
+
+    The run is over by then, its outputs durable and its summary said; a
+    signal landing as the interpreter shut down printed a traceback from
+    threading's shutdown or an exit hook, or ended the process with the
+    signal's status.  :func:`main` itself leaves the handlers of a program
+    that calls it as they were.
+    """
+    try:
+        return main()
+    finally:
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(signum, signal.SIG_IGN)

@@ -1,7 +1,7 @@
 """``python -m fastsexpr.cli``: the same as the ``fastsexpr`` command."""
 import sys
 
-from . import main
+from . import console_main
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(console_main())
