@@ -44,19 +44,22 @@ def write_tmp(directory: str, name: str, data: bytes, mode: Optional[int] = None
     """
     tmp = os.path.join(directory, name)
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o666)
+    # The close is inside the guard: a signal's handler runs as a call
+    # returns, and one raised just after it would leave the file behind.
     try:
-        view = memoryview(data)
-        while view:
-            view = view[os.write(fd, view):]
-        if mode is not None:
-            os.fchmod(fd, mode)
-        if sync:
-            os.fsync(fd)
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view):]
+            if mode is not None:
+                os.fchmod(fd, mode)
+            if sync:
+                os.fsync(fd)
+        finally:
+            os.close(fd)
     except BaseException:
-        os.close(fd)
         unlink_quiet(tmp)
         raise
-    os.close(fd)
     return tmp
 
 
@@ -244,7 +247,12 @@ def write_atomic(path: str, data: bytes, *, force: bool = False, mode: Optional[
     """
     directory = os.path.dirname(path) or "."
     tmp = write_tmp(directory, tmp_name(os.path.basename(path), os.urandom(6).hex()), data, mode)
-    install_tmp(tmp, path, force)
+    try:
+        install_tmp(tmp, path, force)
+    except BaseException:
+        # A signal as install_tmp starts, before its own guard.
+        unlink_quiet(tmp)
+        raise
 
 
 def is_inside(directory: str, root: str) -> bool:
