@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from typing import List
 
 from .files import link_new, unlink_quiet
-from .worker import DONE, Settings, failure, install_failed
+from .worker import DONE, Settings, install_failed, output_failed
 
 # A batch is made durable and installed when it has this many inputs or is
 # this old: a sync per filesystem costs a few milliseconds, and the outputs
@@ -102,6 +102,4 @@ def _unsynced(res: dict, exc: OSError) -> dict:
     if "tmp" not in res:
         return res
     unlink_quiet(res["tmp"])
-    fail = failure(res["path"], exc, None, res["domain_index"], res["domain"])
-    fail["warnings"], fail["warning_lines"] = res.get("warnings"), res.get("warning_lines")
-    return fail
+    return output_failed(res, exc)

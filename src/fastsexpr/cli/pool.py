@@ -91,9 +91,10 @@ def written_here(settings: Settings, durability, outcomes: Iterator[Outcome], st
     converts ahead, and what it sent after the run was asked to stop (a
     signal, --fail-fast) is not written."""
     def written() -> Iterator[Outcome]:
+        # A worker that writes nothing never sends DONE: results are lists.
         for i, results, last in outcomes:
             done: list = []
-            for res in results or ():
+            for res in results:
                 if stop():
                     if done:
                         yield i, done, False
@@ -105,8 +106,8 @@ def written_here(settings: Settings, durability, outcomes: Iterator[Outcome], st
                     # Handed on at once: the run stops here.
                     yield i, done, False
                     done = []
-            if results is None or done or last:
-                yield i, (done if results is not None else results), last
+            if done or last:
+                yield i, done, last
 
     return _batched(settings, durability, written())
 

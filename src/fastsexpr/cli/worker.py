@@ -254,8 +254,8 @@ def _write_domain(domain, src: str, dst: str, settings: Settings) -> str:
 
 # A long input's results are handed on in parts, each made durable and
 # installed (by the parent) while the next is converted: a part is due when
-# it has this many domains or is this old, or holds a failure (--fail-fast
-# stops the run there).
+# it has this many domains or is this old, or, with --fail-fast, at a
+# failure (the run stops there).
 PART_DOMAINS = 256
 PART_SECONDS = 0.1
 
@@ -451,7 +451,13 @@ def write_staged(res: dict, text: str, sync: bool) -> dict:
     try:
         res["tmp"] = write_tmp(res["dir"], res.pop("tmp_name"), text.encode("utf-8"), sync=sync)
     except OSError as exc:
-        fail = failure(res["path"], exc, None, res["domain_index"], res["domain"])
-        fail["warnings"], fail["warning_lines"] = res.get("warnings"), res.get("warning_lines")
-        return fail
+        return output_failed(res, exc)
     return res
+
+
+def output_failed(res: dict, exc: OSError) -> dict:
+    """The failure of a converted domain whose output could not be written
+    or made durable, with the warnings of its conversion."""
+    fail = failure(res["path"], exc, None, res["domain_index"], res["domain"])
+    fail["warnings"], fail["warning_lines"] = res.get("warnings"), res.get("warning_lines")
+    return fail
