@@ -304,7 +304,24 @@ sys.exit(main())
 """
 
 
-@pytest.mark.parametrize("when", ["slow-fsync", "at-a-close"])
+# The same as the command's open of its 20th temporary file returns.
+DRIVER_SIGTERM_AT_AN_OPEN = """
+import os, signal, sys
+real, opened = os.open, []
+def open_(path, *args, **kwargs):
+    fd = real(path, *args, **kwargs)
+    if str(path).endswith(".tmp"):
+        opened.append(fd)
+        if len(opened) == 20:
+            os.kill(os.getpid(), signal.SIGTERM)
+    return fd
+os.open = open_
+from fastsexpr.cli import main
+sys.exit(main())
+"""
+
+
+@pytest.mark.parametrize("when", ["slow-fsync", "at-a-close", "at-an-open"])
 def test_sigterm_during_fmt_in_place_is_an_interruption_without_temp_files(tmp_path, when):
     old = {f"g{i:03d}.sxp": f"(domain   (name g{i}))\n" for i in range(400)}
     new = {name: f"(domain\n  (name g{int(name[1:4])}))\n" for name in old}
@@ -322,7 +339,8 @@ def test_sigterm_during_fmt_in_place_is_an_interruption_without_temp_files(tmp_p
             time.sleep(0.02)
         proc.send_signal(signal.SIGTERM)
     else:
-        proc = start("fmt", "-i", "-q", tmp_path, driver=DRIVER_SIGTERM_AT_A_CLOSE)
+        driver = DRIVER_SIGTERM_AT_A_CLOSE if when == "at-a-close" else DRIVER_SIGTERM_AT_AN_OPEN
+        proc = start("fmt", "-i", "-q", tmp_path, driver=driver)
     finish(proc)
     assert proc.returncode == 143, proc.err
     assert "interrupted" in proc.err

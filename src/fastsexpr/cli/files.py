@@ -43,10 +43,13 @@ def write_tmp(directory: str, name: str, data: bytes, mode: Optional[int] = None
     the exception goes on.
     """
     tmp = os.path.join(directory, name)
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o666)
-    # The close is inside the guard: a signal's handler runs as a call
-    # returns, and one raised just after it would leave the file behind.
+    # The open and the close are inside the guard: a signal's handler runs
+    # as a call returns, and one raised just after either would leave the
+    # file behind.
+    fd = None
     try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0),
+                     0o666)
         try:
             view = memoryview(data)
             while view:
@@ -57,8 +60,11 @@ def write_tmp(directory: str, name: str, data: bytes, mode: Optional[int] = None
                 os.fsync(fd)
         finally:
             os.close(fd)
-    except BaseException:
-        unlink_quiet(tmp)
+    except BaseException as exc:
+        # An open that failed made nothing of ours (O_EXCL: a file of that
+        # name is someone else's); one cut short by a signal may have.
+        if fd is not None or not isinstance(exc, OSError):
+            unlink_quiet(tmp)
         raise
     return tmp
 
