@@ -76,6 +76,9 @@ def strtol(s, *args, **kwargs):
             if args:
                 raise TypeError("strtol() got multiple values for argument 'unsigned'")
         unsigned = args[0] if args else kwargs["unsigned"]
+    if s is None:
+        # An absent key: common (a vfb without vncdisplay), so not the twin's.
+        return None
     if not U_EXACT(s):
         return _twin().strtol(s, unsigned)
     if unsigned:
@@ -91,6 +94,8 @@ def to_int(s):
     """SEXPR.md ``int``: strtol base 0, whole string, fits 32 bits; else 0."""
     cdef long long sv = 0
     cdef unsigned long long uv = 0
+    if s is None:
+        return 0
     if not U_EXACT(s):
         return _twin().to_int(s)
     if _c_strtol(<str>s, False, &sv, &uv) and -2147483648 <= sv <= 2147483647:
@@ -102,6 +107,8 @@ def to_u64(s):
     """SEXPR.md ``u64``: strtoull base 0, whole string; any failure is 0."""
     cdef long long sv = 0
     cdef unsigned long long uv = 0
+    if s is None:
+        return 0
     if not U_EXACT(s):
         return _twin().to_u64(s)
     if _c_strtol(<str>s, True, &sv, &uv):
