@@ -45,6 +45,29 @@ def test_managed_domain_tree_named_after_domains_and_never_outside(tmp_path):
     assert etree.fromstring((out / f"web-{UUIDS[1]}.xml").read_bytes()).findtext("uuid") == UUIDS[1]
 
 
+@pytest.mark.parametrize("how", ["walk-above", "walk-of-uuid-dir", "file", "file-in-cwd"])
+def test_managed_config_is_named_after_its_domain_however_it_is_given(tmp_path, how):
+    # <uuid>/config.sxp is xend's store: every one is called config.sxp, so
+    # its output is named after the domain; a config.sxp in any other
+    # directory keeps its own name.
+    src = tmp_path / "domains"
+    (src / UUIDS[0]).mkdir(parents=True)
+    (src / UUIDS[0] / "config.sxp").write_text(pv("web", UUIDS[0]))
+    (src / "host1").mkdir()
+    (src / "host1" / "config.sxp").write_text(pv("db", UUIDS[1]))
+    out = tmp_path / "out"
+    out.mkdir()
+    arg, cwd = {"walk-above": (src, None), "walk-of-uuid-dir": (src / UUIDS[0], None),
+                "file": (src / UUIDS[0] / "config.sxp", None),
+                "file-in-cwd": ("config.sxp", src / UUIDS[0])}[how]
+    proc = run("convert", "-r", arg, "-o", f"{out}/", cwd=cwd)
+    assert proc.returncode == 0, proc.err
+    assert domain_name((out / "web.xml").read_bytes()) == "web"
+    if how == "walk-above":
+        assert domain_name((out / "host1" / "config.xml").read_bytes()) == "db"
+        assert sorted(p.name for p in out.rglob("*.xml")) == ["config.xml", "web.xml"]
+
+
 def test_stdin_into_a_directory_is_named_after_the_domain(tmp_path):
     out = tmp_path / "out"
     out.mkdir()

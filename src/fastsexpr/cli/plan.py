@@ -2,6 +2,7 @@
 formats apart, and naming the outputs (safely, never outside ``-o``)."""
 from __future__ import annotations
 
+import operator
 import os
 import re
 import sys
@@ -200,10 +201,17 @@ def _format_by_name(path: str) -> Optional[str]:
     return None
 
 
-def _is_managed(path: str) -> bool:
+def _is_managed(path: str, rel: Optional[str] = None) -> bool:
+    """Whether ``path`` (found as ``rel`` under a walked directory) is
+    <uuid>/config.sxp of xend's managed-domain store."""
     if not path.endswith("config.sxp") or os.path.basename(path) != "config.sxp":
         return False
-    return bool(re.match(_UUID_DIR, os.path.basename(os.path.dirname(os.path.abspath(path)))))
+    parent = rel.rpartition(os.sep)[0].rpartition(os.sep)[2] if rel else ""
+    if not parent:
+        # Not below a walked directory's own entries: the path tells (it may be
+        # "config.sxp" or "../config.sxp", so made absolute first).
+        parent = os.path.basename(os.path.dirname(os.path.abspath(path)))
+    return bool(re.match(_UUID_DIR, parent))
 
 
 def one_of(values) -> str:
@@ -234,6 +242,9 @@ def _skip_reason(entry: os.DirEntry, exts: Tuple[str, ...]) -> str:
     return "not a regular file"
 
 
+_entry_name = operator.attrgetter("name")
+
+
 def _walk(root: str, skip: Optional[Tuple[int, int]], exts: Tuple[str, ...],
           skipped: Optional[Skipped]) -> Iterator[Tuple[str, str]]:
     """(path, path relative to ``root``) of the files named ``*exts`` under
@@ -245,7 +256,7 @@ def _walk(root: str, skip: Optional[Tuple[int, int]], exts: Tuple[str, ...],
         rel_dir, directory = stack.pop()
         try:
             with os.scandir(directory) as it:
-                entries = sorted(it, key=lambda e: e.name)
+                entries = sorted(it, key=_entry_name)
         except OSError as exc:
             raise UsageError(f"{directory}: {exc.strerror}") from None
         subdirs = []
@@ -382,7 +393,7 @@ class _DirectoryNamer:
             return Task(i, path, _stdin_data(path), None, None, None, root, root, root)
         if rel is None:
             rel = os.path.basename(path)
-        if _is_managed(path):
+        if _is_managed(path, rel):
             d = path_under(self.base, os.path.dirname(os.path.dirname(rel)))
             self.dirs[d] = None
             return Task(i, path, None, None, None, None, d, d, root)
