@@ -208,8 +208,9 @@ def _is_managed(path: str, rel: Optional[str] = None) -> bool:
         return False
     parent = rel.rpartition(os.sep)[0].rpartition(os.sep)[2] if rel else ""
     if not parent:
-        # Not below a walked directory's own entries: the path tells (it may be
-        # "config.sxp" or "../config.sxp", so made absolute first).
+        # Named on the command line, or in the very directory walked: the
+        # path tells (it may be "config.sxp" or "../config.sxp", so it is
+        # made absolute first).
         parent = os.path.basename(os.path.dirname(os.path.abspath(path)))
     return bool(re.match(_UUID_DIR, parent))
 
