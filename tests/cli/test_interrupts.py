@@ -349,3 +349,37 @@ def test_sigterm_during_fmt_in_place_is_an_interruption_without_temp_files(tmp_p
     for name in old:        # each file old or new, never half of either
         assert (tmp_path / name).read_text() in (old[name], new[name])
     assert formatted() < 400
+
+
+# The command sends itself a signal as the open of the report's temporary
+# file returns, before the run has started.
+DRIVER_SIGNAL_AT_THE_REPORTS_OPEN = """
+import os, signal, sys
+real = os.open
+def open_(path, *args, **kwargs):
+    fd = real(path, *args, **kwargs)
+    if os.path.basename(str(path)).startswith(".r.jsonl."):
+        os.kill(os.getpid(), signal.%s)
+    return fd
+os.open = open_
+from fastsexpr.cli import main
+sys.exit(main())
+"""
+
+
+@pytest.mark.parametrize("signum, status", [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
+def test_signal_as_the_report_is_opened_leaves_no_temporary_file(tmp_path, signum, status):
+    src = make_tree(tmp_path / "in", 20)
+    out, report = tmp_path / "out", tmp_path / "r.jsonl"
+    proc = start("convert", "-r", src, "-o", out, "--report", report,
+                 driver=DRIVER_SIGNAL_AT_THE_REPORTS_OPEN % signal.Signals(signum).name)
+    finish(proc)
+    assert proc.returncode == status, proc.err
+    assert no_temp_files(tmp_path)
+    # Interrupted before any input: the report, if there is one, says so
+    # (it lists every output written, here none).
+    written = outputs(out) if out.exists() else set()
+    if report.exists():
+        assert_all_written_are_reported(out, report, proc.err)
+    else:
+        assert not written

@@ -73,6 +73,19 @@ def test_report_on_a_full_disk_stops_with_a_message_and_no_temp_file(tmp_path, t
         assert p.read_text() == fastsexpr.sexpr_to_xml((src / (p.stem + ".sxp")).read_text())
 
 
+def test_report_filling_the_disk_with_skipped_inputs_stops_with_a_message(tmp_path, tiny_disk):
+    # --skip-existing writes the lines of the inputs it skips before any
+    # conversion starts: a full disk there stops the run as it does later.
+    src = make_inputs(tmp_path / "in", 150)
+    out = tmp_path / "out"
+    assert run("convert", "-r", src, "-o", out, "-q").returncode == 0
+    report = tiny_disk / "r.jsonl"
+    proc = run("convert", "-r", src, "-o", out, "--skip-existing", "--report", report)
+    assert proc.returncode == 2, proc.err
+    assert f"{report}" in proc.err and "No space left on device" in proc.err
+    assert list(tiny_disk.iterdir()) == []            # no half report, no temp file
+
+
 def test_outputs_on_a_full_disk_fail_one_by_one_without_temp_files(tmp_path, tiny_disk):
     src = make_inputs(tmp_path / "in", 40)
     proc = run("convert", "-r", src, "-o", tiny_disk, "-j", "2")

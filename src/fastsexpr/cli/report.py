@@ -64,13 +64,20 @@ class Report:
         if self.to_stdout:
             return
         tmp = os.path.join(os.path.dirname(path) or ".", tmp_name(os.path.basename(path), token))
+        fd = None
         try:
             fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0),
                          0o666)
-        except OSError as exc:
-            raise UsageError(f"--report {path}: {exc.strerror}") from None
+            self.out = os.fdopen(fd, "wb")
+        except BaseException as exc:
+            # As in files.write_tmp: a failed open made nothing of ours
+            # (O_EXCL); one cut short by a second signal as it returned may have.
+            if fd is not None or not isinstance(exc, OSError):
+                unlink_quiet(tmp)
+            if isinstance(exc, OSError):
+                raise UsageError(f"--report {path}: {exc.strerror}") from None
+            raise
         self.tmp = tmp
-        self.out = os.fdopen(fd, "wb")
 
     def write(self, res: dict) -> None:
         import json   # only a run with --report needs it

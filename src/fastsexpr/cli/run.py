@@ -370,30 +370,31 @@ def _finish_report(report: Optional[Report], collector: _Collector) -> None:
 
 
 def _run(collector: _Collector, settings: Settings, durability: Durability, tasks: List[Task],
-         jobs: int, fail_fast: bool, staging: set) -> None:
+         jobs: int, fail_fast: bool, staging: set, stopper: Stopper,
+         skipped: List[Tuple[Task, str]]) -> None:
     """Convert and collect; whatever stops the run, the workers are ended,
     the report put in place and this run's temporary files swept."""
     completed = False
-    with Stopper() as stopper:
-        outcomes = stopper.outcomes(settings, durability, tasks, jobs)
-        try:
-            collector.collect(tasks, outcomes, fail_fast, stopper)
-            completed = not stopper.requested
-        except KeyboardInterrupt:
+    outcomes = stopper.outcomes(settings, durability, tasks, jobs)
+    try:
+        collector.skip(skipped)
+        collector.collect(tasks, outcomes, fail_fast, stopper)
+        completed = not stopper.requested
+    except KeyboardInterrupt:
+        collector.interrupted = True
+    except ReportError as exc:
+        collector.stopped = str(exc)
+    finally:
+        # Ends the workers (a signal meanwhile is still only recorded)
+        # before this run's leftovers are swept.
+        outcomes.close()
+        collector.close()
+        if stopper.signum is not None:
             collector.interrupted = True
-        except ReportError as exc:
-            collector.stopped = str(exc)
-        finally:
-            # Ends the workers (a signal meanwhile is still only recorded)
-            # before this run's leftovers are swept.
-            outcomes.close()
-            collector.close()
-            if stopper.signum is not None:
-                collector.interrupted = True
-                collector.signum = stopper.signum
-            _finish_report(collector.report, collector)
-            if not completed or collector.failed:
-                sweep(staging, settings.token)
+            collector.signum = stopper.signum
+        _finish_report(collector.report, collector)
+        if not completed or collector.failed:
+            sweep(staging, settings.token)
 
 
 def _reserve_report_name(report: Optional[str], planned: dict, installer: _Installer) -> None:
@@ -458,23 +459,25 @@ def cmd_convert(args) -> int:
     todo, skipped = _existing_outputs(tasks, inputs) if args.skip_existing else (tasks, [])
     # os.urandom is what secrets.token_hex reads, without importing secrets.
     token = f"fsx{os.getpid()}{os.urandom(4).hex()}"
-    # Its own token: sweeping the run's leftovers never takes the report.
-    report = Report(args.report, "r" + token, args.force) if args.report else None
     # Opened before the workers start, so that a write-back error during the
     # run is seen by the syncs.
     durability = Durability(_output_roots(args.output, out_is_dir, to_stdout))
     # Workers send back every detail only when the report wants it.
     settings = Settings(args.from_, args.to, args.xend_config_version, token, to_stdout,
-                        args.force, detail=report is not None, host_arch=args.host_arch,
+                        args.force, detail=bool(args.report), host_arch=args.host_arch,
                         networks=dict(args.networks) if args.networks else None,
                         strict=args.strict, sync_each=durability.sync_each,
                         fail_fast=args.fail_fast)
-    collector = _Collector(installer,
-                           _Progress(len(tasks), sys.stderr.isatty() and not args.quiet), report)
-    collector.skip(skipped)
     try:
-        _run(collector, settings, durability, todo, jobs, args.fail_fast,
-             _staging_dirs(tasks, dirs, args.output, out_is_dir))
+        with Stopper() as stopper:
+            # A signal from here on asks the run to stop, so the report's
+            # temporary file is finished or removed like the rest of the run.
+            # Its own token: sweeping the run's leftovers never takes it.
+            report = Report(args.report, "r" + token, args.force) if args.report else None
+            collector = _Collector(installer, _Progress(len(tasks), sys.stderr.isatty()
+                                                        and not args.quiet), report)
+            _run(collector, settings, durability, todo, jobs, args.fail_fast,
+                 _staging_dirs(tasks, dirs, args.output, out_is_dir), stopper, skipped)
         if collector.stopped is not None:
             sys.stderr.write(f"fastsexpr: error: {collector.stopped}; the run stopped and the "
                              "report was not written\n")
