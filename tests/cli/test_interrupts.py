@@ -383,3 +383,73 @@ def test_signal_as_the_report_is_opened_leaves_no_temporary_file(tmp_path, signu
         assert_all_written_are_reported(out, report, proc.err)
     else:
         assert not written
+
+
+# A first SIGTERM as the report's temporary file is opened, and a second one
+# (which stops at once) as the run asks for its results, before any input.
+DRIVER_TWO_SIGNALS_BEFORE_THE_RUN = """
+import os, signal, sys
+import fastsexpr.cli.pool as pool
+real_open, real_outcomes = os.open, pool.Stopper.outcomes
+def open_(path, *args, **kwargs):
+    fd = real_open(path, *args, **kwargs)
+    if os.path.basename(str(path)).startswith(".r.jsonl."):
+        os.kill(os.getpid(), signal.SIGTERM)
+    return fd
+def outcomes(self, *args, **kwargs):
+    os.kill(os.getpid(), signal.SIGTERM)
+    return real_outcomes(self, *args, **kwargs)
+os.open, pool.Stopper.outcomes = open_, outcomes
+from fastsexpr.cli import main
+sys.exit(main())
+"""
+
+
+def test_second_signal_before_the_run_leaves_no_temporary_file(tmp_path):
+    src = make_tree(tmp_path / "in", 20)
+    out, report = tmp_path / "out", tmp_path / "r.jsonl"
+    proc = start("convert", "-r", src, "-o", out, "--report", report,
+                 driver=DRIVER_TWO_SIGNALS_BEFORE_THE_RUN)
+    finish(proc)
+    assert proc.returncode == 143, proc.err
+    assert "interrupted" in proc.err
+    assert no_temp_files(tmp_path)
+    written = outputs(out) if out.exists() else set()
+    if report.exists():
+        assert_all_written_are_reported(out, report, proc.err)
+    else:
+        assert not written
+
+
+# A first SIGTERM as the fifth report line is made, a second one as the
+# interrupted run's report is about to be put in place.
+DRIVER_SECOND_SIGNAL_AT_THE_REPORTS_END = """
+import os, signal, sys
+import fastsexpr.cli.report as report, fastsexpr.cli.run as run
+real_line, real_finish, lines = report.report_line, run._finish_report, []
+def report_line(res):
+    lines.append(1)
+    if len(lines) == 5:
+        os.kill(os.getpid(), signal.SIGTERM)
+    return real_line(res)
+def finish_report(*args):
+    os.kill(os.getpid(), signal.SIGTERM)
+    return real_finish(*args)
+report.report_line, run._finish_report = report_line, finish_report
+from fastsexpr.cli import main
+sys.exit(main())
+"""
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_second_signal_as_the_report_is_put_in_place_leaves_no_temporary_file(tmp_path, jobs):
+    src = make_tree(tmp_path / "in", 40)
+    out, report = tmp_path / "out", tmp_path / "r.jsonl"
+    proc = start("convert", "-r", src, "-o", out, "-j", jobs, "--report", report,
+                 driver=DRIVER_SECOND_SIGNAL_AT_THE_REPORTS_END)
+    finish(proc)
+    assert proc.returncode in (130, 143), proc.err
+    assert "interrupted" in proc.err
+    assert no_temp_files(tmp_path)
+    if report.exists():
+        assert_all_written_are_reported(out, report, proc.err)

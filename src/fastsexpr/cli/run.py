@@ -370,31 +370,44 @@ def _finish_report(report: Optional[Report], collector: _Collector) -> None:
 
 
 def _run(collector: _Collector, settings: Settings, durability: Durability, tasks: List[Task],
-         jobs: int, fail_fast: bool, staging: set, stopper: Stopper,
-         skipped: List[Tuple[Task, str]]) -> None:
-    """Convert and collect; whatever stops the run, the workers are ended,
-    the report put in place and this run's temporary files swept."""
+         jobs: int, fail_fast: bool, staging: set, skipped: List[Tuple[Task, str]],
+         make_report) -> None:
+    """Make the report (``make_report()``), convert and collect; whatever
+    stops the run, the workers are ended, the report put in place (or
+    removed) and this run's temporary files swept."""
     completed = False
-    outcomes = stopper.outcomes(settings, durability, tasks, jobs)
-    try:
-        collector.skip(skipped)
-        collector.collect(tasks, outcomes, fail_fast, stopper)
-        completed = not stopper.requested
-    except KeyboardInterrupt:
-        collector.interrupted = True
-    except ReportError as exc:
-        collector.stopped = str(exc)
-    finally:
-        # Ends the workers (a signal meanwhile is still only recorded)
-        # before this run's leftovers are swept.
-        outcomes.close()
-        collector.close()
-        if stopper.signum is not None:
+    outcomes = None
+    # A signal from here on asks the run to stop, so the report's temporary
+    # file, made first, is finished or removed like the rest of the run.
+    with Stopper() as stopper:
+        try:
+            collector.report = make_report()
+            outcomes = stopper.outcomes(settings, durability, tasks, jobs)
+            collector.skip(skipped)
+            collector.collect(tasks, outcomes, fail_fast, stopper)
+            completed = not stopper.requested
+        except KeyboardInterrupt:
             collector.interrupted = True
-            collector.signum = stopper.signum
-        _finish_report(collector.report, collector)
-        if not completed or collector.failed:
-            sweep(staging, settings.token)
+        except ReportError as exc:
+            collector.stopped = str(exc)
+        finally:
+            try:
+                # Ends the workers (a signal meanwhile is still only
+                # recorded) before this run's leftovers are swept.
+                if outcomes is not None:
+                    outcomes.close()
+                collector.close()
+                if stopper.signum is not None:
+                    collector.interrupted = True
+                    collector.signum = stopper.signum
+                _finish_report(collector.report, collector)
+            finally:
+                # A second signal in the lines above stops at once: the
+                # report is then removed (once put in place, nothing is).
+                if collector.report is not None:
+                    collector.report.abandon()
+                if not completed or collector.failed:
+                    sweep(staging, settings.token)
 
 
 def _reserve_report_name(report: Optional[str], planned: dict, installer: _Installer) -> None:
@@ -468,20 +481,17 @@ def cmd_convert(args) -> int:
                         networks=dict(args.networks) if args.networks else None,
                         strict=args.strict, sync_each=durability.sync_each,
                         fail_fast=args.fail_fast)
+    collector = _Collector(installer,
+                           _Progress(len(tasks), sys.stderr.isatty() and not args.quiet), None)
+    staging = _staging_dirs(tasks, dirs, args.output, out_is_dir)
     try:
-        with Stopper() as stopper:
-            # A signal from here on asks the run to stop, so the report's
-            # temporary file is finished or removed like the rest of the run.
-            # Its own token: sweeping the run's leftovers never takes it.
-            report = Report(args.report, "r" + token, args.force) if args.report else None
-            collector = _Collector(installer, _Progress(len(tasks), sys.stderr.isatty()
-                                                        and not args.quiet), report)
-            _run(collector, settings, durability, todo, jobs, args.fail_fast,
-                 _staging_dirs(tasks, dirs, args.output, out_is_dir), stopper, skipped)
+        # Its own token: sweeping the run's leftovers never takes the report.
+        _run(collector, settings, durability, todo, jobs, args.fail_fast, staging, skipped,
+             lambda: Report(args.report, "r" + token, args.force) if args.report else None)
         if collector.stopped is not None:
             sys.stderr.write(f"fastsexpr: error: {collector.stopped}; the run stopped and the "
                              "report was not written\n")
-        _make_durable(collector, durability, dirs, args, out_is_dir, report)
+        _make_durable(collector, durability, dirs, args, out_is_dir, collector.report)
     finally:
         durability.close()
     elapsed = time.perf_counter() - start
