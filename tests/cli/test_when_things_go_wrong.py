@@ -60,17 +60,23 @@ def tiny_disk(tmp_path):
         subprocess.run(["umount", "-l", str(mnt)], capture_output=True)
 
 
-def test_report_on_a_full_disk_stops_with_a_message_and_no_temp_file(tmp_path, tiny_disk):
-    src = make_inputs(tmp_path / "in", 150)       # ~40 KiB of report lines
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_report_on_a_full_disk_stops_with_a_message_and_no_temp_file(tmp_path, tiny_disk, jobs):
+    src = make_inputs(tmp_path / "in", 600)       # ~150 KiB of report lines
     out = tmp_path / "out"
     report = tiny_disk / "r.jsonl"
-    proc = run("convert", "-r", src, "-o", out, "-j", "2", "--report", report)
+    proc = run("convert", "-r", src, "-o", out, "-j", jobs, "--report", report)
     assert proc.returncode == 2
     assert f"{report}" in proc.err and "No space left on device" in proc.err
     assert list(tiny_disk.iterdir()) == []            # no half report, no temp file
     assert no_temp_files(out)
-    for p in out.iterdir():                           # what was written is whole
+    written = list(out.iterdir())
+    for p in written:                                 # what was written is whole
         assert p.read_text() == fastsexpr.sexpr_to_xml((src / (p.stem + ".sxp")).read_text())
+    # The run stopped, and its summary counts every output it left.
+    assert 0 < len(written) < 600
+    summary = [line for line in proc.err.splitlines() if "converted" in line][-1]
+    assert summary.startswith("fastsexpr: stopped: ") and f"converted {len(written)}," in summary
 
 
 def test_report_filling_the_disk_with_skipped_inputs_stops_with_a_message(tmp_path, tiny_disk):

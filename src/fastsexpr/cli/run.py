@@ -196,6 +196,7 @@ class _Collector:
         self.io_error = self.interrupted = False
         self.signum: Optional[int] = None     # the signal that interrupted the run
         self.stopped: Optional[str] = None    # why the run stopped early, if it did
+        self.stopper: Optional[Stopper] = None   # asked to stop the run when the report fails
         # Whether an input gave several domains (a dump): each has its own output.
         self.split_dump = False
 
@@ -238,9 +239,7 @@ class _Collector:
         for task, final in skipped:
             self.skipped += 1
             self.progress.update()
-            if self.report is not None:
-                self.report.write({"path": task.path, "ok": True, "output": final,
-                                   "skipped": True})
+            self._report({"path": task.path, "ok": True, "output": final, "skipped": True})
 
     def _take(self, task: Task, results: List[dict]) -> bool:
         """Whether every domain of the input was converted."""
@@ -265,9 +264,21 @@ class _Collector:
                 ok = False
                 self.io_error = self.io_error or res["io"]
                 self.progress.write(format_failure(res))
-            if self.report is not None:
-                self.report.write(res)
+            self._report(res)
         return ok
+
+    def _report(self, res: dict) -> None:
+        """Write the result's report line. A report that cannot be written
+        (a full disk) stops the run, which still installs and counts what
+        was converted meanwhile: those outputs are on disk."""
+        if self.report is None or self.stopped is not None:
+            return
+        try:
+            self.report.write(res)
+        except ReportError as exc:
+            self.stopped = str(exc)
+            if self.stopper is not None:
+                self.stopper.request()
 
     def close(self) -> None:
         self.progress.close()
@@ -382,14 +393,13 @@ def _run(collector: _Collector, settings: Settings, durability: Durability, task
     with Stopper() as stopper:
         try:
             collector.report = make_report()
+            collector.stopper = stopper
             outcomes = stopper.outcomes(settings, durability, tasks, jobs)
             collector.skip(skipped)
             collector.collect(tasks, outcomes, fail_fast, stopper)
             completed = not stopper.requested
         except KeyboardInterrupt:
             collector.interrupted = True
-        except ReportError as exc:
-            collector.stopped = str(exc)
         finally:
             try:
                 # Ends the workers (a signal meanwhile is still only
