@@ -453,3 +453,54 @@ def test_second_signal_as_the_report_is_put_in_place_leaves_no_temporary_file(tm
     assert no_temp_files(tmp_path)
     if report.exists():
         assert_all_written_are_reported(out, report, proc.err)
+
+
+# Two SIGINTs around the report's temporary file: the first as it is
+# created, the second (which stops at once) just after the step that made
+# it returns, or as the finished report is being put in place.
+DRIVER_TWO_SIGNALS_AT_THE_REPORT = """
+import os, signal, sys
+import fastsexpr.cli.report as report
+WHEN = %r
+real_open = os.open
+def open_(path, *args, **kwargs):
+    fd = real_open(path, *args, **kwargs)
+    if WHEN == "made" and os.path.basename(str(path)).startswith(".r.jsonl."):
+        os.kill(os.getpid(), signal.SIGINT)
+    return fd
+os.open = open_
+maker = "open" if hasattr(report.Report, "open") else "__init__"
+real_maker = getattr(report.Report, maker)
+def make(self, *args):
+    real_maker(self, *args)
+    if WHEN == "made" and getattr(self, "tmp", None):
+        os.kill(os.getpid(), signal.SIGINT)
+setattr(report.Report, maker, make)
+real_line, real_install, lines = report.report_line, report.install_tmp, []
+def report_line(res):
+    lines.append(1)
+    if WHEN == "installed" and len(lines) == 3:
+        os.kill(os.getpid(), signal.SIGINT)
+    return real_line(res)
+def install_tmp(*args):
+    if WHEN == "installed":
+        os.kill(os.getpid(), signal.SIGINT)
+    return real_install(*args)
+report.report_line, report.install_tmp = report_line, install_tmp
+from fastsexpr.cli import main
+sys.exit(main())
+"""
+
+
+@pytest.mark.parametrize("when", ["made", "installed"])
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_two_signals_at_the_report_leave_no_temporary_file(tmp_path, when, jobs):
+    src = make_tree(tmp_path / "in", 40)
+    out, report = tmp_path / "out", tmp_path / "r.jsonl"
+    proc = start("convert", "-r", src, "-o", out, "-j", jobs, "--report", report,
+                 driver=DRIVER_TWO_SIGNALS_AT_THE_REPORT % when)
+    finish(proc)
+    assert proc.returncode == 130, proc.err
+    assert no_temp_files(tmp_path)
+    if report.exists():
+        assert_all_written_are_reported(out, report, proc.err)

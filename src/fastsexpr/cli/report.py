@@ -61,23 +61,28 @@ class Report:
         self.path, self.force = path, force
         self.to_stdout = path == "-"
         self.tmp: Optional[str] = None      # while the file is being written
+        self._tmp_path = None if self.to_stdout else os.path.join(
+            os.path.dirname(path) or ".", tmp_name(os.path.basename(path), token))
+
+    def open(self) -> None:
+        """Create the temporary file (UsageError when it cannot be made).
+        From its creation on, :attr:`tmp` names it, for :meth:`abandon`."""
         if self.to_stdout:
             return
-        tmp = os.path.join(os.path.dirname(path) or ".", tmp_name(os.path.basename(path), token))
-        fd = None
+        tmp, fd = self._tmp_path, None
         try:
             fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0),
                          0o666)
             self.out = os.fdopen(fd, "wb")
+            self.tmp = tmp
         except BaseException as exc:
             # As in files.write_tmp: a failed open made nothing of ours
             # (O_EXCL); one cut short by a second signal as it returned may have.
             if fd is not None or not isinstance(exc, OSError):
                 unlink_quiet(tmp)
             if isinstance(exc, OSError):
-                raise UsageError(f"--report {path}: {exc.strerror}") from None
+                raise UsageError(f"--report {self.path}: {exc.strerror}") from None
             raise
-        self.tmp = tmp
 
     def write(self, res: dict) -> None:
         import json   # only a run with --report needs it
@@ -100,16 +105,19 @@ class Report:
             return
         if self.tmp is None:
             return
-        tmp, self.tmp = self.tmp, None
         try:
             self.out.flush()
             os.fsync(self.out.fileno())
             self.out.close()
+            install_tmp(self.tmp, self.path, self.force)
         except BaseException:
+            # Whatever cut it short, a second signal as the install began
+            # included: the temporary file goes (installed, it is not there).
             self._close_quietly()
-            unlink_quiet(tmp)
+            unlink_quiet(self.tmp)
             raise
-        install_tmp(tmp, self.path, self.force)
+        finally:
+            self.tmp = None
 
     def abandon(self) -> None:
         """Remove the unfinished report (a failed write)."""

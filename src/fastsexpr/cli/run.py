@@ -381,18 +381,18 @@ def _finish_report(report: Optional[Report], collector: _Collector) -> None:
 
 
 def _run(collector: _Collector, settings: Settings, durability: Durability, tasks: List[Task],
-         jobs: int, fail_fast: bool, staging: set, skipped: List[Tuple[Task, str]],
-         make_report) -> None:
-    """Make the report (``make_report()``), convert and collect; whatever
-    stops the run, the workers are ended, the report put in place (or
-    removed) and this run's temporary files swept."""
+         jobs: int, fail_fast: bool, staging: set, skipped: List[Tuple[Task, str]]) -> None:
+    """Open the report, convert and collect; whatever stops the run, the
+    workers are ended, the report put in place (or removed) and this run's
+    temporary files swept."""
     completed = False
     outcomes = None
     # A signal from here on asks the run to stop, so the report's temporary
     # file, made first, is finished or removed like the rest of the run.
     with Stopper() as stopper:
         try:
-            collector.report = make_report()
+            if collector.report is not None:
+                collector.report.open()
             collector.stopper = stopper
             outcomes = stopper.outcomes(settings, durability, tasks, jobs)
             collector.skip(skipped)
@@ -491,17 +491,17 @@ def cmd_convert(args) -> int:
                         networks=dict(args.networks) if args.networks else None,
                         strict=args.strict, sync_each=durability.sync_each,
                         fail_fast=args.fail_fast)
+    # Its own token: sweeping the run's leftovers never takes the report.
+    report = Report(args.report, "r" + token, args.force) if args.report else None
     collector = _Collector(installer,
-                           _Progress(len(tasks), sys.stderr.isatty() and not args.quiet), None)
+                           _Progress(len(tasks), sys.stderr.isatty() and not args.quiet), report)
     staging = _staging_dirs(tasks, dirs, args.output, out_is_dir)
     try:
-        # Its own token: sweeping the run's leftovers never takes the report.
-        _run(collector, settings, durability, todo, jobs, args.fail_fast, staging, skipped,
-             lambda: Report(args.report, "r" + token, args.force) if args.report else None)
+        _run(collector, settings, durability, todo, jobs, args.fail_fast, staging, skipped)
         if collector.stopped is not None:
             sys.stderr.write(f"fastsexpr: error: {collector.stopped}; the run stopped and the "
                              "report was not written\n")
-        _make_durable(collector, durability, dirs, args, out_is_dir, collector.report)
+        _make_durable(collector, durability, dirs, args, out_is_dir, report)
     finally:
         durability.close()
     elapsed = time.perf_counter() - start
