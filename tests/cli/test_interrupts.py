@@ -351,6 +351,26 @@ def test_sigterm_during_fmt_in_place_is_an_interruption_without_temp_files(tmp_p
     assert formatted() < 400
 
 
+def run_with_report(tmp_path, driver: str, *options, inputs: int = 20):
+    """``convert`` of a tree into out/ with --report r.jsonl under a driver,
+    run to its end: (the process, out, the report's path)."""
+    src = make_tree(tmp_path / "in", inputs)
+    out, report = tmp_path / "out", tmp_path / "r.jsonl"
+    proc = start("convert", "-r", src, "-o", out, *options, "--report", report, driver=driver)
+    finish(proc)
+    return proc, out, report
+
+
+def assert_no_temporary_file_and_a_whole_report(tmp_path, out, report, err: str) -> set:
+    """No temporary file anywhere; the report, when there is one, lists
+    every output written. The outputs written."""
+    assert no_temp_files(tmp_path)
+    written = outputs(out) if out.exists() else set()
+    if report.exists():
+        assert_all_written_are_reported(out, report, err)
+    return written
+
+
 # The command sends itself a signal as the open of the report's temporary
 # file returns, before the run has started.
 DRIVER_SIGNAL_AT_THE_REPORTS_OPEN = """
@@ -369,20 +389,12 @@ sys.exit(main())
 
 @pytest.mark.parametrize("signum, status", [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
 def test_signal_as_the_report_is_opened_leaves_no_temporary_file(tmp_path, signum, status):
-    src = make_tree(tmp_path / "in", 20)
-    out, report = tmp_path / "out", tmp_path / "r.jsonl"
-    proc = start("convert", "-r", src, "-o", out, "--report", report,
-                 driver=DRIVER_SIGNAL_AT_THE_REPORTS_OPEN % signal.Signals(signum).name)
-    finish(proc)
+    proc, out, report = run_with_report(
+        tmp_path, DRIVER_SIGNAL_AT_THE_REPORTS_OPEN % signal.Signals(signum).name)
     assert proc.returncode == status, proc.err
-    assert no_temp_files(tmp_path)
-    # Interrupted before any input: the report, if there is one, says so
-    # (it lists every output written, here none).
-    written = outputs(out) if out.exists() else set()
-    if report.exists():
-        assert_all_written_are_reported(out, report, proc.err)
-    else:
-        assert not written
+    written = assert_no_temporary_file_and_a_whole_report(tmp_path, out, report, proc.err)
+    # Interrupted before any input: nothing written without a report to say so.
+    assert report.exists() or not written
 
 
 # A first SIGTERM as the report's temporary file is opened, and a second one
@@ -406,19 +418,11 @@ sys.exit(main())
 
 
 def test_second_signal_before_the_run_leaves_no_temporary_file(tmp_path):
-    src = make_tree(tmp_path / "in", 20)
-    out, report = tmp_path / "out", tmp_path / "r.jsonl"
-    proc = start("convert", "-r", src, "-o", out, "--report", report,
-                 driver=DRIVER_TWO_SIGNALS_BEFORE_THE_RUN)
-    finish(proc)
+    proc, out, report = run_with_report(tmp_path, DRIVER_TWO_SIGNALS_BEFORE_THE_RUN)
     assert proc.returncode == 143, proc.err
     assert "interrupted" in proc.err
-    assert no_temp_files(tmp_path)
-    written = outputs(out) if out.exists() else set()
-    if report.exists():
-        assert_all_written_are_reported(out, report, proc.err)
-    else:
-        assert not written
+    written = assert_no_temporary_file_and_a_whole_report(tmp_path, out, report, proc.err)
+    assert report.exists() or not written
 
 
 # A first SIGTERM as the fifth report line is made, a second one as the
@@ -443,16 +447,12 @@ sys.exit(main())
 
 @pytest.mark.parametrize("jobs", ["1", "2"])
 def test_second_signal_as_the_report_is_put_in_place_leaves_no_temporary_file(tmp_path, jobs):
-    src = make_tree(tmp_path / "in", 40)
-    out, report = tmp_path / "out", tmp_path / "r.jsonl"
-    proc = start("convert", "-r", src, "-o", out, "-j", jobs, "--report", report,
-                 driver=DRIVER_SECOND_SIGNAL_AT_THE_REPORTS_END)
-    finish(proc)
+    proc, out, report = run_with_report(tmp_path, DRIVER_SECOND_SIGNAL_AT_THE_REPORTS_END,
+                                        "-j", jobs, inputs=40)
+    # The second signal stops at once (KeyboardInterrupt: 130) wherever it lands.
     assert proc.returncode in (130, 143), proc.err
     assert "interrupted" in proc.err
-    assert no_temp_files(tmp_path)
-    if report.exists():
-        assert_all_written_are_reported(out, report, proc.err)
+    assert_no_temporary_file_and_a_whole_report(tmp_path, out, report, proc.err)
 
 
 # Two SIGINTs around the report's temporary file: the first as it is
@@ -495,12 +495,7 @@ sys.exit(main())
 @pytest.mark.parametrize("when", ["made", "installed"])
 @pytest.mark.parametrize("jobs", ["1", "2"])
 def test_two_signals_at_the_report_leave_no_temporary_file(tmp_path, when, jobs):
-    src = make_tree(tmp_path / "in", 40)
-    out, report = tmp_path / "out", tmp_path / "r.jsonl"
-    proc = start("convert", "-r", src, "-o", out, "-j", jobs, "--report", report,
-                 driver=DRIVER_TWO_SIGNALS_AT_THE_REPORT % when)
-    finish(proc)
+    proc, out, report = run_with_report(tmp_path, DRIVER_TWO_SIGNALS_AT_THE_REPORT % when,
+                                        "-j", jobs, inputs=40)
     assert proc.returncode == 130, proc.err
-    assert no_temp_files(tmp_path)
-    if report.exists():
-        assert_all_written_are_reported(out, report, proc.err)
+    assert_no_temporary_file_and_a_whole_report(tmp_path, out, report, proc.err)
