@@ -370,7 +370,7 @@ class Stopper:
 
     The first signal asks the run to stop between two inputs, so that every
     output written is reported; a second one stops at once
-    (KeyboardInterrupt). Used as a context manager around the run, it
+    (KeyboardInterrupt; Terminated, its subclass, for SIGTERM). Used as a context manager around the run, it
     handles the signals (in the main thread only; elsewhere they are left
     alone).
     """
@@ -395,7 +395,9 @@ class Stopper:
 
     def _handle(self, signum, frame) -> None:
         if self.signum is not None:
-            raise KeyboardInterrupt
+            # Stop at once, the exit status naming this signal.
+            from . import Terminated
+            raise Terminated() if signum == signal.SIGTERM else KeyboardInterrupt()
         self.signum = signum
         self.request()
 
