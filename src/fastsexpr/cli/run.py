@@ -196,12 +196,11 @@ class _Collector:
         self.io_error = self.interrupted = False
         self.signum: Optional[int] = None     # the signal that interrupted the run
         self.stopped: Optional[str] = None    # why the run stopped early, if it did
-        self.stopper: Optional[Stopper] = None   # asked to stop the run when the report fails
+        self.stopper: Optional[Stopper] = None   # the run's, set when it starts
         # Whether an input gave several domains (a dump): each has its own output.
         self.split_dump = False
 
-    def collect(self, tasks: List[Task], outcomes: Iterator[Outcome], fail_fast: bool,
-                stopper: Stopper) -> None:
+    def collect(self, tasks: List[Task], outcomes: Iterator[Outcome], fail_fast: bool) -> None:
         # The input in hand, whose results may come in parts: whether it
         # failed (counted at once, for --fail-fast) and whether every output
         # of it so far was there already.
@@ -222,7 +221,7 @@ class _Collector:
                 if fail_fast:
                     # Not a break: what the workers have done meanwhile is
                     # still installed and reported.
-                    stopper.request()
+                    self.stopper.request()
             if not last:
                 # More of this input follows, or it was cut short: then it
                 # counts as not done, unless a domain of it failed.
@@ -277,8 +276,7 @@ class _Collector:
             self.report.write(res)
         except ReportError as exc:
             self.stopped = str(exc)
-            if self.stopper is not None:
-                self.stopper.request()
+            self.stopper.request()
 
     def close(self) -> None:
         self.progress.close()
@@ -365,12 +363,9 @@ def _staging_dirs(tasks: List[Task], dirs: List[str], output: Optional[str],
 
 
 def _finish_report(report: Optional[Report], collector: _Collector) -> None:
-    """Put the report in place, whatever became of the run; one that could
-    not be written is removed."""
-    if report is None:
-        return
-    if collector.stopped is not None:
-        report.abandon()
+    """Put the report in place, whatever became of the run, unless it could
+    not be written (the run's end then removes it)."""
+    if report is None or collector.stopped is not None:
         return
     try:
         report.finish()
@@ -396,7 +391,7 @@ def _run(collector: _Collector, settings: Settings, durability: Durability, task
             collector.stopper = stopper
             outcomes = stopper.outcomes(settings, durability, tasks, jobs)
             collector.skip(skipped)
-            collector.collect(tasks, outcomes, fail_fast, stopper)
+            collector.collect(tasks, outcomes, fail_fast)
             completed = not stopper.requested
         except KeyboardInterrupt:
             collector.interrupted = True
@@ -412,8 +407,8 @@ def _run(collector: _Collector, settings: Settings, durability: Durability, task
                     collector.signum = stopper.signum
                 _finish_report(collector.report, collector)
             finally:
-                # A second signal in the lines above stops at once: the
-                # report is then removed (once put in place, nothing is).
+                # A report not put in place is removed: one that could not
+                # be written, or a second signal above stopped at once.
                 if collector.report is not None:
                     collector.report.abandon()
                 if not completed or collector.failed:
