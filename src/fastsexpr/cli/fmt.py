@@ -13,7 +13,8 @@ from ..syntax import dumps, first_comment, loads_all
 from .files import write_atomic, write_stdout
 from .plan import (SEXPR_EXTS, UsageError, detect_format, empty_input, is_blank, plan_inputs, read_stdin,
                    write_skipped)
-from .run import EXIT_FAILED, EXIT_OK, EXIT_USAGE, format_failure
+from .report import format_failure
+from .run import EXIT_FAILED, EXIT_OK, EXIT_USAGE
 from .worker import failure
 
 # What became of one file.

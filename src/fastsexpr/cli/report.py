@@ -1,13 +1,19 @@
-"""``--report``: one JSON line per input (per domain of a dump), treated
-like an output: never over an input, an existing file kept without
-``--force``, and the file appears complete (or not at all) when the run ends,
-interrupted or not; ``-`` writes the lines to stdout as they come."""
+"""What a run says of its inputs.
+
+``--report``: one JSON line per input (per domain of a dump), treated like
+an output: never over an input, an existing file kept without ``--force``,
+and the file appears complete (or not at all) when the run ends,
+interrupted or not; ``-`` writes the lines to stdout as they come.
+
+On stderr: a line per failure and per warning, and the progress line.
+"""
 from __future__ import annotations
 
 import os
+import sys
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Optional
+    from typing import List, Optional
 
 from .files import InputFiles, flush_stdout, install_tmp, tmp_name, unlink_quiet, write_stdout
 from .plan import UsageError
@@ -131,3 +137,70 @@ class Report:
             self.out.close()
         except OSError:
             pass
+
+
+def format_failure(f: dict) -> str:
+    """One line: file[:line[:column]]: [domain #N 'name': ][where: ]Error: message."""
+    where = f["path"] if f["path"] != "-" else "<stdin>"
+    if f["line"] is not None:
+        where += f":{f['line']}"
+        if f["column"] is not None:
+            where += f":{f['column']}"
+    parts = [where]
+    if f.get("domain_index"):
+        label = f"domain #{f['domain_index']}"
+        if f.get("domain"):
+            label += f" '{f['domain']}'"
+        parts.append(label)
+    if f.get("where"):
+        parts.append(f["where"])
+    parts.append(f"{f['error']}: {f['message']}")
+    return ": ".join(parts)
+
+
+def format_warnings(res: dict) -> List[str]:
+    """One line per warning of a result: fastsexpr: file:line: warning: message."""
+    where = res["path"] if res["path"] != "-" else "<stdin>"
+    return [f"fastsexpr: {where}" + (f":{line}" if line is not None else "") + f": warning: {text}"
+            for text, line in zip(res.get("warnings") or (), res.get("warning_lines") or ())]
+
+
+class Progress:
+    """tqdm on a terminal when it is installed, else a plain counter."""
+
+    def __init__(self, total: int, enabled: bool):
+        self.total, self.done, self.bar = total, 0, None
+        self.enabled = enabled and total > 1
+        if self.enabled:
+            try:
+                from tqdm import tqdm
+            except ImportError:
+                tqdm = None
+            if tqdm is not None:
+                self.bar = tqdm(total=total, unit="file", file=sys.stderr, leave=False,
+                                dynamic_ncols=True)
+
+    def update(self) -> None:
+        if not self.enabled:
+            return
+        self.done += 1
+        if self.bar is not None:
+            self.bar.update(1)
+        elif self.done == self.total or self.done % 50 == 0:
+            sys.stderr.write(f"\r{self.done}/{self.total}")
+            sys.stderr.flush()
+
+    def write(self, line: str) -> None:
+        if self.bar is not None:
+            self.bar.write(line, file=sys.stderr)
+        elif self.enabled and self.done:
+            sys.stderr.write("\r\x1b[K" + line + "\n")
+        else:
+            sys.stderr.write(line + "\n")
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+        elif self.enabled and self.done:
+            sys.stderr.write("\r\x1b[K")
+            sys.stderr.flush()

@@ -1,6 +1,6 @@
 """The ``convert`` command's run: the pool, the results taken in input
-order, the installer that names what the workers staged, the report, the
-progress line, the summary and the exit status."""
+order, the installer that names what the workers staged, the summary and
+the exit status (what it says of each input is report.py's)."""
 from __future__ import annotations
 
 import errno
@@ -21,7 +21,7 @@ from .plan import (Inputs, Task, UsageError, make_tasks, one_of, path_key, path_
                    plan_inputs, safe_name, write_skipped)
 from .batch import Outcome
 from .pool import Stopper
-from .report import Report, ReportError, check_report
+from .report import Progress, Report, ReportError, check_report, format_failure, format_warnings
 from .worker import DONE, Settings, failure, install_failed
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -119,78 +119,11 @@ class _Installer:
         return res
 
 
-def format_failure(f: dict) -> str:
-    """One line: file[:line[:column]]: [domain #N 'name': ][where: ]Error: message."""
-    where = f["path"] if f["path"] != "-" else "<stdin>"
-    if f["line"] is not None:
-        where += f":{f['line']}"
-        if f["column"] is not None:
-            where += f":{f['column']}"
-    parts = [where]
-    if f.get("domain_index"):
-        label = f"domain #{f['domain_index']}"
-        if f.get("domain"):
-            label += f" '{f['domain']}'"
-        parts.append(label)
-    if f.get("where"):
-        parts.append(f["where"])
-    parts.append(f"{f['error']}: {f['message']}")
-    return ": ".join(parts)
-
-
-def format_warnings(res: dict) -> List[str]:
-    """One line per warning of a result: fastsexpr: file:line: warning: message."""
-    where = res["path"] if res["path"] != "-" else "<stdin>"
-    return [f"fastsexpr: {where}" + (f":{line}" if line is not None else "") + f": warning: {text}"
-            for text, line in zip(res.get("warnings") or (), res.get("warning_lines") or ())]
-
-
-class _Progress:
-    """tqdm on a terminal when it is installed, else a plain counter."""
-
-    def __init__(self, total: int, enabled: bool):
-        self.total, self.done, self.bar = total, 0, None
-        self.enabled = enabled and total > 1
-        if self.enabled:
-            try:
-                from tqdm import tqdm
-            except ImportError:
-                tqdm = None
-            if tqdm is not None:
-                self.bar = tqdm(total=total, unit="file", file=sys.stderr, leave=False,
-                                dynamic_ncols=True)
-
-    def update(self) -> None:
-        if not self.enabled:
-            return
-        self.done += 1
-        if self.bar is not None:
-            self.bar.update(1)
-        elif self.done == self.total or self.done % 50 == 0:
-            sys.stderr.write(f"\r{self.done}/{self.total}")
-            sys.stderr.flush()
-
-    def write(self, line: str) -> None:
-        if self.bar is not None:
-            self.bar.write(line, file=sys.stderr)
-        elif self.enabled and self.done:
-            sys.stderr.write("\r\x1b[K" + line + "\n")
-        else:
-            sys.stderr.write(line + "\n")
-
-    def close(self) -> None:
-        if self.bar is not None:
-            self.bar.close()
-        elif self.enabled and self.done:
-            sys.stderr.write("\r\x1b[K")
-            sys.stderr.flush()
-
-
 class _Collector:
     """Takes each input's results in input order: installs what the workers
     staged, writes to stdout, reports failures, counts."""
 
-    def __init__(self, installer: _Installer, progress: _Progress, report: Optional[Report]):
+    def __init__(self, installer: _Installer, progress: Progress, report: Optional[Report]):
         self.installer, self.progress, self.report = installer, progress, report
         self.converted = self.failed = self.skipped = self.domains = 0
         self.io_error = self.interrupted = False
@@ -489,7 +422,7 @@ def cmd_convert(args) -> int:
     # Its own token: sweeping the run's leftovers never takes the report.
     report = Report(args.report, "r" + token, args.force) if args.report else None
     collector = _Collector(installer,
-                           _Progress(len(tasks), sys.stderr.isatty() and not args.quiet), report)
+                           Progress(len(tasks), sys.stderr.isatty() and not args.quiet), report)
     staging = _staging_dirs(tasks, dirs, args.output, out_is_dir)
     try:
         _run(collector, settings, durability, todo, jobs, args.fail_fast, staging, skipped)
